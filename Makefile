@@ -1,0 +1,36 @@
+# Targets bootstrap a virtual environment in .venv; only python3 and make are needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STORE  ?= var/store
+
+.PHONY: install serve test lint format clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+serve: install
+	$(BIN)/kg serve --host $(HOST) --port $(PORT) --store $(STORE)
+
+lint: install
+	$(BIN)/ruff check kg api tests
+	$(BIN)/ruff format --check kg api tests
+	$(BIN)/mypy kg api
+
+test: lint
+	$(BIN)/pytest -q
+
+format: install
+	$(BIN)/ruff format kg api tests
+	$(BIN)/ruff check --fix kg api tests
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""One entity with everything about it: labels, identifiers and grouped statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .claims import claims
+from .designations import designations
+from .lookup import kind_name, local_name, ref, require_entity, split
+from .models import Entity, Group, Relation
+from .namespaces import CK, WD, slug
+from .relations import relations
+from .store import Store
+from .timeline import parse_at
+
+__all__ = ["entity", "GROUPS", "DEFAULT_GROUP_LIMIT"]
+
+DEFAULT_GROUP_LIMIT = 50
+
+#: Groups of an actor page, in display order.
+GROUPS = (
+    "backers",
+    "backed",
+    "allies",
+    "opponents",
+    "memberships",
+    "offices",
+    "designations",
+    "designations_made",
+    "former_names",
+    "identity",
+    "control",
+    "events",
+    "claims_made",
+    "claims_about",
+)
+
+_SYMMETRIC = {"alliance": "allies", "hostility": "opponents"}
+_MEMBERSHIP = {"membership", "affiliation", "part-of", "leadership"}
+
+
+def _group_of(rel: Relation, node: str) -> str | None:
+    """Which group of ``node``'s page a relation belongs to."""
+    is_subject = rel.subject is not None and rel.subject.iri == node
+    if rel.kind == "support":
+        return "backed" if is_subject else "backers"
+    if rel.kind in _SYMMETRIC:
+        return _SYMMETRIC[rel.kind]
+    if rel.kind in _MEMBERSHIP:
+        return "memberships"
+    if rel.kind == "office":
+        return "offices"
+    if rel.kind == "designation":
+        return None  # reported by designations(), with instrument and amendments
+    if rel.kind == "former-name":
+        return "former_names"
+    if rel.kind in ("merger", "dissolution"):
+        return "identity"
+    if rel.kind == "territorial-control":
+        return "control"
+    if rel.kind == "participation":
+        return "events"
+    return "other"
+
+
+def _capped(items: list[Any], limit: int) -> Group:
+    return Group(count=len(items), items=items[:limit])
+
+
+def entity(
+    store: Store, ident: str, *, at: str | dt.date | None = None, group_limit: int = DEFAULT_GROUP_LIMIT
+) -> Entity:
+    """Everything about an entity (an actor, place, event...) with each statement's status on ``at``.
+
+    Groups (see :data:`GROUPS`) are capped at ``group_limit`` items; each reports its full count.
+    """
+    day = parse_at(at)
+    row = require_entity(store, ident)
+    node = row["entity"]
+    groups: dict[str, list[Any]] = {name: [] for name in GROUPS}
+    for rel in relations(store, node, at=day):
+        name = _group_of(rel, node)
+        if name is not None:
+            groups.setdefault(name, []).append(rel)
+    category = local_name(row["category"]).lower()
+    if category == "actor":
+        for d in designations(store, node, at=day):
+            groups["designations"].append(d)
+        for d in designations(store, authority=node, at=day):
+            groups["designations_made"].append(d)
+        groups["claims_made"] = list(claims(store, claimant=node))
+        groups["claims_about"] = list(claims(store, about=node))
+    labels: dict[str, str] = {}
+    for pair in split(row.get("labels"), "\x1f"):
+        lang, _, text = pair.partition("\x1e")
+        labels.setdefault(lang or "und", text)
+    aliases = []
+    for pair in split(row.get("aliases"), "\x1f"):
+        lang, _, text = pair.partition("\x1e")
+        aliases.append({"label": text, "lang": lang})
+    identifiers = {
+        "wikidata": m.removeprefix(WD) for m in split(row.get("matches")) if m.startswith(WD)
+    }
+    return Entity(
+        id=slug(node),
+        iri=node,
+        type=category,
+        types=sorted(kind_name(t) for t in split(row.get("types")) if t.startswith(CK)),
+        label=labels.get("en") or next(iter(labels.values()), None),
+        labels=labels,
+        aliases=sorted(aliases, key=lambda a: (a["lang"], a["label"])),
+        identifiers=identifiers,
+        notes=split(row.get("notes"), "\x1f"),
+        located_in=[r for c in split(row.get("locatedIn")) if (r := ref(store, c))],
+        at=day,
+        groups={name: _capped(items, group_limit) for name, items in groups.items() if items or name in GROUPS},
+    )

@@ -1,0 +1,83 @@
+"""Exceptions raised by the ``kg`` library.
+
+The hierarchy (``api/`` maps each class to an HTTP status in one table)::
+
+    KGError
+    ├── NotFound            an id, source or named query that does not exist
+    ├── InvalidInput        a malformed argument (a date, a format, a limit)
+    │   └── QueryError      a SPARQL query the engine cannot parse or run
+    ├── LoadError           a file could not be read or parsed
+    │   └── ValidationFailed  the data violates the SHACL shapes or the loading rules
+    └── StoreError          the store cannot be opened or written
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "KGError",
+    "NotFound",
+    "InvalidInput",
+    "QueryError",
+    "LoadError",
+    "ValidationFailed",
+    "Violation",
+    "StoreError",
+]
+
+
+class KGError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class NotFound(KGError):
+    """The requested entity, source or query does not exist."""
+
+
+class InvalidInput(KGError):
+    """An argument is malformed (a date, a format name, a paging bound)."""
+
+
+class QueryError(InvalidInput):
+    """A SPARQL query is malformed or cannot be evaluated."""
+
+
+class LoadError(KGError):
+    """A data file cannot be read or parsed."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One reason a file was rejected: the node, the rule (shape) and a message."""
+
+    focus: str
+    shape: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.focus}{where}: {self.message}{value} [{self.shape}]"
+
+
+@dataclass
+class ValidationFailed(LoadError):
+    """The data violates the shapes or the loading rules; nothing was written."""
+
+    file: str
+    violations: list[Violation] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [f"{self.file}: {len(self.violations)} violation(s); nothing was loaded"]
+        lines += [f"  - {v}" for v in self.violations]
+        return "\n".join(lines)
+
+
+class StoreError(KGError):
+    """The store cannot be opened, read or written."""

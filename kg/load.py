@@ -1,0 +1,299 @@
+"""Loading: parse a source file, validate it, derive what is derived, write it atomically.
+
+A data file is one source: a TriG (or N-Quads) file with exactly one named graph, named by the
+IRI of the ``ck:Source`` it describes, or a Turtle file describing exactly one ``ck:Source``.
+
+Steps, in order; the first failure raises and nothing is written:
+
+1. parse (syntax errors name the file and position);
+2. structural rules: one graph, described as a source; no hand-written derived triples;
+3. SHACL validation against ``ontology/shapes.ttl`` (with the ontology's class hierarchy);
+4. derivation: direct edges from statement nodes (rules from ``ck:derivesEdge``), the as-of
+   bounds of every dated node (:mod:`kg.timeline`), search keys, the file's digest;
+5. one transaction replaces the source's graph(s).
+
+Loading an unchanged file again is skipped (its digest is stored in its graph), so loading is
+idempotent: ``make serve`` twice never duplicates data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib.namespace import SH
+
+from . import ontology
+from .errors import InvalidInput, LoadError, ValidationFailed, Violation
+from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
+from .store import Store
+from .terms import date_literal
+from .text import search_key
+from .timeline import Bounds, PartialDate
+
+__all__ = [
+    "ParsedSource",
+    "LoadResult",
+    "read_source",
+    "validate",
+    "derive",
+    "load_files",
+    "ensure_ontology",
+    "remove_source",
+    "stored_digest",
+]
+
+#: Bumped when derivation changes, so that unchanged files are derived again.
+LOADER_VERSION = "1"
+
+_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE}
+_TYPE = RDF + "type"
+_START_PROPS = [CK + p for p in ("startDate", "effectiveDate", "listedDate", "date", "announcedDate")]
+_END_PROP = CK + "endDate"
+RDF_TYPE = rdflib.RDF.type
+_LABEL_PROPS = {SKOS + "prefLabel", SKOS + "altLabel", DCTERMS + "title", CK + "summary"}
+
+
+@dataclass
+class ParsedSource:
+    """A parsed data file: its source (graph) IRI and triples, before derivation."""
+
+    file: str
+    graph: str
+    triples: list[ox.Triple]
+    digest: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    file: str
+    source: str
+    triples: int
+    derived: int
+    skipped: bool
+
+
+def _digest(data: bytes) -> str:
+    h = hashlib.sha256(data)
+    h.update(LOADER_VERSION.encode())
+    for path in ontology.ontology_files():
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def read_source(path: str | Path) -> ParsedSource:
+    """Parse a data file and check that it holds exactly one source's graph."""
+    path = Path(path)
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise LoadError(f"{path}: unsupported file type {path.suffix!r} (use .trig, .nq or .ttl)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise LoadError(f"{path}: syntax error: {exc}") from None
+    graphs = {q.graph_name for q in quads}
+    source_class = ontology.subclasses(CK + "Source")
+    if fmt is ox.RdfFormat.TURTLE:
+        sources = {
+            q.subject
+            for q in quads
+            if q.predicate.value == _TYPE and isinstance(q.object, ox.NamedNode) and q.object.value in source_class
+        }
+        if len(sources) != 1:
+            raise LoadError(f"{path}: a Turtle file must describe exactly one ck:Source, found {len(sources)}")
+        graph = next(iter(sources))
+    else:
+        if ox.DefaultGraph() in graphs:
+            raise LoadError(f"{path}: triples outside a named graph; put them in the source's graph")
+        if len(graphs) != 1:
+            raise LoadError(f"{path}: a data file holds exactly one named graph (one source), found {len(graphs)}")
+        graph = next(iter(graphs))
+    if not isinstance(graph, ox.NamedNode):
+        raise LoadError(f"{path}: the source must be named by an IRI, not a blank node")
+    if graph.value == ONTOLOGY_GRAPH:
+        raise LoadError(f"{path}: the graph {ONTOLOGY_GRAPH} is reserved for the ontology")
+    return ParsedSource(str(path), graph.value, [q.triple for q in quads], _digest(data))
+
+
+def _to_rdflib(triples: Sequence[ox.Triple]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """A readable name for a shape: the node shape that owns an anonymous property shape."""
+    if isinstance(shape, rdflib.BNode):
+        owner = shapes.value(predicate=SH.property, object=shape)
+        if owner is not None:
+            shape = owner
+    return shapes.namespace_manager.normalizeUri(shape) if isinstance(shape, rdflib.URIRef) else str(shape)
+
+
+def validate(parsed: ParsedSource) -> list[Violation]:
+    """Every reason ``parsed`` cannot be loaded (empty when it is valid)."""
+    violations: list[Violation] = []
+    derived = ontology.derived_properties()
+    for t in parsed.triples:
+        if t.predicate.value in derived:
+            violations.append(
+                Violation(str(t.subject), "loader:derived", "derived property written by hand", t.predicate.value)
+            )
+    types = {(t.subject, t.object.value) for t in parsed.triples if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)}
+    if not any(s.value == parsed.graph and c in ontology.subclasses(CK + "Source") for s, c in types if isinstance(s, ox.NamedNode)):
+        violations.append(Violation(parsed.graph, "loader:source", "the graph's name must be described in it as a ck:Source"))
+    shapes = ontology.shapes_graph()
+    # The ontology (classes and vocabulary concepts) is added to the data graph so that
+    # sh:class sees the class hierarchy and the concepts' types.
+    data = _to_rdflib(parsed.triples)
+    data += ontology.ontology_graph()
+    conforms, report, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    if not conforms:
+        for result in report.subjects(RDF_TYPE, SH.ValidationResult):
+            value = report.value(result, SH.value)
+            path = report.value(result, SH.resultPath)
+            violations.append(
+                Violation(
+                    focus=str(report.value(result, SH.focusNode)),
+                    shape=_shape_name(shapes, report.value(result, SH.sourceShape)),
+                    message=str(report.value(result, SH.resultMessage) or "violates the shape"),
+                    path=str(path) if isinstance(path, rdflib.URIRef) else None,
+                    value=str(value) if value is not None else None,
+                )
+            )
+    violations.extend(_date_violations(parsed.triples))
+    return sorted(violations, key=lambda v: (v.focus, v.shape, v.message))
+
+
+
+def _date_violations(triples: Iterable[ox.Triple]) -> list[Violation]:
+    out = []
+    for t in triples:
+        if t.predicate.value in _START_PROPS + [_END_PROP] and isinstance(t.object, ox.Literal):
+            try:
+                PartialDate.from_literal(t.object.value, t.object.datatype.value)
+            except InvalidInput as exc:
+                out.append(Violation(str(t.subject), "loader:date", str(exc), t.predicate.value, t.object.value))
+    return out
+
+
+def _index(triples: Iterable[ox.Triple]) -> dict[ox.NamedNode | ox.BlankNode, dict[str, list]]:
+    index: dict = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        index[t.subject][t.predicate.value].append(t.object)
+    return index
+
+
+def _date(values: list) -> PartialDate | None:
+    for value in values:
+        if isinstance(value, ox.Literal):
+            return PartialDate.from_literal(value.value, value.datatype.value)
+    return None
+
+
+def derive(parsed: ParsedSource) -> list[ox.Triple]:
+    """The triples the loader adds to a valid source: edges, as-of bounds, search keys, digest."""
+    index = _index(parsed.triples)
+    out: list[ox.Triple] = []
+    proposition = CK + "Proposition"
+    for subject, props in index.items():
+        types = {t.value for t in props.get(_TYPE, []) if isinstance(t, ox.NamedNode)}
+        if proposition in types:
+            continue  # a claim's proposition is never asserted: no edge, no bounds
+        for rule in ontology.edge_rules():
+            if types & ontology.subclasses(rule.statement_class):
+                for a in props.get(rule.from_role, []):
+                    for b in props.get(rule.to_role, []):
+                        out.append(ox.Triple(a, ox.NamedNode(rule.edge_property), b))
+                        if rule.symmetric and not isinstance(b, ox.Literal):
+                            out.append(ox.Triple(b, ox.NamedNode(rule.edge_property), a))
+        start = next((d for p in _START_PROPS if (d := _date(props.get(p, []))) is not None), None)
+        end = _date(props.get(_END_PROP, []))
+        if start or end:
+            bounds = Bounds.of(start, end)
+            for name in ("earliest_start", "latest_start", "earliest_end", "latest_end"):
+                day = getattr(bounds, name)
+                if day is not None:
+                    prop = CK + "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
+                    out.append(ox.Triple(subject, ox.NamedNode(prop), date_literal(day)))
+        keys = {
+            search_key(v.value)
+            for p in _LABEL_PROPS
+            for v in props.get(p, [])
+            if isinstance(v, ox.Literal)
+        }
+        out.extend(ox.Triple(subject, ox.NamedNode(CK + "searchKey"), ox.Literal(k)) for k in sorted(keys) if k)
+    out.append(ox.Triple(ox.NamedNode(parsed.graph), ox.NamedNode(CK + "contentDigest"), ox.Literal(parsed.digest)))
+    return out
+
+
+def stored_digest(store: Store, graph: str) -> str | None:
+    rows = store.select(
+        "SELECT ?g ?d WHERE { GRAPH ?g { ?g ck:contentDigest ?d } }", {"g": ox.NamedNode(graph)}
+    )
+    return rows[0]["d"] if rows else None
+
+
+def load_files(store: Store, paths: Iterable[str | Path], *, force: bool = False) -> list[LoadResult]:
+    """Validate every file, then write all changed sources in one transaction.
+
+    Raises :class:`ValidationFailed` (or :class:`LoadError`) before anything is written if any
+    file is invalid. Unchanged files (same digest in the store) are skipped unless ``force``.
+    """
+    ensure_ontology(store)
+    parsed: list[ParsedSource] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        source = read_source(path)
+        if source.graph in seen:
+            raise LoadError(f"{path}: source {source.graph} is also in {seen[source.graph]}")
+        seen[source.graph] = source.file
+        parsed.append(source)
+    results, writes = [], {}
+    for source in parsed:
+        if not force and stored_digest(store, source.graph) == source.digest:
+            results.append(LoadResult(source.file, source.graph, len(source.triples), 0, True))
+            continue
+        violations = validate(source)
+        if violations:
+            raise ValidationFailed(source.file, violations)
+        derived = derive(source)
+        writes[source.graph] = source.triples + derived
+        results.append(LoadResult(source.file, source.graph, len(source.triples), len(derived), False))
+    store.replace_graphs(writes)
+    return results
+
+
+def ensure_ontology(store: Store) -> None:
+    """Put the ontology, vocabularies and shapes in their own graph (when they changed)."""
+    data = b"".join(p.read_bytes() for p in ontology.ontology_files())
+    digest = _digest(data)
+    if stored_digest(store, ONTOLOGY_GRAPH) == digest:
+        return
+    triples = [q.triple for path in ontology.ontology_files() for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    triples.append(ox.Triple(ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(CK + "contentDigest"), ox.Literal(digest)))
+    store.replace_graph(ONTOLOGY_GRAPH, triples)
+
+
+def remove_source(store: Store, source: str) -> bool:
+    """Remove a source's graph; False when the store has no such source."""
+    if source == ONTOLOGY_GRAPH:
+        raise InvalidInput("the ontology graph is not a source")
+    return store.remove_graph(source)
+

@@ -1,0 +1,115 @@
+"""Shared helpers of the read side: labels, references, citations and kind names."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from . import queries
+from .errors import NotFound
+from .models import Citation, Ref
+from .namespaces import CK, ID, slug
+from .store import Store
+from .terms import iri
+
+__all__ = [
+    "labels",
+    "ref",
+    "citations",
+    "kind_name",
+    "kind_class",
+    "local_name",
+    "require_entity",
+    "split",
+    "most_precise",
+]
+
+_LABELS_QUERY = """
+SELECT ?entity (SAMPLE(?label) AS ?l) WHERE {
+  ?entity skos:prefLabel|dcterms:title ?label .
+  FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
+} GROUP BY ?entity
+"""
+
+
+def labels(store: Store) -> dict[str, str]:
+    """English label of every labelled resource, cached until the store changes."""
+    cached = store.cache.get("labels")
+    if cached is not None and cached[0] == store.version:
+        return cached[1]
+    table = {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
+    store.cache["labels"] = (store.version, table)
+    return table
+
+
+def ref(store: Store, value: str | None) -> Ref | None:
+    if value is None:
+        return None
+    return Ref(slug(value), value, labels(store).get(value))
+
+
+def split(value: str | None, sep: str = " ") -> list[str]:
+    """Split a GROUP_CONCAT value (empty → [])."""
+    return [v for v in (value or "").split(sep) if v]
+
+
+def local_name(iri_value: str) -> str:
+    return re.split(r"[#/]", iri_value)[-1]
+
+
+def kind_name(class_iri: str) -> str:
+    """``ck:TerritorialControl`` → ``territorial-control``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", local_name(class_iri)).lower()
+
+
+def kind_class(name: str) -> str:
+    """``territorial-control`` → the class IRI (inverse of :func:`kind_name`)."""
+    return CK + "".join(part.capitalize() for part in name.split("-"))
+
+
+def require_entity(store: Store, ident: str) -> dict[str, Any]:
+    """The entity row of ``ident`` (a slug or an IRI); :class:`NotFound` when absent."""
+    target = ident if ident.startswith(("http://", "https://")) else ID + ident
+    try:
+        node = iri(target)
+    except ValueError:
+        raise NotFound(f"no entity {ident!r}") from None
+    rows = store.select(queries.get("entity"), {"entity": node})
+    if not rows:
+        raise NotFound(f"no entity {ident!r}")
+    # An entity in several categories (a state that is also a country): actors first.
+    order = ["Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument"]
+    rows.sort(key=lambda r: order.index(local_name(r["category"])))
+    return rows[0]
+
+
+def citations(store: Store, entity: str) -> dict[str, list[Citation]]:
+    """Citations of ``entity`` and of every node pointing at it, by node IRI."""
+    grouped: dict[str, dict[str, Citation]] = defaultdict(dict)
+    for row in store.select(queries.get("citations"), {"entity": iri(entity)}):
+        by_source = grouped[row["node"]]
+        source = row["source"]
+        if source not in by_source:
+            date = row.get("date")
+            by_source[source] = Citation(
+                Ref(slug(source), source, row.get("title")),
+                date=str(date) if date is not None else None,
+                verification=row.get("verification"),
+            )
+        citation = by_source[source]
+        for key, attr in (("paragraph", "paragraphs"), ("locator", "locators"), ("url", "urls")):
+            value = row.get(key)
+            if value is not None and value not in getattr(citation, attr):
+                getattr(citation, attr).append(value)
+    for by_source in grouped.values():
+        for citation in by_source.values():
+            citation.paragraphs.sort()
+            citation.locators.sort()
+    return {node: sorted(c.values(), key=lambda c: c.source.id) for node, c in grouped.items()}
+
+
+def most_precise(dates: str | None) -> str | None:
+    """The most precise of the space-separated dates several sources give (``2011 2011-03``)."""
+    values = split(dates)
+    return max(values, key=lambda v: (len(v), v)) if values else None

@@ -1,0 +1,112 @@
+"""The ontology as data: files in ``ontology/`` read once, and the rules the loader derives from.
+
+Each statement class names, through ``ck:derivesEdge``, the direct edge the loader derives from
+its statements; this module turns those descriptions into :class:`EdgeRule` objects, so adding a
+statement kind to the ontology needs no code change.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .namespaces import CK
+
+__all__ = [
+    "ONTOLOGY_DIR",
+    "EdgeRule",
+    "derived_properties",
+    "edge_rules",
+    "ontology_graph",
+    "shapes_graph",
+    "ontology_files",
+    "subclasses",
+]
+
+
+def _find_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "ontology_files", here.parent / "ontology"):
+        if (candidate / "conflict-kg.ttl").is_file():
+            return candidate
+    raise FileNotFoundError("ontology files not found next to the kg package")
+
+
+ONTOLOGY_DIR = _find_dir()
+_CK = rdflib.Namespace(CK)
+
+#: Properties the loader writes; a data file that contains one is rejected.
+DERIVED_BOUNDS = ("earliestStart", "latestStart", "earliestEnd", "latestEnd")
+DERIVED_META = ("searchKey", "contentDigest")
+
+
+def ontology_files() -> list[Path]:
+    """The Turtle files of the ontology, its vocabularies and its shapes."""
+    return sorted(ONTOLOGY_DIR.glob("*.ttl"))
+
+
+@functools.cache
+def ontology_graph() -> rdflib.Graph:
+    """Classes, properties and vocabularies (not the shapes), parsed once."""
+    graph = rdflib.Graph()
+    for path in ontology_files():
+        if path.name != "shapes.ttl":
+            graph.parse(path, format="turtle")
+    return graph
+
+
+@functools.cache
+def shapes_graph() -> rdflib.Graph:
+    """The SHACL shapes, parsed once."""
+    return rdflib.Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+
+
+@dataclass(frozen=True)
+class EdgeRule:
+    """How a direct edge is derived from the statements of one class."""
+
+    statement_class: str
+    edge_property: str
+    from_role: str
+    to_role: str
+    symmetric: bool
+    group: str | None
+
+
+@functools.cache
+def edge_rules() -> tuple[EdgeRule, ...]:
+    """Every ``ck:derivesEdge`` description of the ontology."""
+    graph = ontology_graph()
+    rules = []
+    for cls, desc in graph.subject_objects(_CK.derivesEdge):
+        prop = graph.value(desc, _CK.edgeProperty)
+        rules.append(
+            EdgeRule(
+                statement_class=str(cls),
+                edge_property=str(prop),
+                from_role=str(graph.value(desc, _CK.fromRole)),
+                to_role=str(graph.value(desc, _CK.toRole)),
+                symmetric=(prop, RDF.type, OWL.SymmetricProperty) in graph,
+                group=str(graph.value(cls, _CK.relationGroup) or "") or None,
+            )
+        )
+    return tuple(sorted(rules, key=lambda r: r.statement_class))
+
+
+@functools.cache
+def subclasses(cls: str) -> frozenset[str]:
+    """``cls`` and every class below it in the ontology."""
+    graph = ontology_graph()
+    return frozenset(str(c) for c in graph.transitive_subjects(RDFS.subClassOf, rdflib.URIRef(cls)))
+
+
+@functools.cache
+def derived_properties() -> frozenset[str]:
+    """Every property the loader writes and authors must not."""
+    names = [CK + n for n in DERIVED_BOUNDS + DERIVED_META]
+    return frozenset(names + [r.edge_property for r in edge_rules()])
+

@@ -1,0 +1,38 @@
+"""Named SPARQL queries: one ``.rq`` file per question, read once.
+
+Parameters are the query's variables, bound by the engine through :meth:`kg.store.Store.select`
+(never pasted into the text); each parameter appears in the query's projection. An optional
+filter parameter is always bound: to a value, or to :data:`ANY` meaning "no filter"
+(``FILTER(?p = ck:any || ...)``).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import NotFound
+from ..namespaces import CK
+
+__all__ = ["get", "names", "ANY"]
+
+_DIR = Path(__file__).resolve().parent
+
+#: Sentinel bound to an optional filter parameter that should not filter.
+ANY = ox.NamedNode(CK + "any")
+
+
+@functools.cache
+def get(name: str) -> str:
+    """The text of the named query ``name`` (file ``kg/queries/<name>.rq``)."""
+    path = _DIR / f"{name}.rq"
+    if not path.is_file():
+        raise NotFound(f"no named query {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def names() -> list[str]:
+    """Names of all named queries."""
+    return sorted(p.stem for p in _DIR.glob("*.rq"))

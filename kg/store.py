@@ -1,0 +1,228 @@
+"""The store: one interface over an embedded Oxigraph store, in memory or on disk.
+
+Every read sees the union of all named graphs as its default graph (one named graph per
+source). Writes replace a whole graph in one transaction, so a reader sees a source either
+entirely before or entirely after a load, and a failed load leaves the store as it was.
+
+Parameters are bound by the engine (``substitutions``), never pasted into query text:
+``store.select(query, {"actor": iri(...), "at": date})``. A bound variable must appear in the
+query's projection (an engine rule), which the named queries respect.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import InvalidInput, QueryError, StoreError
+from .namespaces import PREFIXES
+from .terms import to_python, to_term
+
+__all__ = ["Store", "EXPORT_FORMATS", "MAX_NESTING"]
+
+#: Export format names → (pyoxigraph format, media type).
+EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+}
+
+#: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
+#: engine's parser (taking the process down), so deeper queries are refused before parsing.
+MAX_NESTING = 256
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of ``{``/``(``/``[`` in a query, ignoring strings, IRIs and comments."""
+    depth = deepest = 0
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            triple = query[i : i + 3] == c * 3
+            quote = c * 3 if triple else c
+            j = i + len(quote)
+            while j < n and not query.startswith(quote, j):
+                j += 2 if query[j] == "\\" else 1
+            i = j + len(quote) - 1
+        elif c == "<":
+            end = query.find(">", i)
+            if end > 0 and not any(ch in query[i + 1 : end] for ch in " \t\n{}"):
+                i = end
+        elif c in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "})]":
+            depth -= 1
+        i += 1
+    return deepest
+
+
+class Store:
+    """An embedded Oxigraph store (``path=None``: in memory; else a directory on disk)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        self._write_lock = threading.Lock()
+        self._version = 0
+        #: Values derived from the store's content, keyed by name: (version, value).
+        self.cache: dict[str, tuple[int, Any]] = {}
+
+    @classmethod
+    def open(cls, spec: str | Path | None) -> Store:
+        """Open a store from a setting: ``None`` or ``"memory"`` for memory, else a path."""
+        if spec is None or str(spec) == "memory":
+            return cls(None)
+        return cls(spec)
+
+    # -- reading ---------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """Increases with every write made through this object (for caches)."""
+        return self._version
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def contains_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def raw_query(
+        self,
+        query: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query and return the engine's own result object.
+
+        The default graph is the union of all graphs unless ``default_graph`` lists graphs.
+        """
+        if nesting_depth(query) > MAX_NESTING:
+            raise QueryError(f"query nested more than {MAX_NESTING} levels deep")
+        substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
+        options: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
+        if default_graph is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(query, **options)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except (RuntimeError, ValueError) as exc:
+            raise QueryError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"store read failed: {exc}") from exc
+
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of a SELECT query as dicts of Python values (unbound variables omitted)."""
+        result = self.raw_query(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        try:
+            return [
+                {name: to_python(row[name]) for name in names if row[name] is not None}
+                for row in result
+            ]
+        except (RuntimeError, OSError) as exc:
+            raise QueryError(str(exc)) from None
+
+    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        result = self.raw_query(query, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[ox.Triple]:
+        result = self.raw_query(query, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def triples(self, graph: str) -> list[ox.Triple]:
+        """Every triple of one named graph."""
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+
+    def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
+        """The whole store (union of sources) or one named graph, serialised."""
+        try:
+            rdf_format, _ = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}") from None
+        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("xsd",)}
+        if graph is not None:
+            if not self.contains_graph(graph):
+                raise InvalidInput(f"no graph {graph}")
+            if rdf_format.supports_datasets:
+                quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                return ox.serialize(quads, format=rdf_format, prefixes=prefixes)
+            return ox.serialize(self.triples(graph), format=rdf_format, prefixes=prefixes)
+        if rdf_format.supports_datasets:
+            return self._store.dump(format=rdf_format, prefixes=prefixes)
+        union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+        return ox.serialize(union, format=rdf_format, prefixes=prefixes)
+
+    # -- writing ---------------------------------------------------------------
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace a named graph's content with ``triples`` in one transaction."""
+        self.replace_graphs({graph: triples})
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        """Replace several named graphs in one transaction.
+
+        Either all the new content is visible afterwards or, on any error, all the old one.
+        """
+        parts = []
+        for graph, triples in graphs.items():
+            body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            name = ox.NamedNode(graph)
+            parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
+        if parts:
+            self._update(" ;\n".join(parts))
+
+    def remove_graph(self, graph: str) -> bool:
+        """Remove a named graph; False when there was none."""
+        if not self.contains_graph(graph):
+            return False
+        self._update(f"DROP GRAPH {ox.NamedNode(graph)}")
+        return True
+
+    def _update(self, update: str) -> None:
+        with self._write_lock:
+            try:
+                self._store.update(update)
+            except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+                raise StoreError(f"store write failed: {exc}") from exc
+            self._version += 1
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        """Release the store (an on-disk store can then be opened by another process)."""
+        if self.path is not None:
+            self._store.flush()
+        del self._store
