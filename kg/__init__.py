@@ -10,47 +10,39 @@ Typical use::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .catalog import source, sources
 from .claims import claims
 from .designations import designations
 from .entities import entity
 from .errors import InvalidInput, KGError, LoadError, NotFound, QueryError, StoreError, ValidationFailed
 from .events import events
-from .load import load_files, remove_source
+from .load import bundled_data_files, load_files, open_store, remove_source
 from .relations import backed, backers, evidence, relations
 from .search import search
 from .store import Store
 
 __all__ = [
-    "Store",
-    "load_files",
-    "remove_source",
-    "bundled_data_files",
-    "search",
-    "entity",
-    "relations",
-    "backers",
-    "backed",
-    "evidence",
-    "designations",
-    "claims",
-    "events",
-    "sources",
-    "source",
-    "KGError",
-    "NotFound",
     "InvalidInput",
-    "QueryError",
+    "KGError",
     "LoadError",
-    "ValidationFailed",
+    "NotFound",
+    "QueryError",
+    "Store",
     "StoreError",
+    "ValidationFailed",
+    "backed",
+    "backers",
+    "bundled_data_files",
+    "claims",
+    "designations",
+    "entity",
+    "events",
+    "evidence",
+    "load_files",
+    "open_store",
+    "relations",
+    "remove_source",
+    "search",
+    "source",
+    "sources",
 ]
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-def bundled_data_files(data_dir: Path = DATA_DIR) -> list[Path]:
-    """The data files shipped with the project (every ``.trig`` under ``data/``)."""
-    return sorted(data_dir.rglob("*.trig"))

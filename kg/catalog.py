@@ -13,7 +13,7 @@ from .namespaces import SRC, slug
 from .store import Store
 from .terms import iri
 
-__all__ = ["sources", "source"]
+__all__ = ["source", "sources"]
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -51,7 +51,13 @@ def source(store: Store, ident: str) -> Source:
     for row in store.select(queries.get("source-facts"), {"source": iri(node)}):
         fact = facts.setdefault(
             row["fact"],
-            {"id": slug(row["fact"]), "iri": row["fact"], "label": names.get(row["fact"]), "paragraphs": [], "locators": []},
+            {
+                "id": slug(row["fact"]),
+                "iri": row["fact"],
+                "label": names.get(row["fact"]),
+                "paragraphs": [],
+                "locators": [],
+            },
         )
         types[row["fact"]].add(local_name(row["type"]))
         for key, field in (("paragraph", "paragraphs"), ("locator", "locators")):

@@ -14,7 +14,7 @@ from .queries import ANY
 from .store import Store
 from .terms import iri
 
-__all__ = ["claims", "claim_kinds"]
+__all__ = ["claim_kinds", "claims"]
 
 
 def claim_kinds(store: Store) -> list[str]:

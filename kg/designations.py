@@ -53,7 +53,13 @@ def designations(
         bounds = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
         state = status(bounds, day)
         amendments = [
-            Amendment(_text(a.get("effective")), _text(a.get("announced")), split(a.get("nameAdded"), "\x1f"), a.get("entryId"), a.get("note"))
+            Amendment(
+                _text(a.get("effective")),
+                _text(a.get("announced")),
+                split(a.get("nameAdded"), "\x1f"),
+                a.get("entryId"),
+                a.get("note"),
+            )
             for a in store.select(queries.get("amendments"), {"designation": iri(row["designation"])})
         ]
         out.append(

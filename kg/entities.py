@@ -14,7 +14,7 @@ from .relations import relations
 from .store import Store
 from .timeline import parse_at
 
-__all__ = ["entity", "GROUPS", "DEFAULT_GROUP_LIMIT"]
+__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity"]
 
 DEFAULT_GROUP_LIMIT = 50
 
@@ -99,9 +99,8 @@ def entity(
     for pair in split(row.get("aliases"), "\x1f"):
         lang, _, text = pair.partition("\x1e")
         aliases.append({"label": text, "lang": lang})
-    identifiers = {
-        "wikidata": m.removeprefix(WD) for m in split(row.get("matches")) if m.startswith(WD)
-    }
+    wikidata = sorted(m.removeprefix(WD) for m in split(row.get("matches")) if m.startswith(WD))
+    identifiers = {"wikidata": wikidata[0]} if wikidata else {}
     return Entity(
         id=slug(node),
         iri=node,

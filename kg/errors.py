@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
-    "KGError",
-    "NotFound",
     "InvalidInput",
-    "QueryError",
+    "KGError",
     "LoadError",
+    "NotFound",
+    "QueryError",
+    "StoreError",
     "ValidationFailed",
     "Violation",
-    "StoreError",
 ]
 
 

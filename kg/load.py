@@ -30,7 +30,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from . import ontology
-from .errors import InvalidInput, LoadError, ValidationFailed, Violation
+from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
 from .store import Store
 from .terms import date_literal
@@ -38,15 +38,17 @@ from .text import search_key
 from .timeline import Bounds, PartialDate
 
 __all__ = [
-    "ParsedSource",
     "LoadResult",
-    "read_source",
-    "validate",
+    "ParsedSource",
+    "bundled_data_files",
     "derive",
-    "load_files",
     "ensure_ontology",
+    "load_files",
+    "open_store",
+    "read_source",
     "remove_source",
     "stored_digest",
+    "validate",
 ]
 
 #: Bumped when derivation changes, so that unchanged files are derived again.
@@ -149,9 +151,19 @@ def validate(parsed: ParsedSource) -> list[Violation]:
             violations.append(
                 Violation(str(t.subject), "loader:derived", "derived property written by hand", t.predicate.value)
             )
-    types = {(t.subject, t.object.value) for t in parsed.triples if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)}
-    if not any(s.value == parsed.graph and c in ontology.subclasses(CK + "Source") for s, c in types if isinstance(s, ox.NamedNode)):
-        violations.append(Violation(parsed.graph, "loader:source", "the graph's name must be described in it as a ck:Source"))
+    types = {
+        (t.subject, t.object.value)
+        for t in parsed.triples
+        if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)
+    }
+    if not any(
+        s.value == parsed.graph and c in ontology.subclasses(CK + "Source")
+        for s, c in types
+        if isinstance(s, ox.NamedNode)
+    ):
+        violations.append(
+            Violation(parsed.graph, "loader:source", "the graph's name must be described in it as a ck:Source")
+        )
     shapes = ontology.shapes_graph()
     # The ontology (classes and vocabulary concepts) is added to the data graph so that
     # sh:class sees the class hierarchy and the concepts' types.
@@ -181,11 +193,10 @@ def validate(parsed: ParsedSource) -> list[Violation]:
     return sorted(violations, key=lambda v: (v.focus, v.shape, v.message))
 
 
-
 def _date_violations(triples: Iterable[ox.Triple]) -> list[Violation]:
     out = []
     for t in triples:
-        if t.predicate.value in _START_PROPS + [_END_PROP] and isinstance(t.object, ox.Literal):
+        if t.predicate.value in [*_START_PROPS, _END_PROP] and isinstance(t.object, ox.Literal):
             try:
                 PartialDate.from_literal(t.object.value, t.object.datatype.value)
             except InvalidInput as exc:
@@ -232,21 +243,14 @@ def derive(parsed: ParsedSource) -> list[ox.Triple]:
                 if day is not None:
                     prop = CK + "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
                     out.append(ox.Triple(subject, ox.NamedNode(prop), date_literal(day)))
-        keys = {
-            search_key(v.value)
-            for p in _LABEL_PROPS
-            for v in props.get(p, [])
-            if isinstance(v, ox.Literal)
-        }
+        keys = {search_key(v.value) for p in _LABEL_PROPS for v in props.get(p, []) if isinstance(v, ox.Literal)}
         out.extend(ox.Triple(subject, ox.NamedNode(CK + "searchKey"), ox.Literal(k)) for k in sorted(keys) if k)
     out.append(ox.Triple(ox.NamedNode(parsed.graph), ox.NamedNode(CK + "contentDigest"), ox.Literal(parsed.digest)))
     return out
 
 
 def stored_digest(store: Store, graph: str) -> str | None:
-    rows = store.select(
-        "SELECT ?g ?d WHERE { GRAPH ?g { ?g ck:contentDigest ?d } }", {"g": ox.NamedNode(graph)}
-    )
+    rows = store.select("SELECT ?g ?d WHERE { GRAPH ?g { ?g ck:contentDigest ?d } }", {"g": ox.NamedNode(graph)})
     return rows[0]["d"] if rows else None
 
 
@@ -286,7 +290,9 @@ def ensure_ontology(store: Store) -> None:
     digest = _digest(data)
     if stored_digest(store, ONTOLOGY_GRAPH) == digest:
         return
-    triples = [q.triple for path in ontology.ontology_files() for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    triples = [
+        q.triple for path in ontology.ontology_files() for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    ]
     triples.append(ox.Triple(ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(CK + "contentDigest"), ox.Literal(digest)))
     store.replace_graph(ONTOLOGY_GRAPH, triples)
 
@@ -297,3 +303,31 @@ def remove_source(store: Store, source: str) -> bool:
         raise InvalidInput("the ontology graph is not a source")
     return store.remove_graph(source)
 
+
+#: The data shipped with the project.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def bundled_data_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """The data files shipped with the project (every ``.trig`` under ``data/``)."""
+    return sorted(data_dir.rglob("*.trig"))
+
+
+def open_store(spec: str | Path | None, extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Store:
+    """Open a store (``"memory"``/None or a directory) with the bundled data and ``extra`` files.
+
+    Unchanged files are not reloaded, so opening an on-disk store again is cheap and never
+    duplicates data. A store another process holds gives a :class:`StoreError` that says so.
+    """
+    try:
+        store = Store.open(spec)
+    except StoreError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(
+                f"the store at {spec} is in use by another process (is `kg serve` running?); "
+                "stop it, query its /sparql endpoint, or use --store memory"
+            ) from None
+        raise
+    files = [*bundled_data_files(), *extra] if bundled else list(extra)
+    load_files(store, files)
+    return store

@@ -14,15 +14,15 @@ from .store import Store
 from .terms import iri
 
 __all__ = [
-    "labels",
-    "ref",
     "citations",
-    "kind_name",
     "kind_class",
+    "kind_name",
+    "labels",
     "local_name",
+    "most_precise",
+    "ref",
     "require_entity",
     "split",
-    "most_precise",
 ]
 
 _LABELS_QUERY = """

@@ -7,18 +7,18 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = [
-    "Ref",
-    "Citation",
-    "Relation",
     "Amendment",
-    "Designation",
-    "Proposition",
+    "Citation",
     "Claim",
-    "Participant",
-    "Event",
-    "SearchHit",
-    "Group",
+    "Designation",
     "Entity",
+    "Event",
+    "Group",
+    "Participant",
+    "Proposition",
+    "Ref",
+    "Relation",
+    "SearchHit",
     "Source",
     "to_dict",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["BASE", "CK", "ID", "ST", "SRC", "ONTOLOGY_GRAPH", "PREFIXES", "slug", "entity_iri"]
+__all__ = ["BASE", "CK", "ID", "ONTOLOGY_GRAPH", "PREFIXES", "SRC", "ST", "entity_iri", "slug"]
 
 BASE = "https://w3id.org/conflict-kg/"
 CK = BASE + "ontology#"

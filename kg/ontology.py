@@ -21,9 +21,9 @@ __all__ = [
     "EdgeRule",
     "derived_properties",
     "edge_rules",
+    "ontology_files",
     "ontology_graph",
     "shapes_graph",
-    "ontology_files",
     "subclasses",
 ]
 
@@ -109,4 +109,3 @@ def derived_properties() -> frozenset[str]:
     """Every property the loader writes and authors must not."""
     names = [CK + n for n in DERIVED_BOUNDS + DERIVED_META]
     return frozenset(names + [r.edge_property for r in edge_rules()])
-

@@ -13,7 +13,7 @@ from .store import Store
 from .terms import iri
 from .timeline import Bounds, Status, parse_at, status
 
-__all__ = ["relations", "backers", "backed", "evidence", "statement_kinds"]
+__all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
 
 def statement_kinds(store: Store) -> list[str]:
@@ -82,13 +82,19 @@ def backers(store: Store, actor: str, at: str | dt.date | None = None) -> list[R
     ['iran', 'russia', 'russia']
     """
     node = require_entity(store, actor)["entity"]
-    return [r for r in relations(store, node, kind="support", at=at, holding_only=True) if r.object and r.object.iri == node]
+    return [
+        r for r in relations(store, node, kind="support", at=at, holding_only=True) if r.object and r.object.iri == node
+    ]
 
 
 def backed(store: Store, actor: str, at: str | dt.date | None = None) -> list[Relation]:
     """Whom ``actor`` backs on ``at``."""
     node = require_entity(store, actor)["entity"]
-    return [r for r in relations(store, node, kind="support", at=at, holding_only=True) if r.subject and r.subject.iri == node]
+    return [
+        r
+        for r in relations(store, node, kind="support", at=at, holding_only=True)
+        if r.subject and r.subject.iri == node
+    ]
 
 
 def evidence(store: Store, subject: str, kind: str, obj: str) -> list[Relation]:

@@ -10,7 +10,7 @@ from .namespaces import CK, slug
 from .store import Store
 from .text import search_key
 
-__all__ = ["search", "SEARCH_TYPES", "MAX_LIMIT"]
+__all__ = ["MAX_LIMIT", "SEARCH_TYPES", "search"]
 
 #: Entity categories a search can be restricted to.
 SEARCH_TYPES = ("actor", "place", "event", "claim", "source")
@@ -27,9 +27,7 @@ def _score(key: str, q: str) -> float:
     return 40.0 + 10.0 * len(q) / len(key)
 
 
-def search(
-    store: Store, q: str, *, type: str | None = None, limit: int = 10, offset: int = 0
-) -> list[SearchHit]:
+def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, offset: int = 0) -> list[SearchHit]:
     """Entities matching ``q``, best first.
 
     Matching ignores case, accents, apostrophes, punctuation and Arabic spelling variants,

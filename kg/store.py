@@ -22,7 +22,7 @@ from .errors import InvalidInput, QueryError, StoreError
 from .namespaces import PREFIXES
 from .terms import to_python, to_term
 
-__all__ = ["Store", "EXPORT_FORMATS", "MAX_NESTING"]
+__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "Store"]
 
 #: Export format names → (pyoxigraph format, media type).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -36,6 +36,16 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 #: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
 #: engine's parser (taking the process down), so deeper queries are refused before parsing.
 MAX_NESTING = 256
+
+
+def _bytes(data: bytes | None) -> bytes:
+    assert data is not None  # pyoxigraph returns bytes when no output is given
+    return data
+
+
+def _serialize(items: Any, **options: Any) -> bytes:
+    """Serialise triples or quads to bytes with the engine's serialiser."""
+    return _bytes(ox.serialize(items, **options))
 
 
 def nesting_depth(query: str) -> int:
@@ -142,10 +152,7 @@ class Store:
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
         try:
-            return [
-                {name: to_python(row[name]) for name in names if row[name] is not None}
-                for row in result
-            ]
+            return [{name: to_python(row[name]) for name in names if row[name] is not None} for row in result]
         except (RuntimeError, OSError) as exc:
             raise QueryError(str(exc)) from None
 
@@ -177,12 +184,12 @@ class Store:
                 raise InvalidInput(f"no graph {graph}")
             if rdf_format.supports_datasets:
                 quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                return ox.serialize(quads, format=rdf_format, prefixes=prefixes)
-            return ox.serialize(self.triples(graph), format=rdf_format, prefixes=prefixes)
+                return _serialize(quads, format=rdf_format, prefixes=prefixes)
+            return _serialize(self.triples(graph), format=rdf_format, prefixes=prefixes)
         if rdf_format.supports_datasets:
-            return self._store.dump(format=rdf_format, prefixes=prefixes)
+            return _bytes(self._store.dump(format=rdf_format, prefixes=prefixes))
         union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-        return ox.serialize(union, format=rdf_format, prefixes=prefixes)
+        return _serialize(union, format=rdf_format, prefixes=prefixes)
 
     # -- writing ---------------------------------------------------------------
 
@@ -197,7 +204,7 @@ class Store:
         """
         parts = []
         for graph, triples in graphs.items():
-            body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            body = _serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
             name = ox.NamedNode(graph)
             parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
         if parts:

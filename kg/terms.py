@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from .namespaces import XSD
 
-__all__ = ["Term", "to_term", "to_python", "iri", "date_literal"]
+__all__ = ["Term", "date_literal", "iri", "to_python", "to_term"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 

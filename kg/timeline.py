@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from .errors import InvalidInput
 from .namespaces import XSD
 
-__all__ = ["PartialDate", "Status", "parse_at", "status", "Bounds"]
+__all__ = ["Bounds", "PartialDate", "Status", "parse_at", "status"]
 
 _DATE_RE = re.compile(r"^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -98,7 +98,7 @@ class PartialDate:
         return text
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Whether a statement holds on a day: three-valued because dates can be partial."""
 
     HOLDS = "holds"

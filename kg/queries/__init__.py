@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..errors import NotFound
 from ..namespaces import CK
 
-__all__ = ["get", "names", "ANY"]
+__all__ = ["ANY", "get", "names"]
 
 _DIR = Path(__file__).resolve().parent
 

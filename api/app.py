@@ -1,0 +1,49 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+The lifespan opens the store (loading the bundled data and ``settings.data``) unless a store is
+passed in; routers are thin and call ``kg``; errors from the library map to HTTP in
+``api/errors.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routers import actors, claims, health, search, sources
+from api.settings import Settings
+from kg.load import open_store
+from kg.store import Store
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = store or open_store(settings.store, [Path(p) for p in settings.data])
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="Conflict knowledge graph",
+        version="0.1.0",
+        description="Actors of armed conflicts, their backers, alliances, designations and claims, "
+        "each fact dated and traced to its source. Every read takes `at=YYYY-MM-DD` (default: today).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    for module in (health, search, actors, claims, sources):
+        app.include_router(module.router)
+    return app

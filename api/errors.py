@@ -1,0 +1,55 @@
+"""One table from library exceptions to HTTP responses, and the JSON error body."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from kg.errors import InvalidInput, KGError, LoadError, NotFound, QueryError, StoreError, ValidationFailed
+
+__all__ = ["STATUS", "install"]
+
+#: Library exception → (HTTP status, error code). The first matching class wins.
+STATUS: list[tuple[type[KGError], int, str]] = [
+    (NotFound, 404, "not_found"),
+    (QueryError, 400, "bad_query"),
+    (InvalidInput, 422, "invalid_input"),
+    (ValidationFailed, 422, "invalid_data"),
+    (LoadError, 400, "bad_data"),
+    (StoreError, 503, "store_unavailable"),
+]
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _kg_error(_: Request, exc: Exception) -> JSONResponse:
+    for cls, status, code in STATUS:
+        if isinstance(exc, cls):
+            return JSONResponse(error_body(code, str(exc)), status_code=status)
+    return JSONResponse(error_body("error", str(exc)), status_code=500)
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
+        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+    return JSONResponse(error_body("invalid_parameter", "; ".join(parts)), status_code=422)
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers: every error answers ``{"error": {"code", "message"}}``."""
+    app.add_exception_handler(KGError, _kg_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import StoreDep
+from kg.catalog import sources
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/healthz", summary="Store reachable, and its size")
+def healthz(store: StoreDep) -> dict[str, Any]:
+    return {"status": "ok", "quads": len(store), "sources": len(sources(store))}

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import StoreDep
+from kg.models import SearchHit
+from kg.search import MAX_LIMIT, SEARCH_TYPES
+from kg.search import search as kg_search
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+@router.get("/search", summary="Find actors, places, events, claims and sources by name")
+def search(
+    store: StoreDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, examples=["Hay'at Tahrir al-Sham"])],
+    type: Annotated[str | None, Query(description=f"One of {', '.join(SEARCH_TYPES)}.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> list[SearchHit]:
+    """Alias-, case-, accent- and apostrophe-insensitive; best match first."""
+    return kg_search(store, q, type=type, limit=limit, offset=offset)

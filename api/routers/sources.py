@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import StoreDep
+from kg.catalog import source as kg_source
+from kg.catalog import sources as kg_sources
+from kg.models import Source
+from kg.namespaces import SRC
+from kg.store import EXPORT_FORMATS
+
+router = APIRouter(prefix="/api/v1", tags=["sources"])
+
+
+@router.get("/sources", summary="Every source, one named graph each")
+def sources(store: StoreDep) -> list[Source]:
+    return kg_sources(store)
+
+
+@router.get("/sources/{source_id}", summary="One source and what it supports")
+def source(store: StoreDep, source_id: str) -> Source:
+    return kg_source(store, source_id)
+
+
+@router.get("/export", summary="The graph, or one source's graph, serialised", response_class=Response)
+def export(
+    store: StoreDep,
+    format: Annotated[str, Query(pattern="^(" + "|".join(EXPORT_FORMATS) + ")$")] = "trig",
+    source: Annotated[str | None, Query(description="A source id.")] = None,
+) -> Response:
+    graph = None
+    if source is not None:
+        graph = kg_source(store, source).iri if not source.startswith(SRC) else source
+    return Response(store.export(format, graph), media_type=EXPORT_FORMATS[format][1])

@@ -1,0 +1,217 @@
+"""The ``kg`` command line: load, validate, query, export, list sources, serve.
+
+Every command takes ``--store`` (a directory, or ``memory``; default ``$KG_STORE`` or
+``var/store``). The bundled data under ``data/`` is always loaded (unchanged files are skipped).
+Errors print a message on stderr and exit with a non-zero code: 1 for bad input or invalid
+data, 2 for usage errors (Typer's own).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+import typer
+
+from . import load as loader
+from .catalog import sources as list_sources
+from .errors import KGError, ValidationFailed
+from .namespaces import SRC
+from .store import EXPORT_FORMATS, Store
+from .terms import to_python
+
+app = typer.Typer(help="A knowledge graph of armed conflicts.", no_args_is_help=True, add_completion=False)
+
+DEFAULT_STORE = os.environ.get("KG_STORE", "var/store")
+StoreOption = Annotated[str, typer.Option("--store", help="Store directory, or 'memory'.")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _open(spec: str, extra: list[Path] | None = None) -> Store:
+    return loader.open_store(spec, extra or [])
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="TriG/N-Quads/Turtle files, one source each.")],
+    store: StoreOption = DEFAULT_STORE,
+    force: Annotated[bool, typer.Option(help="Reload files even when unchanged.")] = False,
+) -> None:
+    """Validate FILES and load each as its own source (all or nothing)."""
+    try:
+        opened = _open(store)
+        results = loader.load_files(opened, files, force=force)
+    except KGError as exc:
+        _fail(str(exc))
+    for r in results:
+        state = "unchanged, skipped" if r.skipped else f"{r.triples} triples + {r.derived} derived"
+        typer.echo(f"{r.file}: {r.source} ({state})")
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Data files to check.")]) -> None:
+    """Check FILES against the shapes and loading rules without loading them."""
+    failed = False
+    for path in files:
+        try:
+            parsed = loader.read_source(path)
+            violations = loader.validate(parsed)
+        except KGError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
+        if violations:
+            typer.echo(str(ValidationFailed(str(path), violations)), err=True)
+            failed = True
+        else:
+            typer.echo(f"{path}: valid ({len(parsed.triples)} triples, source {parsed.graph})")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _cell(term: Any) -> str:
+    value = to_python(term)
+    return "" if value is None else str(value)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read it from a file.")],
+    store: StoreOption = DEFAULT_STORE,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output for SELECT results.")] = OutputFormat.table,
+) -> None:
+    """Run a SPARQL query over the union of all sources."""
+    if sparql.startswith("@"):
+        try:
+            sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot read {sparql[1:]}: {exc.strerror}")
+    try:
+        result = _open(store).raw_query(sparql)
+        if isinstance(result, ox.QueryBoolean):
+            typer.echo("true" if result else "false")
+        elif isinstance(result, ox.QueryTriples):
+            sys.stdout.buffer.write(ox.serialize(list(result), format=ox.RdfFormat.TURTLE) or b"")
+        else:
+            _print_solutions(result, output)
+    except KGError as exc:
+        _fail(str(exc))
+
+
+def _print_solutions(result: ox.QuerySolutions, output: OutputFormat) -> None:
+    names = [v.value for v in result.variables]
+    rows = [[_cell(row[n]) for n in names] for row in result]
+    if output is OutputFormat.json:
+        typer.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
+    elif output is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(names)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+        typer.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
+        for r in rows:
+            typer.echo("  ".join(c[:60].ljust(w) for c, w in zip(r, widths, strict=True)))
+        typer.echo(f"({len(rows)} rows)")
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.trig,
+    source: Annotated[str | None, typer.Option(help="Only this source's graph (id or IRI).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Export the graph (or one source's graph)."""
+    graph = None if source is None else (source if source.startswith(("http://", "https://")) else SRC + source)
+    try:
+        data = _open(store).export(fmt.value, graph)
+    except KGError as exc:
+        _fail(str(exc))
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        typer.echo(f"wrote {len(data)} bytes ({EXPORT_FORMATS[fmt.value][1]}) to {output}", err=True)
+
+
+@app.command()
+def sources(store: StoreOption = DEFAULT_STORE) -> None:
+    """List the sources (one named graph each) and how many facts cite each."""
+    try:
+        found = list_sources(_open(store))
+    except KGError as exc:
+        _fail(str(exc))
+    for s in found:
+        typer.echo(f"{s.id:32} {s.type:20} {s.facts:5} facts  {s.title}")
+
+
+@app.command()
+def remove(
+    source: Annotated[str, typer.Argument(help="Source id or IRI.")], store: StoreOption = DEFAULT_STORE
+) -> None:
+    """Remove a source's graph (bundled sources come back at the next start)."""
+    graph = source if source.startswith(("http://", "https://")) else SRC + source
+    try:
+        opened = Store.open(store)
+        removed = loader.remove_source(opened, graph)
+    except KGError as exc:
+        _fail(str(exc))
+    if not removed:
+        _fail(f"no source {source!r}")
+    typer.echo(f"removed {graph}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOption = DEFAULT_STORE,
+    data: Annotated[list[Path] | None, typer.Option(help="Extra data files, each loaded as its own source.")] = None,
+) -> None:
+    """Start the service (REST API, docs) on the bundled graph."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    settings = Settings.from_env(store=store, data=[str(p) for p in data or []])
+    try:
+        opened = _open(settings.store, [Path(p) for p in settings.data])
+    except KGError as exc:
+        _fail(str(exc))
+    application = create_app(settings, store=opened)
+    base = f"http://{host}:{port}"
+    typer.echo(f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nHealth:    {base}/healthz")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
