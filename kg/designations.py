@@ -81,7 +81,7 @@ def designations(
                 in_force={Status.HOLDS: True, Status.NOT_HOLDS: False}.get(state),
                 status=state.value,
                 note=row.get("note"),
-                date_note=row.get("dateNote"),
+                date_note=row.get("dateNote") or None,
                 sources=cites.get(row["designation"], []),
             )
         )

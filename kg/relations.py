@@ -45,7 +45,7 @@ def _relation(store: Store, row: dict[str, Any], at: dt.date, cites: dict) -> Re
         office_title=row.get("officeTitle"),
         extent=row.get("extent"),
         note=row.get("note"),
-        date_note=row.get("dateNote"),
+        date_note=row.get("dateNote") or None,
         sources=cites.get(row["statement"], []),
     )
 

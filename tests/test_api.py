@@ -1,0 +1,96 @@
+"""The REST service: answers, error bodies and status codes, through the ASGI app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store="memory"))) as test_client:
+        yield test_client
+
+
+def test_healthz_reports_store_size(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["quads"] > 1000 and body["sources"] == 10
+
+
+def test_backers_of_the_syrian_government(client: TestClient) -> None:
+    rows = client.get("/api/v1/actors/syrian-government/backers", params={"at": "2024-11-30"}).json()
+    assert {r["subject"]["id"] for r in rows} == {"russia", "iran"}
+    assert all(r["sources"] and r["status"] == "holds" for r in rows)
+    air = [r for r in rows if "air" in r["support_kinds"]]
+    assert air and air[0]["subject"]["id"] == "russia"
+
+
+def test_designations_in_force_change_with_the_date(client: TestClient) -> None:
+    def in_force(at: str) -> set[str]:
+        rows = client.get("/api/v1/actors/hayat-tahrir-al-sham/designations", params={"at": at}).json()
+        return {r["authority"]["id"] for r in rows if r["in_force"]}
+
+    assert in_force("2024-11-30") == {
+        "united-states",
+        "russia",
+        "turkey",
+        "un-security-council",
+        "united-kingdom",
+        "canada",
+    }
+    assert in_force("2026-11-25") == {"russia", "turkey"}
+
+
+def test_search_finds_hts_first(client: TestClient) -> None:
+    for q in ("hayat tahrir al sham", "Hay'at Tahrir al-Sham", "HTS"):
+        hits = client.get("/api/v1/search", params={"q": q}).json()
+        assert hits[0]["id"] == "hayat-tahrir-al-sham", q
+
+
+def test_actor_page_groups_are_counted_and_capped(client: TestClient) -> None:
+    body = client.get("/api/v1/actors/hayat-tahrir-al-sham", params={"at": "2024-11-30", "group_limit": 1}).json()
+    groups = body["groups"]
+    assert groups["designations"]["count"] > 1 and len(groups["designations"]["items"]) == 1
+    assert body["labels"]["ar"] == "هيئة تحرير الشام"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/v1/actors/no-such-actor", 404, "not_found"),
+        ("/api/v1/actors/russia?at=2024-13-01", 422, "invalid_parameter"),
+        ("/api/v1/search?q=", 422, "invalid_parameter"),
+        ("/api/v1/search?q=hts&limit=100000", 422, "invalid_parameter"),
+        ("/api/v1/search?q=hts&type=planet", 422, "invalid_input"),
+        ("/api/v1/search?q=%27%27", 422, "invalid_input"),
+        ("/api/v1/claims?kind=rumour", 404, "not_found"),
+        ("/api/v1/export?format=rdfxml", 422, "invalid_parameter"),
+        ("/api/v1/sources/nowhere", 404, "not_found"),
+        ("/api/v1/nothing-here", 404, "not_found"),
+    ],
+)
+def test_errors_have_a_status_and_a_json_body(client: TestClient, url: str, status: int, code: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"]
+
+
+def test_claims_are_marked_as_not_asserted(client: TestClient) -> None:
+    rows = client.get("/api/v1/claims", params={"claimant": "iranian-officials"}).json()
+    accusation = [r for r in rows if r["kind"] == "accusation"]
+    assert accusation
+    propositions = accusation[0]["propositions"]
+    assert propositions and all(p["asserted"] is False for p in propositions)
+    assert {p["fields"]["subject"] for p in propositions} == {"united-states", "israel"}
+
+
+def test_export_one_source_as_turtle(client: TestClient) -> None:
+    response = client.get("/api/v1/export", params={"format": "turtle", "source": "uk-proscription"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    assert b"united-kingdom" in response.content
