@@ -118,13 +118,25 @@ def read_source(path: str | Path) -> ParsedSource:
         if ox.DefaultGraph() in graphs:
             raise LoadError(f"{path}: triples outside a named graph; put them in the source's graph")
         if len(graphs) != 1:
-            raise LoadError(f"{path}: a data file holds exactly one named graph (one source), found {len(graphs)}")
+            names = ", ".join(sorted(_name(g) for g in graphs))
+            raise LoadError(
+                f"{path}: a data file holds exactly one named graph (one source), found {len(graphs)}: {names}"
+            )
         graph = next(iter(graphs))
     if not isinstance(graph, ox.NamedNode):
         raise LoadError(f"{path}: the source must be named by an IRI, not a blank node")
     if graph.value == ONTOLOGY_GRAPH:
         raise LoadError(f"{path}: the graph {ONTOLOGY_GRAPH} is reserved for the ontology")
     return ParsedSource(str(path), graph.value, [q.triple for q in quads], _digest(data))
+
+
+def _name(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | ox.Triple) -> str:
+    """A node as reports show it: the plain IRI, or _:label for a blank node."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)
 
 
 def _to_rdflib(triples: Sequence[ox.Triple]) -> rdflib.Graph:
@@ -149,7 +161,7 @@ def validate(parsed: ParsedSource) -> list[Violation]:
     for t in parsed.triples:
         if t.predicate.value in derived:
             violations.append(
-                Violation(str(t.subject), "loader:derived", "derived property written by hand", t.predicate.value)
+                Violation(_name(t.subject), "loader:derived", "derived property written by hand", t.predicate.value)
             )
     types = {
         (t.subject, t.object.value)
@@ -200,7 +212,7 @@ def _date_violations(triples: Iterable[ox.Triple]) -> list[Violation]:
             try:
                 PartialDate.from_literal(t.object.value, t.object.datatype.value)
             except InvalidInput as exc:
-                out.append(Violation(str(t.subject), "loader:date", str(exc), t.predicate.value, t.object.value))
+                out.append(Violation(_name(t.subject), "loader:date", str(exc), t.predicate.value, t.object.value))
     return out
 
 
@@ -246,7 +258,7 @@ def derive(parsed: ParsedSource) -> list[ox.Triple]:
         keys = {search_key(v.value) for p in _LABEL_PROPS for v in props.get(p, []) if isinstance(v, ox.Literal)}
         out.extend(ox.Triple(subject, ox.NamedNode(CK + "searchKey"), ox.Literal(k)) for k in sorted(keys) if k)
     out.append(ox.Triple(ox.NamedNode(parsed.graph), ox.NamedNode(CK + "contentDigest"), ox.Literal(parsed.digest)))
-    return out
+    return list(dict.fromkeys(out))
 
 
 def stored_digest(store: Store, graph: str) -> str | None:

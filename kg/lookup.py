@@ -9,7 +9,7 @@ from typing import Any
 from . import queries
 from .errors import NotFound
 from .models import Citation, Ref
-from .namespaces import CK, ID, slug
+from .namespaces import CK, ID, SRC, ST, slug
 from .store import Store
 from .terms import iri
 
@@ -70,12 +70,17 @@ def kind_class(name: str) -> str:
 
 def require_entity(store: Store, ident: str) -> dict[str, Any]:
     """The entity row of ``ident`` (a slug or an IRI); :class:`NotFound` when absent."""
-    target = ident if ident.startswith(("http://", "https://")) else ID + ident
-    try:
-        node = iri(target)
-    except ValueError:
-        raise NotFound(f"no entity {ident!r}") from None
-    rows = store.select(queries.get("entity"), {"entity": node})
+    # a slug may name an entity, a statement or a source
+    candidates = [ident] if ident.startswith(("http://", "https://")) else [ID + ident, ST + ident, SRC + ident]
+    rows: list[dict[str, Any]] = []
+    for target in candidates:
+        try:
+            node = iri(target)
+        except ValueError:
+            raise NotFound(f"no entity {ident!r}") from None
+        rows = store.select(queries.get("entity"), {"entity": node})
+        if rows:
+            break
     if not rows:
         raise NotFound(f"no entity {ident!r}")
     # An entity in several categories (a state that is also a country): actors first.

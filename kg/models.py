@@ -54,7 +54,7 @@ class Relation:
     kind: str
     subject: Ref | None
     object: Ref | None
-    value: str | None = None  # a literal end, e.g. a former name
+    values: list[str] = field(default_factory=list)  # literal ends, e.g. former names
     start: str | None = None
     end: str | None = None
     status: str | None = None

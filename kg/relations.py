@@ -35,7 +35,7 @@ def _relation(store: Store, row: dict[str, Any], at: dt.date, cites: dict) -> Re
         kind=kind_name(row["kind"]),
         subject=ref(store, row.get("from")),
         object=None if literal_end else ref(store, to),
-        value=str(to) if literal_end else None,
+        values=sorted(split(row.get("toValues"), "\x1f")) if literal_end else [],
         start=most_precise(row.get("start")),
         end=most_precise(row.get("end")),
         status=status(_bounds(row), at).value,
@@ -44,7 +44,7 @@ def _relation(store: Store, row: dict[str, Any], at: dt.date, cites: dict) -> Re
         alleged=row.get("alleged"),
         office_title=row.get("officeTitle"),
         extent=row.get("extent"),
-        note=row.get("note"),
+        note=row.get("note") or None,
         date_note=row.get("dateNote") or None,
         sources=cites.get(row["statement"], []),
     )

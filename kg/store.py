@@ -11,6 +11,7 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -48,6 +49,9 @@ def _serialize(items: Any, **options: Any) -> bytes:
     return _bytes(ox.serialize(items, **options))
 
 
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
 def nesting_depth(query: str) -> int:
     """The deepest nesting of ``{``/``(``/``[`` in a query, ignoring strings, IRIs and comments."""
     depth = deepest = 0
@@ -65,9 +69,9 @@ def nesting_depth(query: str) -> int:
                 j += 2 if query[j] == "\\" else 1
             i = j + len(quote) - 1
         elif c == "<":
-            end = query.find(">", i)
-            if end > 0 and not any(ch in query[i + 1 : end] for ch in " \t\n{}"):
-                i = end
+            iri = _IRIREF.match(query, i)
+            if iri:  # an IRI (as the parser reads it); anything else is the < operator
+                i = iri.end() - 1
         elif c in "{([":
             depth += 1
             deepest = max(deepest, depth)

@@ -51,15 +51,14 @@ class PartialDate:
         m = _DATE_RE.match(text.strip())
         if not m:
             raise InvalidInput(f"not a date: {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        year = int(m[1])
+        month = int(m[2]) if m[2] is not None else None
+        day = int(m[3]) if m[3] is not None else None
         try:
-            if day:
-                dt.date(year, month or 1, day)
-            elif month and not 1 <= month <= 12:
-                raise ValueError("month out of range")
+            dt.date(year, 1 if month is None else month, 1 if day is None else day)
         except ValueError as exc:
             raise InvalidInput(f"not a valid date: {text!r} ({exc})") from None
-        return cls(year, month or None, day or None)
+        return cls(year, month, day)
 
     @classmethod
     def from_literal(cls, lexical: str, datatype: str) -> PartialDate:

@@ -1,0 +1,319 @@
+"""The read functions: entity pages, claims, events and sources, with their filters and errors."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import kg
+from kg import catalog
+from kg.entities import GROUPS
+
+HTS = "hayat-tahrir-al-sham"
+DAY = "2024-11-30"
+
+
+# --- entity ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hts_page(bundled_store):
+    return kg.entity(bundled_store, HTS, at=DAY)
+
+
+def test_hts_page(hts_page):
+    assert (hts_page.id, hts_page.type, hts_page.types) == (HTS, "actor", ["armed-group"])
+    assert hts_page.labels == {"en": "Hay'at Tahrir al-Sham", "ar": "هيئة تحرير الشام"}
+    assert {"HTS", "Nusra Front", "Jabhat Fath al-Sham"} <= {a["label"] for a in hts_page.aliases}
+    assert hts_page.identifiers == {}  # its QID is not among the verified ones
+    assert set(hts_page.groups) == set(GROUPS)
+    groups = hts_page.groups
+    assert groups["designations"].count == 7
+    assert {d.authority.id for d in groups["designations"].items} == {
+        "united-states",
+        "russia",
+        "turkey",
+        "un-security-council",
+        "united-kingdom",
+        "canada",
+    }
+    assert {r.id for r in groups["former_names"].items} == {
+        "hts-formerly-nusra-front",
+        "hts-formerly-jabhat-fath-al-sham",
+    }
+    assert [(r.id, r.object.id) for r in groups["opponents"].items] == [
+        ("hts-opposes-syrian-government", "syrian-government")
+    ]
+    assert groups["backers"].count == 0
+    for name, group in groups.items():
+        assert group.count >= len(group.items), name
+
+
+def test_group_limit_caps_items_not_counts(bundled_store, hts_page):
+    capped = kg.entity(bundled_store, HTS, at=DAY, group_limit=1)
+    for name, group in capped.groups.items():
+        full = hts_page.groups[name]
+        assert group.count == full.count, name
+        assert len(group.items) == min(1, full.count), name
+        assert [getattr(i, "id", None) for i in group.items] == [getattr(i, "id", None) for i in full.items[:1]]
+
+
+def test_entity_statuses_follow_the_day(bundled_store):
+    before = kg.entity(bundled_store, HTS, at="2025-07-07").groups["designations"].items
+    after = kg.entity(bundled_store, HTS, at="2025-07-08").groups["designations"].items
+    us_before = [d for d in before if d.authority.id == "united-states"]
+    us_after = [d for d in after if d.authority.id == "united-states"]
+    assert [d.in_force for d in us_before] == [True]
+    assert [d.in_force for d in us_after] == [False]
+
+
+@pytest.mark.parametrize(
+    ("ident", "kind", "located_in", "wikidata"),
+    [
+        ("aleppo", "place", ["aleppo-governorate"], "Q41183"),
+        ("aleppo-international-airport", "place", ["aleppo"], None),
+        ("russia", "actor", [], "Q159"),
+        ("aleppo-offensive-2024", "event", [], None),
+    ],
+)
+def test_entity_kinds(bundled_store, ident, kind, located_in, wikidata):
+    page = kg.entity(bundled_store, ident, at=DAY)
+    assert page.type == kind
+    assert [r.id for r in page.located_in] == located_in
+    assert page.identifiers.get("wikidata") == wikidata
+
+
+@pytest.mark.parametrize("ident", ["no-such-actor", "has space", "", "https://example.org/x"])
+def test_entity_not_found(bundled_store, ident):
+    with pytest.raises(kg.NotFound):
+        kg.entity(bundled_store, ident)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: kg.backers(s, "no-such-actor"),
+        lambda s: kg.backed(s, "no-such-actor"),
+        lambda s: kg.relations(s, "no-such-actor"),
+        lambda s: kg.evidence(s, "russia", "support", "no-such-actor"),
+        lambda s: kg.designations(s, "no-such-actor"),
+        lambda s: kg.designations(s, authority="no-such-actor"),
+        lambda s: kg.claims(s, claimant="no-such-actor"),
+        lambda s: kg.claims(s, about="no-such-actor"),
+        lambda s: kg.events(s, actor="no-such-actor"),
+        lambda s: kg.events(s, place="no-such-place"),
+        lambda s: kg.source(s, "no-such-source"),
+    ],
+)
+def test_unknown_ids_raise_not_found(bundled_store, call):
+    with pytest.raises(kg.NotFound):
+        call(bundled_store)
+
+
+# --- claims ---------------------------------------------------------------------------------------------
+
+ALL_CLAIMS = 17  # 13 in the article, 4 in the timeline
+
+
+def test_claims_unfiltered(bundled_store):
+    found = kg.claims(bundled_store)
+    assert len(found) == len({c.id for c in found}) == ALL_CLAIMS
+    for claim in found:
+        assert claim.summary and claim.claimants and claim.sources, claim.id
+        assert not any(p.asserted for p in claim.propositions)
+    dated = [c.date for c in found if c.date]
+    assert dated == sorted(dated)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (
+            {"claimant": "syrian-army"},
+            {
+                "claim-syrian-army-soldiers-killed",
+                "claim-syrian-army-confirms-rebel-advance",
+                "claim-syrian-army-redeployment",
+            },
+        ),
+        ({"claimant": "syrian-army", "kind": "report"}, {"claim-syrian-army-soldiers-killed"}),
+        (
+            {"claimant": "abbas-araghchi"},
+            {"claim-araghchi-us-israeli-plan-2024-11-29", "claim-araghchi-us-israeli-plan-2024-11-30"},
+        ),
+        (
+            {"kind": "accusation"},
+            {
+                "claim-iranian-officials-us-israel-instigated-offensive",
+                "claim-araghchi-us-israeli-plan-2024-11-29",
+                "claim-araghchi-us-israeli-plan-2024-11-30",
+            },
+        ),
+        (
+            {"about": "israel", "claimant": "iranian-officials"},
+            {"claim-iranian-officials-us-israel-instigated-offensive"},
+        ),
+        ({"about": "turkey"}, {"claim-turkish-officials-measures", "claim-turkey-approved-aleppo-offensive"}),
+        ({"kind": "promise"}, {"claim-russia-promises-military-support"}),
+        ({"kind": "denial"}, set()),
+        ({"claimant": "israel"}, set()),
+    ],
+)
+def test_claims_filters(bundled_store, filters, expected):
+    found = kg.claims(bundled_store, **filters)
+    assert {c.id for c in found} == expected
+    for claim in found:
+        if "claimant" in filters:
+            assert filters["claimant"] in {c.id for c in claim.claimants}
+        if "about" in filters:
+            assert filters["about"] in {a.id for a in claim.about}
+        if "kind" in filters:
+            assert claim.kind == filters["kind"]
+
+
+@pytest.mark.parametrize("kind", ["rumour", "Accusation", "accusation-claim", ""])
+def test_unknown_claim_kind_raises(bundled_store, kind):
+    with pytest.raises(kg.NotFound):
+        kg.claims(bundled_store, kind=kind)
+
+
+# --- events --------------------------------------------------------------------------------------------
+
+
+def event_ids(store, **filters) -> set[str]:
+    return {e.id for e in kg.events(store, **filters)}
+
+
+def test_events_by_actor(bundled_store):
+    assert event_ids(bundled_store, actor="turkey") == {"idlib-de-escalation-agreement-2020"}
+    assert event_ids(bundled_store, actor="hayat-tahrir-al-sham") == {
+        "aleppo-offensive-2024",
+        "hts-founding-2017",
+        "victory-conference-2025",
+    }
+    for event in kg.events(bundled_store, actor="russia"):
+        assert "russia" in {p.actor.id for p in event.participants}
+        assert event.sources
+
+
+def test_events_by_place_include_places_inside(bundled_store):
+    in_aleppo = event_ids(bundled_store, place="aleppo")
+    # at the airport (inside Aleppo) and at the square and the citadel only (both inside Aleppo)
+    assert {"rebel-capture-of-aleppo-2024", "rebel-celebrations-aleppo-2024"} <= in_aleppo
+    assert {"idlib-de-escalation-agreement-2020", "rebels-in-al-rashideen-2024-11-29"}.isdisjoint(in_aleppo)
+    at_airport = event_ids(bundled_store, place="aleppo-international-airport")
+    assert at_airport == {"rebel-capture-of-aleppo-2024"}
+    assert at_airport < in_aleppo < event_ids(bundled_store, place="syria")
+    # Al-Rashideen lies in the governorate, which lies in Syria
+    assert "rebels-in-al-rashideen-2024-11-29" in event_ids(bundled_store, place="syria")
+
+
+ONGOING_SINCE_2024_12_02 = {
+    "syrian-civil-war",
+    "russian-airstrikes-syria-2015",
+    "aleppo-offensive-2024",
+    "ypg-withdrawal-from-aleppo-2024",
+}
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ({"to": "2015"}, {"syrian-civil-war", "russian-airstrikes-syria-2015", "sdf-founding-2015"}),
+        # events with a start and no end are ongoing: the war, Russia's air campaign, the offensive and the
+        # YPG withdrawal (begun 2024-12-02) overlap every later period
+        ({"from_": "2025"}, {"victory-conference-2025", *ONGOING_SINCE_2024_12_02}),
+        ({"from_": "2024-12-02", "to": "2024-12-31"}, {"assad-flight-2024", *ONGOING_SINCE_2024_12_02}),
+        (
+            {"from_": "2016-12-15", "to": "2016-12-15"},  # the recapture is dated "2016-12"
+            {"recapture-of-aleppo-2016", "syrian-civil-war", "russian-airstrikes-syria-2015"},
+        ),
+    ],
+)
+def test_events_by_period(bundled_store, period, expected):
+    assert event_ids(bundled_store, **period) == expected
+
+
+def test_events_on_the_days_of_the_article(bundled_store):
+    found = event_ids(bundled_store, from_="2024-11-29", to="2024-11-30")
+    assert {
+        "rebels-enter-aleppo-2024",
+        "rebels-in-al-rashideen-2024-11-29",
+        "russian-airstrikes-aleppo-city-2024-11-30",
+        "araghchi-call-syrian-foreign-minister-2024-11-29",
+        "araghchi-lavrov-call-2024-11-30",
+    } <= found
+    assert "lavrov-fidan-talks" not in found  # undated events are left out when a period is asked
+    assert "capture-of-tel-rifaat-2024" not in found
+
+
+def test_events_started_before_a_period_and_not_ended_overlap_it(bundled_store):
+    found = event_ids(bundled_store, from_="2024-11-29", to="2024-11-30")
+    assert {"aleppo-offensive-2024", "syrian-civil-war"} <= found
+
+
+def test_events_filters_combine(bundled_store):
+    assert event_ids(bundled_store, actor="russia", place="aleppo", from_="2024") == {
+        "russian-airstrikes-aleppo-city-2024-11-30"
+    }
+
+
+def test_events_bad_period_raises(bundled_store):
+    with pytest.raises(kg.InvalidInput):
+        kg.events(bundled_store, from_="30 November 2024")
+
+
+# --- sources ---------------------------------------------------------------------------------------------
+
+SOURCES = {
+    "aleppo-offensive-article": 73,  # 48 statements, 12 events, 13 claims
+    "arabic-names": 1,
+    "canada-designations": 1,
+    "offensive-timeline": 63,
+    "russia-designations": 2,
+    "turkey-designations": 1,
+    "uk-proscription": 1,
+    "un-1267-designations": 3,
+    "us-fto-designations": 1,
+    "wikidata-identifiers": 1,
+}
+
+
+def test_the_sources_function_survives_importing_the_paragraphs_module(bundled_store):
+    # The paragraph numbering lives in kg.paragraphs, so importing it cannot shadow kg.sources().
+    importlib.import_module("kg.paragraphs")
+    assert callable(kg.sources)
+    assert len(kg.sources(bundled_store)) == len(SOURCES)
+
+
+def test_sources(bundled_store):
+    found = catalog.sources(bundled_store)
+    assert {s.id: s.facts for s in found} == SOURCES
+    article = next(s for s in found if s.id == "aleppo-offensive-article")
+    assert (article.type, article.coverage_start, article.coverage_end) == ("news-article", "2024-11-29", "2024-11-30")
+    assert all(s.title for s in found)
+    assert {s.type for s in found if s.id != "aleppo-offensive-article"} == {"reference-document"}
+
+
+def test_article_source_supports_with_paragraphs(bundled_store):
+    article = kg.source(bundled_store, "aleppo-offensive-article")
+    assert len(article.supports) == article.facts == SOURCES["aleppo-offensive-article"]
+    supports = {f["id"]: f for f in article.supports}
+    assert supports["iran-backs-syrian-government"]["paragraphs"] == [12]
+    assert supports["russia-air-support-syrian-government"]["paragraphs"] == [1, 6]
+    assert supports["claim-iranian-officials-us-israel-instigated-offensive"]["paragraphs"] == [15]
+    assert supports["aleppo-offensive-2024"]["types"] == ["Offensive"]
+    for fact in article.supports:
+        assert fact["paragraphs"], fact["id"]
+        assert fact["locators"] == [], fact["id"]
+    firsts = [min(f["paragraphs"]) for f in article.supports]
+    assert firsts == sorted(firsts)
+
+
+def test_reference_source_supports_with_locators(bundled_store):
+    uk = kg.source(bundled_store, "https://w3id.org/conflict-kg/source/uk-proscription")
+    [fact] = uk.supports
+    assert fact["id"] == "uk-designates-hts"
+    assert fact["paragraphs"] == []
+    assert len(fact["locators"]) == 2
