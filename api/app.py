@@ -14,9 +14,10 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import actors, claims, health, search, sources
+from api.routers import actors, claims, health, search, sources, sparql
 from api.settings import Settings
 from kg.load import open_store
+from kg.sparql.pool import QueryPool
 from kg.store import Store
 
 __all__ = ["create_app"]
@@ -29,9 +30,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store or open_store(settings.store, [Path(p) for p in settings.data])
+        pool = QueryPool(
+            app.state.store,
+            workers=settings.query_workers or None,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+        )
+        await pool.start()
+        app.state.query_pool = pool
         try:
             yield
         finally:
+            pool.close()
             if owned:
                 app.state.store.close()
 
@@ -44,6 +54,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (health, search, actors, claims, sources):
+    for module in (health, search, actors, claims, sources, sparql):
         app.include_router(module.router)
     return app

@@ -7,14 +7,30 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from kg.errors import InvalidInput, KGError, LoadError, NotFound, QueryError, StoreError, ValidationFailed
+from kg.errors import (
+    InvalidInput,
+    KGError,
+    LoadError,
+    NotFound,
+    Overloaded,
+    QueryAborted,
+    QueryError,
+    QueryRefused,
+    ReadOnly,
+    StoreError,
+    ValidationFailed,
+)
 
 __all__ = ["STATUS", "install"]
 
 #: Library exception → (HTTP status, error code). The first matching class wins.
 STATUS: list[tuple[type[KGError], int, str]] = [
     (NotFound, 404, "not_found"),
+    (QueryRefused, 400, "query_refused"),
     (QueryError, 400, "bad_query"),
+    (ReadOnly, 403, "read_only"),
+    (Overloaded, 503, "overloaded"),
+    (QueryAborted, 503, "query_stopped"),
     (InvalidInput, 422, "invalid_input"),
     (ValidationFailed, 422, "invalid_data"),
     (LoadError, 400, "bad_data"),
@@ -44,7 +60,14 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {
+        400: "bad_request",
+        404: "not_found",
+        405: "method_not_allowed",
+        406: "not_acceptable",
+        413: "too_large",
+        415: "unsupported_media_type",
+    }.get(exc.status_code, "http_error")
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 

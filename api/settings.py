@@ -17,6 +17,14 @@ class Settings:
     data: list[str] = field(default_factory=list)
     # KG_MAX_PAGE: the largest page size any list endpoint accepts.
     max_page: int = 100
+    # KG_QUERY_TIMEOUT: seconds a SPARQL query may run before it is stopped (answer: 503).
+    query_timeout: float = 30.0
+    # KG_MAX_ROWS: the most solutions a SPARQL SELECT returns; more are cut (header X-KG-Truncated).
+    max_rows: int = 10_000
+    # KG_MAX_QUERY_BYTES: the largest SPARQL request body accepted (answer: 413).
+    max_query_bytes: int = 1_000_000
+    # KG_QUERY_WORKERS: SPARQL worker processes (0: one per core).
+    query_workers: int = 0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -26,5 +34,9 @@ class Settings:
             store=env.get("KG_STORE", cls.store),
             data=[p for p in env.get("KG_DATA", "").split(":") if p],
             max_page=int(env.get("KG_MAX_PAGE", cls.max_page)),
+            query_timeout=float(env.get("KG_QUERY_TIMEOUT", cls.query_timeout)),
+            max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
+            max_query_bytes=int(env.get("KG_MAX_QUERY_BYTES", cls.max_query_bytes)),
+            query_workers=int(env.get("KG_QUERY_WORKERS", cls.query_workers)),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -2,13 +2,17 @@
 
 Typical use::
 
-    from kg import Store, load_files, backers, designations, search
-    store = Store()                          # in memory; Store("var/store") on disk
-    load_files(store, kg.bundled_data_files())
-    backers(store, "syrian-government", at="2024-11-30")
+    import kg
+    store = kg.open_store("memory")          # bundled data, in memory; or a directory on disk
+    kg.backers(store, "syrian-government", at="2024-11-30")
+
+The loading functions (which need rdflib and pySHACL) are imported on first use, so that light
+processes such as the SPARQL workers start fast.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .catalog import source, sources
 from .claims import claims
@@ -16,10 +20,14 @@ from .designations import designations
 from .entities import entity
 from .errors import InvalidInput, KGError, LoadError, NotFound, QueryError, StoreError, ValidationFailed
 from .events import events
-from .load import bundled_data_files, load_files, open_store, remove_source
 from .relations import backed, backers, evidence, relations
 from .search import search
 from .store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .load import bundled_data_files, load_files, open_store, remove_source
+
+_LOADING = ("load_files", "open_store", "remove_source", "bundled_data_files")
 
 __all__ = [
     "InvalidInput",
@@ -46,3 +54,11 @@ __all__ = [
     "source",
     "sources",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOADING:
+        from . import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -6,9 +6,13 @@ The hierarchy (``api/`` maps each class to an HTTP status in one table)::
     ├── NotFound            an id, source or named query that does not exist
     ├── InvalidInput        a malformed argument (a date, a format, a limit)
     │   └── QueryError      a SPARQL query the engine cannot parse or run
+    │       └── QueryRefused  a query refused before evaluation (SERVICE, LOAD, too deep)
+    ├── ReadOnly            an update sent to a read-only endpoint
     ├── LoadError           a file could not be read or parsed
     │   └── ValidationFailed  the data violates the SHACL shapes or the loading rules
-    └── StoreError          the store cannot be opened or written
+    ├── StoreError          the store cannot be opened or written
+    └── QueryAborted        a query was stopped: it ran past its time limit or its worker died
+        └── Overloaded      no query worker became free in time
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ __all__ = [
     "KGError",
     "LoadError",
     "NotFound",
+    "Overloaded",
+    "QueryAborted",
     "QueryError",
+    "QueryRefused",
+    "ReadOnly",
     "StoreError",
     "ValidationFailed",
     "Violation",
@@ -41,6 +49,22 @@ class InvalidInput(KGError):
 
 class QueryError(InvalidInput):
     """A SPARQL query is malformed or cannot be evaluated."""
+
+
+class QueryRefused(QueryError):
+    """A query refused before evaluation: it would reach outside the store, or is nested too deeply."""
+
+
+class ReadOnly(KGError):
+    """An update was sent where only queries are accepted."""
+
+
+class QueryAborted(KGError):
+    """A query was stopped before it finished (time limit reached, or its worker died)."""
+
+
+class Overloaded(QueryAborted):
+    """Every query worker stayed busy for longer than the wait limit."""
 
 
 class LoadError(KGError):

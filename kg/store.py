@@ -11,7 +11,6 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 
 from .errors import InvalidInput, QueryError, StoreError
 from .namespaces import PREFIXES
+from .sparql.text import nesting_depth
 from .terms import to_python, to_term
 
 __all__ = ["EXPORT_FORMATS", "MAX_NESTING", "Store"]
@@ -47,38 +47,6 @@ def _bytes(data: bytes | None) -> bytes:
 def _serialize(items: Any, **options: Any) -> bytes:
     """Serialise triples or quads to bytes with the engine's serialiser."""
     return _bytes(ox.serialize(items, **options))
-
-
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-
-
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of ``{``/``(``/``[`` in a query, ignoring strings, IRIs and comments."""
-    depth = deepest = 0
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        if c == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "\"'":
-            triple = query[i : i + 3] == c * 3
-            quote = c * 3 if triple else c
-            j = i + len(quote)
-            while j < n and not query.startswith(quote, j):
-                j += 2 if query[j] == "\\" else 1
-            i = j + len(quote) - 1
-        elif c == "<":
-            iri = _IRIREF.match(query, i)
-            if iri:  # an IRI (as the parser reads it); anything else is the < operator
-                i = iri.end() - 1
-        elif c in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "})]":
-            depth -= 1
-        i += 1
-    return deepest
 
 
 class Store:

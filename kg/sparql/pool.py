@@ -1,0 +1,241 @@
+"""A pool of worker processes that evaluate SPARQL queries with a time limit and a row cap.
+
+The engine has no timeout or cancellation, so a query that runs past its limit is stopped the
+only sure way: its worker process is killed and replaced, while the other workers keep serving.
+Workers also let queries use every core. Each worker opens its own read-only replica of the
+store: the store's directory for an on-disk store, or a snapshot file (N-Quads) for an
+in-memory one; a replica is reopened when the store's version changes.
+
+Results are the engine's own serialisations (bytes), never converted row by row in Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import Overloaded, QueryAborted, QueryError, QueryRefused, ReadOnly
+from ..store import MAX_NESTING, Store
+from .text import QueryShape, analyse
+
+__all__ = ["QueryPool", "QueryResult", "check_query"]
+
+#: Seconds a new worker may take to import and open its replica.
+_STARTUP_LIMIT = 120.0
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    body: bytes
+    media_type: str
+    truncated: bool
+
+
+def check_query(query: str) -> QueryShape:
+    """Refuse, before any evaluation, what the service must never run.
+
+    Raises :class:`ReadOnly` for an update, :class:`QueryRefused` for ``SERVICE``/``LOAD`` (the
+    engine would make outbound requests) and for nesting deep enough to endanger the parser.
+    """
+    shape = analyse(query)
+    if shape.is_update:
+        raise ReadOnly("updates are not accepted: this endpoint is read-only")
+    if shape.outbound:
+        raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the endpoint never reaches outside its store")
+    if shape.depth > MAX_NESTING:
+        raise QueryRefused(f"query nested more than {MAX_NESTING} levels deep")
+    return shape
+
+
+class _Worker:
+    """A worker process (``python -m kg.sparql.worker``) and our end of its socket."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg.sparql.worker", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.conn = Connection(ours.detach())
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.conn.close()
+
+
+async def _readable(conn: Connection, timeout: float) -> bool:
+    """Wait, without a thread, until the pipe has data; False after ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        await asyncio.wait_for(ready, timeout)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
+class QueryPool:
+    """Worker processes answering SPARQL queries over a store's read-only replicas.
+
+    Parameters
+    ----------
+    store : Store
+        The store whose content the workers serve.
+    workers : int
+        Number of worker processes (default: one per core).
+    timeout : float
+        Seconds a query may run before it is stopped.
+    max_rows : int
+        The most solutions a SELECT answers; more are cut and the result says so.
+    wait : float
+        Seconds a request may wait for a free worker.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        workers: int | None = None,
+        timeout: float = 30.0,
+        max_rows: int = 10_000,
+        wait: float | None = None,
+    ) -> None:
+        self.store = store
+        self.size = workers or os.cpu_count() or 1
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.wait = timeout if wait is None else wait
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: list[_Worker] = []
+        self._snapshot_dir = tempfile.TemporaryDirectory(prefix="kg-snapshot-") if store.path is None else None
+        self._snapshot: tuple[str, str, int] | None = None
+        self._starting: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Start the workers and wait until each has opened its replica."""
+        self._idle = asyncio.Queue()
+        await asyncio.gather(*(self._add() for _ in range(self.size)))
+
+    async def _add(self) -> None:
+        """Start a worker; it joins the idle queue once imported and warmed up."""
+        assert self._idle is not None
+        w = _Worker()
+        self._workers.append(w)
+        try:
+            for message in (None, ("warm", self._replica())):
+                if message is not None:
+                    w.conn.send(message)
+                if not await _readable(w.conn, _STARTUP_LIMIT):
+                    raise QueryAborted("a query worker did not start in time")
+                w.conn.recv()
+        except (QueryAborted, EOFError, OSError):
+            self._workers.remove(w)
+            w.stop(kill=True)
+            raise
+        self._idle.put_nowait(w)
+
+    def _replace(self, w: _Worker) -> None:
+        """Kill a worker and start another in the background."""
+        w.stop(kill=True)
+        self._workers.remove(w)
+        task = asyncio.get_running_loop().create_task(self._add())
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
+
+    def close(self) -> None:
+        for task in self._starting:
+            task.cancel()
+        for w in self._workers:
+            w.stop()
+        self._workers.clear()
+        if self._snapshot_dir is not None:
+            self._snapshot_dir.cleanup()
+
+    def _replica(self) -> tuple[str, str, int]:
+        version = self.store.version
+        if self.store.path is not None:
+            self.store.flush()
+            return ("disk", str(self.store.path), version)
+        if self._snapshot is None or self._snapshot[2] != version:
+            assert self._snapshot_dir is not None
+            path = Path(self._snapshot_dir.name) / f"snapshot-{version}.nq"
+            path.write_bytes(self.store.export("nquads"))
+            self._snapshot = ("snapshot", str(path), version)
+        return self._snapshot
+
+    async def execute(
+        self,
+        query: str,
+        *,
+        form: str | None,
+        media_type: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Evaluate ``query`` in a worker; the result is serialised as ``media_type``.
+
+        Raises :class:`QueryError` for a query the engine rejects, :class:`QueryAborted` when it
+        runs past the time limit (its worker is replaced) and :class:`Overloaded` when no worker
+        frees up in time.
+        """
+        if self._idle is None:
+            raise RuntimeError("QueryPool.start() was not called")
+        try:
+            w = await asyncio.wait_for(self._idle.get(), self.wait)
+        except TimeoutError:
+            raise Overloaded(f"every query worker stayed busy for {self.wait:g} s; try again later") from None
+        job: dict[str, Any] = {
+            "query": query,
+            "form": form,
+            "media_type": media_type,
+            "max_rows": self.max_rows,
+            "default_graphs": default_graphs,
+            "named_graphs": named_graphs,
+        }
+        healthy = False
+        try:
+            w.conn.send(("job", self._replica(), job))
+            if not await _readable(w.conn, self.timeout):
+                raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
+            try:
+                reply = w.conn.recv()
+            except (EOFError, OSError):
+                raise QueryAborted("the query worker died while evaluating this query") from None
+            healthy = True
+        finally:
+            if healthy:
+                self._idle.put_nowait(w)
+            else:
+                self._replace(w)
+        if reply[0] == "ok":
+            return QueryResult(**reply[1])
+        raise QueryError(reply[2])
