@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import actors, claims, health, search, sources, sparql
+from api.routers import actors, claims, health, ontology, search, sources, sparql
 from api.settings import Settings
 from kg.load import open_store
 from kg.sparql.pool import QueryPool
@@ -54,6 +54,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (health, search, actors, claims, sources, sparql):
+    for module in (health, search, actors, claims, sources, sparql, ontology):
         app.include_router(module.router)
     return app

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 from pathlib import Path
+from typing import Any
 
 __all__ = ["example_queries", "sparql_page"]
 
@@ -118,3 +120,27 @@ Prefixes <code>ck:</code>, <code>id:</code>, <code>st:</code>, <code>src:</code>
 <script type="application/json" id="examples">{examples}</script>
 <script>{_SCRIPT}</script>
 </body></html>"""
+
+
+def ontology_page(terms: list[dict[str, Any]]) -> str:
+    """The ontology's classes, properties and concepts as an HTML page (text escaped)."""
+    sections: dict[str, list[str]] = {}
+    for term in terms:
+        parents = ", ".join(html.escape(p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for p in term["parents"])
+        sections.setdefault(term["kind"], []).append(
+            f'<tr id="{html.escape(term["id"])}"><td><code>{html.escape(term["id"])}</code></td>'
+            f"<td>{html.escape(term['label'] or '')}</td><td>{html.escape(term['comment'] or '')}</td>"
+            f"<td>{parents}</td></tr>"
+        )
+    body = "".join(
+        f"<h2>{html.escape(kind)}</h2><table><thead><tr><th>term</th><th>label</th><th>comment</th>"
+        f"<th>parents</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        for kind, rows in sections.items()
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Ontology — conflict knowledge graph</title>
+<style>{_STYLE}</style></head>
+<body><h1>Conflict knowledge-graph ontology</h1>
+<p>Namespace <code>https://w3id.org/conflict-kg/ontology#</code>. Generated from <code>ontology/</code>;
+the same terms as Turtle: <code>GET /ontology</code> with <code>Accept: text/turtle</code>.</p>
+{body}</body></html>"""

@@ -15,8 +15,6 @@ class Settings:
     store: str = "var/store"
     # KG_DATA: extra data files (colon-separated) loaded as their own sources at start-up.
     data: list[str] = field(default_factory=list)
-    # KG_MAX_PAGE: the largest page size any list endpoint accepts.
-    max_page: int = 100
     # KG_QUERY_TIMEOUT: seconds a SPARQL query may run before it is stopped (answer: 503).
     query_timeout: float = 30.0
     # KG_MAX_ROWS: the most solutions a SPARQL SELECT returns; more are cut (header X-KG-Truncated).
@@ -33,7 +31,6 @@ class Settings:
         settings = cls(
             store=env.get("KG_STORE", cls.store),
             data=[p for p in env.get("KG_DATA", "").split(":") if p],
-            max_page=int(env.get("KG_MAX_PAGE", cls.max_page)),
             query_timeout=float(env.get("KG_QUERY_TIMEOUT", cls.query_timeout)),
             max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
             max_query_bytes=int(env.get("KG_MAX_QUERY_BYTES", cls.max_query_bytes)),

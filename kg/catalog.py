@@ -6,10 +6,11 @@ from collections import defaultdict
 from typing import Any
 
 from . import queries
-from .errors import NotFound
-from .lookup import kind_name, labels, local_name
-from .models import Source
-from .namespaces import SRC, slug
+from .errors import InvalidInput, NotFound
+from .lookup import kind_class, kind_name, labels, local_name, split
+from .models import SearchHit, Source
+from .namespaces import CK, SRC, slug
+from .queries import ANY
 from .store import Store
 from .terms import iri
 
@@ -67,3 +68,53 @@ def source(store: Store, ident: str) -> Source:
         fact["types"] = sorted(types[fact_iri])
     found.supports = sorted(facts.values(), key=lambda f: (min(f["paragraphs"] or [0]), f["id"]))
     return found
+
+
+def actors(store: Store, *, type: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[SearchHit]]:
+    """Actors in label order, optionally of one type (``armed-group``, ``state``...) or below it.
+
+    Returns the total count and one page.
+    """
+    if not 1 <= limit <= 500 or offset < 0:
+        raise InvalidInput("limit must be 1..500 and offset >= 0")
+    cls = ANY
+    if type is not None:
+        known = actor_types(store)
+        if type not in known:
+            raise InvalidInput(f"unknown actor type {type!r}; known types: {', '.join(known)}")
+        cls = iri(kind_class(type))
+    rows = store.select(queries.get("actors"), {"class": cls})
+    page = [
+        SearchHit(
+            id=slug(r["actor"]),
+            iri=r["actor"],
+            label=r.get("label"),
+            type="actor",
+            types=sorted(kind_name(t) for t in split(r.get("types")) if t.startswith(CK)),
+            aliases=[],
+            score=0.0,
+        )
+        for r in rows[offset : offset + limit]
+    ]
+    return len(rows), page
+
+
+def actor_types(store: Store) -> list[str]:
+    """Names of the actor classes (``state``, ``armed-group``, ``collective``...)."""
+    rows = store.select("SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* ck:Actor }")
+    return sorted(kind_name(r["c"]) for r in rows)
+
+
+def ontology_terms(store: Store) -> list[dict[str, Any]]:
+    """The ontology's classes, properties and vocabulary concepts with their labels and comments."""
+    return [
+        {
+            "id": r["term"].removeprefix(CK) if r["term"].startswith(CK) else r["term"],
+            "iri": r["term"],
+            "kind": local_name(r["kind"]),
+            "label": r.get("label"),
+            "comment": r.get("comment"),
+            "parents": split(r.get("parents")),
+        }
+        for r in store.select(queries.get("ontology-terms"))
+    ]

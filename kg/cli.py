@@ -209,7 +209,10 @@ def serve(
         _fail(str(exc))
     application = create_app(settings, store=opened)
     base = f"http://{host}:{port}"
-    typer.echo(f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nHealth:    {base}/healthz")
+    typer.echo(
+        f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nSPARQL:    {base}/sparql\n"
+        f"Ontology:  {base}/ontology\nHealth:    {base}/healthz"
+    )
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from .claims import claims
 from .designations import designations
+from .events import events
 from .lookup import kind_name, local_name, ref, require_entity, split
 from .models import Entity, Group, Relation
 from .namespaces import CK, WD, slug
@@ -91,6 +92,8 @@ def entity(
             groups["designations_made"].append(d)
         groups["claims_made"] = list(claims(store, claimant=node))
         groups["claims_about"] = list(claims(store, about=node))
+    elif category == "place":
+        groups["events"] = list(events(store, place=node))
     labels: dict[str, str] = {}
     for pair in split(row.get("labels"), "\x1f"):
         lang, _, text = pair.partition("\x1e")

@@ -163,6 +163,7 @@ class Group:
 
     count: int
     items: list[Any]
+    more: str | None = None  # where the full list is paged (set by the service)
 
 
 @dataclass

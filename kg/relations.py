@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from . import queries
+from .errors import InvalidInput
 from .lookup import citations, kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
 from .namespaces import slug
@@ -18,8 +20,13 @@ __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
 def statement_kinds(store: Store) -> list[str]:
     """Names of every statement kind the ontology defines (``support``, ``alliance``...)."""
-    rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
-    return sorted(kind_name(r["k"]) for r in rows)
+    cached = store.cache.get("statement_kinds")
+    if cached is None or cached[0] != store.version:
+        rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
+        cached = (store.version, sorted(kind_name(r["k"]) for r in rows))
+        store.cache["statement_kinds"] = cached
+    kinds: list[str] = cached[1]
+    return kinds
 
 
 def _bounds(row: dict[str, Any]) -> Bounds:
@@ -54,20 +61,26 @@ def relations(
     store: Store,
     entity: str,
     *,
-    kind: str | None = None,
+    kind: str | Sequence[str] | None = None,
     at: str | dt.date | None = None,
     holding_only: bool = False,
 ) -> list[Relation]:
     """Every statement ``entity`` takes part in, each with its status on ``at`` and its sources.
 
-    ``kind`` restricts to one statement kind (``support``, ``hostility``...);
-    ``holding_only`` keeps only statements that certainly hold on ``at`` (see :mod:`kg.timeline`).
+    ``kind`` restricts to one or several statement kinds (``support``, ``hostility``...; see
+    :func:`statement_kinds`); ``holding_only`` keeps only statements that certainly hold on
+    ``at`` (see :mod:`kg.timeline`).
     """
     day = parse_at(at)
     node = require_entity(store, entity)["entity"]
     rows = store.select(queries.get("statements"), {"entity": iri(node)})
     if kind is not None:
-        rows = [r for r in rows if r["kind"] == kind_class(kind)]
+        wanted = [kind] if isinstance(kind, str) else list(kind)
+        unknown = sorted(set(wanted) - set(statement_kinds(store)))
+        if unknown:
+            raise InvalidInput(f"unknown kind {', '.join(unknown)}; known kinds: {', '.join(statement_kinds(store))}")
+        classes = {kind_class(k) for k in wanted}
+        rows = [r for r in rows if r["kind"] in classes]
     cites = citations(store, node)
     out = [_relation(store, r, day, cites) for r in rows]
     if holding_only:

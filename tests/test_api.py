@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
@@ -94,3 +95,47 @@ def test_export_one_source_as_turtle(client: TestClient) -> None:
     response = client.get("/api/v1/export", params={"format": "turtle", "source": "uk-proscription"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     assert b"united-kingdom" in response.content
+
+
+def test_actor_list_is_paged_and_filtered_by_type(client: TestClient) -> None:
+    body = client.get("/api/v1/actors", params={"type": "state", "limit": 3}).json()
+    assert body["total"] == 8 and [a["id"] for a in body["items"]] == ["canada", "iran", "israel"]
+    rest = client.get("/api/v1/actors", params={"type": "state", "limit": 10, "offset": 3}).json()
+    assert {a["id"] for a in rest["items"]} == {"russia", "syria", "turkey", "united-kingdom", "united-states"}
+    assert client.get("/api/v1/actors", params={"type": "planet"}).status_code == 422
+
+
+def test_capped_groups_link_to_their_full_list(client: TestClient) -> None:
+    body = client.get("/api/v1/actors/russia", params={"group_limit": 1, "at": "2024-11-30"}).json()
+    backed = body["groups"]["backed"]
+    assert backed["count"] > 1 and len(backed["items"]) == 1
+    assert backed["more"] == "/api/v1/actors/russia/relations?kind=support&at=2024-11-30"
+    full = client.get(backed["more"]).json()
+    assert {r["object"]["id"] for r in full if r["subject"]["id"] == "russia"} == {"syrian-government", "syrian-army"}
+
+
+def test_relations_take_several_kinds_and_reject_unknown_ones(client: TestClient) -> None:
+    rows = client.get("/api/v1/actors/russia/relations", params={"kind": "support,hostility"}).json()
+    assert {r["kind"] for r in rows} == {"support", "hostility"}
+    bad = client.get("/api/v1/actors/russia/relations", params={"kind": "suport"})
+    assert bad.status_code == 422 and "suport" in bad.json()["error"]["message"]
+
+
+def test_place_page_lists_what_lies_inside_and_what_happened(client: TestClient) -> None:
+    body = client.get("/api/v1/places/aleppo", params={"at": "2024-11-30"}).json()
+    assert body["type"] == "place" and body["identifiers"] == {"wikidata": "Q41183"}
+    assert [p["id"] for p in body["located_in"]] == ["aleppo-governorate"]
+    events = {e["id"] for e in body["groups"]["events"]["items"]}
+    assert {"rebel-capture-of-aleppo-2024", "recapture-of-aleppo-2016"} <= events
+    controllers = {r["subject"]["id"] for r in body["groups"]["control"]["items"]}
+    assert {"hts-led-rebels", "kurdish-forces-aleppo", "syrian-government"} <= controllers
+
+
+def test_ontology_as_turtle_and_as_html(client: TestClient) -> None:
+    turtle = client.get("/ontology")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    parsed = list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))
+    assert any(t.subject == ox.NamedNode("https://w3id.org/conflict-kg/ontology#Support") for t in parsed)
+    page = client.get("/ontology", headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="Support"' in page.text and "UCDP" in page.text

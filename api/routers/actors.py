@@ -1,54 +1,109 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query
 
 from api.deps import AtQuery, StoreDep
+from kg.catalog import actors as kg_actors
 from kg.designations import designations as kg_designations
 from kg.entities import entity
-from kg.models import Designation, Entity, Relation
+from kg.models import Designation, Entity, Relation, SearchHit
 from kg.relations import backed as kg_backed
 from kg.relations import backers as kg_backers
 from kg.relations import relations as kg_relations
 
-router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
+router = APIRouter(prefix="/api/v1", tags=["actors and places"])
 
 ActorId = Annotated[str, Path(description="Entity id (slug)", examples=["hayat-tahrir-al-sham"])]
 
+#: Where each capped group of an entity page is listed in full (path under the entity, query).
+_GROUP_LISTS: dict[str, tuple[str, dict[str, str]]] = {
+    "backers": ("relations", {"kind": "support"}),
+    "backed": ("relations", {"kind": "support"}),
+    "allies": ("relations", {"kind": "alliance"}),
+    "opponents": ("relations", {"kind": "hostility"}),
+    "memberships": ("relations", {"kind": "membership,affiliation,part-of,leadership"}),
+    "offices": ("relations", {"kind": "office"}),
+    "former_names": ("relations", {"kind": "former-name"}),
+    "identity": ("relations", {"kind": "merger,dissolution"}),
+    "control": ("relations", {"kind": "territorial-control"}),
+    "designations": ("designations", {}),
+}
 
-@router.get("/{actor_id}", summary="An actor with its statements grouped, as of a date")
+
+def _link_groups(page: Entity, at: Any) -> Entity:
+    """Give every capped group the URL of its full, paged list."""
+    for name, group in page.groups.items():
+        if group.count <= len(group.items):
+            continue
+        if name in _GROUP_LISTS:
+            path, params = _GROUP_LISTS[name]
+            query = {**params, **({"at": str(at)} if at else {})}
+            group.more = f"/api/v1/actors/{page.id}/{path}" + (f"?{urlencode(query)}" if query else "")
+        elif name in ("claims_made", "claims_about"):
+            group.more = f"/api/v1/claims?{'claimant' if name == 'claims_made' else 'about'}={page.id}"
+        elif name == "events":
+            group.more = f"/api/v1/events?{'actor' if page.type == 'actor' else 'place'}={page.id}"
+    return page
+
+
+@router.get("/actors", summary="Actors in label order, optionally of one type (paged)")
+def list_actors(
+    store: StoreDep,
+    type: Annotated[str | None, Query(description="An actor type, e.g. armed-group, state, collective.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    total, page = kg_actors(store, type=type, limit=limit, offset=offset)
+    items: list[SearchHit] = page
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+@router.get("/actors/{actor_id}", summary="An actor with its statements grouped, as of a date")
 def get_actor(
     store: StoreDep,
     actor_id: ActorId,
     at: AtQuery = None,
+    group_limit: Annotated[int, Query(ge=1, le=500, description="Items shown per group.")] = 50,
+) -> Entity:
+    return _link_groups(entity(store, actor_id, at=at, group_limit=group_limit), at)
+
+
+@router.get("/places/{place_id}", summary="A place: where it lies, who controls it, what happened there")
+def get_place(
+    store: StoreDep,
+    place_id: Annotated[str, Path(examples=["aleppo"])],
+    at: AtQuery = None,
     group_limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Entity:
-    return entity(store, actor_id, at=at, group_limit=group_limit)
+    return _link_groups(entity(store, place_id, at=at, group_limit=group_limit), at)
 
 
-@router.get("/{actor_id}/backers", summary="Who backs the actor on a date")
+@router.get("/actors/{actor_id}/backers", summary="Who backs the actor on a date")
 def backers(store: StoreDep, actor_id: ActorId, at: AtQuery = None) -> list[Relation]:
     return kg_backers(store, actor_id, at)
 
 
-@router.get("/{actor_id}/backed", summary="Whom the actor backs on a date")
+@router.get("/actors/{actor_id}/backed", summary="Whom the actor backs on a date")
 def backed(store: StoreDep, actor_id: ActorId, at: AtQuery = None) -> list[Relation]:
     return kg_backed(store, actor_id, at)
 
 
-@router.get("/{actor_id}/designations", summary="Designations of the actor, each in force or not on a date")
+@router.get("/actors/{actor_id}/designations", summary="Designations of the actor, each in force or not on a date")
 def designations(store: StoreDep, actor_id: ActorId, at: AtQuery = None) -> list[Designation]:
     return kg_designations(store, actor_id, at=at)
 
 
-@router.get("/{actor_id}/relations", summary="The actor's statements of one kind (paged)")
+@router.get("/actors/{actor_id}/relations", summary="The actor's statements, of some kinds (paged)")
 def relations(
     store: StoreDep,
     actor_id: ActorId,
-    kind: Annotated[str | None, Query(examples=["support"])] = None,
+    kind: Annotated[str | None, Query(description="Comma-separated statement kinds.", examples=["support"])] = None,
     at: AtQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Relation]:
-    return kg_relations(store, actor_id, kind=kind, at=at)[offset : offset + limit]
+    kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind else None
+    return kg_relations(store, actor_id, kind=kinds, at=at)[offset : offset + limit]

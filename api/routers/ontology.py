@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import StoreDep
+from api.negotiation import choose
+from api.pages import ontology_page
+from kg.catalog import ontology_terms
+from kg.namespaces import ONTOLOGY_GRAPH
+
+router = APIRouter(tags=["ontology"])
+
+
+@router.get("/ontology", summary="The ontology: Turtle, or an HTML page of its terms for browsers")
+def ontology(request: Request, store: StoreDep) -> Response:
+    if choose(request.headers.get("accept"), ("text/turtle", "text/html")) == "text/html":
+        return HTMLResponse(ontology_page(ontology_terms(store)))
+    return Response(store.export("turtle", ONTOLOGY_GRAPH), media_type="text/turtle; charset=utf-8")
