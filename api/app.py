@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api import errors
+from api.models import ERROR_RESPONSES
 from api.routers import actors, claims, health, ontology, search, sources, sparql
 from api.settings import Settings
 from kg.load import open_store
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         description="Actors of armed conflicts, their backers, alliances, designations and claims, "
         "each fact dated and traced to its source. Every read takes `at=YYYY-MM-DD` (default: today).",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     errors.install(app)

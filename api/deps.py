@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from pydantic import BeforeValidator
 
+from kg import ontology
+from kg.namespaces import CK
 from kg.store import Store
 
 __all__ = ["AtQuery", "StoreDep", "get_store"]
@@ -19,8 +23,26 @@ def get_store(request: Request) -> Store:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD text is a day (pydantic would also read "0" as 1970-01-01)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+#: A calendar day given as YYYY-MM-DD.
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+
 #: The day a read is asked about (default: today).
 AtQuery = Annotated[
-    dt.date | None,
+    Day | None,
     Query(description="As-of date YYYY-MM-DD (default: today).", examples=["2024-11-30"]),
 ]
+
+
+#: Actor types, statement kinds and claim kinds, read from the ontology: the OpenAPI schema lists
+#: them as enums; the library rejects anything else with InvalidInput (422).
+ACTOR_TYPES = ontology.class_names(CK + "Actor")
+STATEMENT_KINDS = ontology.class_names(CK + "Statement")
+CLAIM_KINDS = ontology.concept_names(CK + "ClaimKind", "-claim")

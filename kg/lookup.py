@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 from . import queries
 from .errors import NotFound
 from .models import Citation, Ref
+from .names import kebab, local_name
 from .namespaces import CK, ID, SRC, ST, slug
 from .store import Store
 from .terms import iri
@@ -54,13 +54,9 @@ def split(value: str | None, sep: str = " ") -> list[str]:
     return [v for v in (value or "").split(sep) if v]
 
 
-def local_name(iri_value: str) -> str:
-    return re.split(r"[#/]", iri_value)[-1]
-
-
 def kind_name(class_iri: str) -> str:
     """``ck:TerritorialControl`` → ``territorial-control``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", local_name(class_iri)).lower()
+    return kebab(class_iri)
 
 
 def kind_class(name: str) -> str:

@@ -14,11 +14,14 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .names import kebab
 from .namespaces import CK
 
 __all__ = [
     "ONTOLOGY_DIR",
     "EdgeRule",
+    "class_names",
+    "concept_names",
     "derived_properties",
     "edge_rules",
     "ontology_files",
@@ -102,6 +105,17 @@ def subclasses(cls: str) -> frozenset[str]:
     """``cls`` and every class below it in the ontology."""
     graph = ontology_graph()
     return frozenset(str(c) for c in graph.transitive_subjects(RDFS.subClassOf, rdflib.URIRef(cls)))
+
+
+def class_names(cls: str) -> list[str]:
+    """Kebab-case names of the strict subclasses of ``cls`` (``ck:ArmedGroup`` → ``armed-group``)."""
+    return sorted(kebab(c) for c in subclasses(cls) if c != cls)
+
+
+def concept_names(cls: str, suffix: str = "") -> list[str]:
+    """Kebab-case names of the vocabulary concepts typed ``cls``, without ``suffix``."""
+    graph = ontology_graph()
+    return sorted(kebab(str(c)).removesuffix(suffix) for c in graph.subjects(RDF.type, rdflib.URIRef(cls)))
 
 
 @functools.cache

@@ -37,13 +37,15 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     >>> [h.id for h in search(store, "Hay'at Tahrir al-Sham", limit=1)]  # doctest: +SKIP
     ['hayat-tahrir-al-sham']
     """
-    key = search_key(q)
-    if not key:
-        raise InvalidInput("the search text has no letters or digits")
+    if not q.strip():
+        raise InvalidInput("the search text is empty")
     if type is not None and type not in SEARCH_TYPES:
         raise InvalidInput(f"unknown type {type!r}; choose one of {', '.join(SEARCH_TYPES)}")
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise InvalidInput(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
+    key = search_key(q)
+    if not key:
+        return []  # only punctuation or marks: nothing can match
     best: dict[str, SearchHit] = {}
     for row in store.select(queries.get("search"), {"q": key}):
         category = local_name(row["category"]).lower()

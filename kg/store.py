@@ -202,6 +202,8 @@ class Store:
 
     def close(self) -> None:
         """Release the store (an on-disk store can then be opened by another process)."""
+        if not hasattr(self, "_store"):
+            return
         if self.path is not None:
             self._store.flush()
         del self._store

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import AtQuery, StoreDep
+from api.deps import ACTOR_TYPES, STATEMENT_KINDS, AtQuery, StoreDep
 from kg.catalog import actors as kg_actors
 from kg.designations import designations as kg_designations
 from kg.entities import entity
@@ -19,15 +19,15 @@ router = APIRouter(prefix="/api/v1", tags=["actors and places"])
 ActorId = Annotated[str, Path(description="Entity id (slug)", examples=["hayat-tahrir-al-sham"])]
 
 #: Where each capped group of an entity page is listed in full (path under the entity, query).
-_GROUP_LISTS: dict[str, tuple[str, dict[str, str]]] = {
+_GROUP_LISTS: dict[str, tuple[str, dict[str, Any]]] = {
     "backers": ("relations", {"kind": "support"}),
     "backed": ("relations", {"kind": "support"}),
     "allies": ("relations", {"kind": "alliance"}),
     "opponents": ("relations", {"kind": "hostility"}),
-    "memberships": ("relations", {"kind": "membership,affiliation,part-of,leadership"}),
+    "memberships": ("relations", {"kind": ["membership", "affiliation", "part-of", "leadership"]}),
     "offices": ("relations", {"kind": "office"}),
     "former_names": ("relations", {"kind": "former-name"}),
-    "identity": ("relations", {"kind": "merger,dissolution"}),
+    "identity": ("relations", {"kind": ["merger", "dissolution"]}),
     "control": ("relations", {"kind": "territorial-control"}),
     "designations": ("designations", {}),
 }
@@ -41,7 +41,7 @@ def _link_groups(page: Entity, at: Any) -> Entity:
         if name in _GROUP_LISTS:
             path, params = _GROUP_LISTS[name]
             query = {**params, **({"at": str(at)} if at else {})}
-            group.more = f"/api/v1/actors/{page.id}/{path}" + (f"?{urlencode(query)}" if query else "")
+            group.more = f"/api/v1/actors/{page.id}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
         elif name in ("claims_made", "claims_about"):
             group.more = f"/api/v1/claims?{'claimant' if name == 'claims_made' else 'about'}={page.id}"
         elif name == "events":
@@ -52,7 +52,10 @@ def _link_groups(page: Entity, at: Any) -> Entity:
 @router.get("/actors", summary="Actors in label order, optionally of one type (paged)")
 def list_actors(
     store: StoreDep,
-    type: Annotated[str | None, Query(description="An actor type, e.g. armed-group, state, collective.")] = None,
+    type: Annotated[
+        str | None,
+        Query(description="An actor type; its subtypes are included.", json_schema_extra={"enum": ACTOR_TYPES}),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
@@ -100,10 +103,15 @@ def designations(store: StoreDep, actor_id: ActorId, at: AtQuery = None) -> list
 def relations(
     store: StoreDep,
     actor_id: ActorId,
-    kind: Annotated[str | None, Query(description="Comma-separated statement kinds.", examples=["support"])] = None,
+    kind: Annotated[
+        list[str] | None,
+        Query(
+            description="Statement kinds (repeat for several).",
+            json_schema_extra={"items": {"type": "string", "enum": STATEMENT_KINDS}},
+        ),
+    ] = None,
     at: AtQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Relation]:
-    kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind else None
-    return kg_relations(store, actor_id, kind=kinds, at=at)[offset : offset + limit]
+    return kg_relations(store, actor_id, kind=kind or None, at=at)[offset : offset + limit]

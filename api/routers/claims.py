@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import StoreDep
+from api.deps import CLAIM_KINDS, Day, StoreDep
 from kg.claims import claims as kg_claims
 from kg.events import events as kg_events
 from kg.models import Claim, Event
@@ -18,9 +17,9 @@ def claims(
     store: StoreDep,
     claimant: Annotated[str | None, Query(examples=["iranian-officials"])] = None,
     about: Annotated[str | None, Query(examples=["united-states"])] = None,
-    kind: Annotated[str | None, Query(examples=["accusation"])] = None,
+    kind: Annotated[str | None, Query(json_schema_extra={"enum": CLAIM_KINDS})] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Claim]:
     return kg_claims(store, claimant=claimant, about=about, kind=kind)[offset : offset + limit]
 
@@ -30,9 +29,9 @@ def events(
     store: StoreDep,
     actor: Annotated[str | None, Query(examples=["turkey"])] = None,
     place: Annotated[str | None, Query(examples=["aleppo"])] = None,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: Annotated[dt.date | None, Query()] = None,
+    from_: Annotated[Day | None, Query(alias="from", description="First day of the period (YYYY-MM-DD).")] = None,
+    to: Annotated[Day | None, Query(description="Last day of the period (YYYY-MM-DD).")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Event]:
     return kg_events(store, actor=actor, place=place, from_=from_, to=to)[offset : offset + limit]

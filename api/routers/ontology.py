@@ -12,7 +12,12 @@ from kg.namespaces import ONTOLOGY_GRAPH
 router = APIRouter(tags=["ontology"])
 
 
-@router.get("/ontology", summary="The ontology: Turtle, or an HTML page of its terms for browsers")
+@router.get(
+    "/ontology",
+    summary="The ontology: Turtle, or an HTML page of its terms for browsers",
+    response_class=Response,
+    responses={200: {"description": "The ontology", "content": {"text/turtle": {}, "text/html": {}}}},
+)
 def ontology(request: Request, store: StoreDep) -> Response:
     if choose(request.headers.get("accept"), ("text/turtle", "text/html")) == "text/html":
         return HTMLResponse(ontology_page(ontology_terms(store)))

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from api.deps import StoreDep
 from kg.models import SearchHit
-from kg.search import MAX_LIMIT, SEARCH_TYPES
+from kg.search import MAX_LIMIT
 from kg.search import search as kg_search
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -15,8 +15,17 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 @router.get("/search", summary="Find actors, places, events, claims and sources by name")
 def search(
     store: StoreDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, examples=["Hay'at Tahrir al-Sham"])],
-    type: Annotated[str | None, Query(description=f"One of {', '.join(SEARCH_TYPES)}.")] = None,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=r"\S",
+            description="Search text (not blank).",
+            examples=["Hay'at Tahrir al-Sham"],
+        ),
+    ],
+    type: Annotated[Literal["actor", "place", "event", "claim", "source"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> list[SearchHit]:

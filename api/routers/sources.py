@@ -25,7 +25,12 @@ def source(store: StoreDep, source_id: str) -> Source:
     return kg_source(store, source_id)
 
 
-@router.get("/export", summary="The graph, or one source's graph, serialised", response_class=Response)
+@router.get(
+    "/export",
+    summary="The graph, or one source's graph, serialised",
+    response_class=Response,
+    responses={200: {"description": "The graph", "content": {media: {} for _, media in EXPORT_FORMATS.values()}}},
+)
 def export(
     store: StoreDep,
     format: Annotated[str, Query(pattern="^(" + "|".join(EXPORT_FORMATS) + ")$")] = "trig",

@@ -8,20 +8,20 @@ query pool (:mod:`kg.sparql.pool`), which enforces the time limit and the row ca
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
+from api.models import ErrorBody
 from api.negotiation import choose
 from api.pages import sparql_page
 from kg.errors import ReadOnly
-from kg.sparql.formats import types_for
+from kg.sparql.formats import GRAPH_TYPES, SOLUTION_TYPES, types_for
 from kg.sparql.pool import QueryPool, check_query
 from kg.sparql.service import service_description
-
-router = APIRouter(tags=["sparql"])
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -35,6 +35,41 @@ _GRAPH_ALIASES = {
     "application/json": "application/ld+json",
     "application/xml": "application/rdf+xml",
     "text/plain": "application/n-triples",
+}
+
+router = APIRouter(tags=["sparql"])
+
+_RESULT_CONTENT: dict[str, dict[str, Any]] = {media: {} for media in (*SOLUTION_TYPES, *GRAPH_TYPES, "text/html")}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Query results, the service description, or the query page", "content": _RESULT_CONTENT},
+    403: {"model": ErrorBody, "description": "An update: the endpoint is read-only"},
+    406: {"model": ErrorBody, "description": "No acceptable result format"},
+    413: {"model": ErrorBody, "description": "Request body over the limit"},
+    415: {"model": ErrorBody, "description": "Unsupported request media type or charset"},
+}
+_PARAMETERS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}, "description": "A SPARQL query."},
+    {
+        "name": "default-graph-uri",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+    },
+    {
+        "name": "named-graph-uri",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+    },
+]
+_BODY = {
+    "required": True,
+    "content": {
+        _QUERY: {"schema": {"type": "string"}},
+        "application/x-www-form-urlencoded": {
+            "schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
+        },
+    },
 }
 
 
@@ -112,7 +147,13 @@ def _no_query(request: Request) -> Response:
     return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET); without a query: service description or query page")
+@router.get(
+    "/sparql",
+    summary="SPARQL 1.1 query (GET); without a query: service description or query page",
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra={"parameters": _PARAMETERS},
+)
 @router.get("/sparql/", include_in_schema=False)
 async def sparql_get(request: Request) -> Response:
     params = parse_qs(request.url.query, keep_blank_values=True)
@@ -124,7 +165,13 @@ async def sparql_get(request: Request) -> Response:
     return await _answer(request, query, params)
 
 
-@router.post("/sparql", summary="SPARQL 1.1 query (POST form-encoded or application/sparql-query)")
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 query (POST form-encoded or application/sparql-query)",
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra={"parameters": _PARAMETERS[1:], "requestBody": _BODY},
+)
 @router.post("/sparql/", include_in_schema=False)
 async def sparql_post(request: Request) -> Response:
     media, options = _media_type(request)
