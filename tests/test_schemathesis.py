@@ -28,6 +28,6 @@ def base_url() -> Iterator[str]:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_rest_operations_conform_to_their_schema(case: schemathesis.Case, base_url: str) -> None:
     case.call_and_validate(base_url=base_url)

@@ -12,15 +12,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.models import ErrorBody
 from api.negotiation import choose
 from api.pages import sparql_page
-from kg.errors import ReadOnly
 from kg.sparql.formats import GRAPH_TYPES, SOLUTION_TYPES, types_for
-from kg.sparql.pool import QueryPool, check_query
+from kg.sparql.pool import QueryPool, check_query, refuse_update
 from kg.sparql.service import service_description
 
 _FORM = "application/x-www-form-urlencoded"
@@ -113,7 +113,7 @@ async def _read_body(request: Request) -> bytes:
 
 
 async def _answer(request: Request, query: str, params: dict[str, list[str]]) -> Response:
-    shape = check_query(query)
+    shape = await run_in_threadpool(check_query, query)  # a long text takes a while to scan
     offered = types_for(shape.form)
     aliases = _GRAPH_ALIASES if offered[0] == "text/turtle" else _SOLUTION_ALIASES
     media_type = choose(request.headers.get("accept"), offered, aliases)
@@ -127,6 +127,7 @@ async def _answer(request: Request, query: str, params: dict[str, list[str]]) ->
         media_type=media_type,
         default_graphs=params.get("default-graph-uri", []) if has_dataset else None,
         named_graphs=params.get("named-graph-uri", []) if has_dataset else None,
+        base_iri=str(request.url.replace(query="")),
     )
     headers = {"Vary": "Accept"}
     if result.truncated:
@@ -158,7 +159,7 @@ def _no_query(request: Request) -> Response:
 async def sparql_get(request: Request) -> Response:
     params = parse_qs(request.url.query, keep_blank_values=True)
     if "update" in params:
-        raise ReadOnly("updates are not accepted: this endpoint is read-only (and never over GET)")
+        refuse_update("\n".join(params["update"]))
     query = _single(params, "query")
     if query is None:
         return _no_query(request)
@@ -177,7 +178,7 @@ async def sparql_post(request: Request) -> Response:
     media, options = _media_type(request)
     url_params = parse_qs(request.url.query, keep_blank_values=True)
     if media == _UPDATE:
-        raise ReadOnly("updates are not accepted: this endpoint is read-only")
+        refuse_update((await _read_body(request)).decode("utf-8", errors="replace"))
     if media not in (_FORM, _QUERY):
         raise HTTPException(415, f"send {_FORM} or {_QUERY}, not {media or 'a body without a content type'}")
     text = _decode(await _read_body(request), options.get("charset"))
@@ -187,7 +188,7 @@ async def sparql_post(request: Request) -> Response:
         return await _answer(request, text, url_params)
     form = parse_qs(text, keep_blank_values=True)
     if "update" in form:
-        raise ReadOnly("updates are not accepted: this endpoint is read-only")
+        refuse_update("\n".join(form["update"]))
     query = _single(form, "query")
     if query is None:
         raise HTTPException(400, "the form has no 'query' parameter")

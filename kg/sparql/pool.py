@@ -21,13 +21,13 @@ import tempfile
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import Overloaded, QueryAborted, QueryError, QueryRefused, ReadOnly
 from ..store import MAX_NESTING, Store
 from .text import QueryShape, analyse
 
-__all__ = ["QueryPool", "QueryResult", "check_query"]
+__all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
 
 #: Seconds a new worker may take to import and open its replica.
 _STARTUP_LIMIT = 120.0
@@ -47,13 +47,22 @@ def check_query(query: str) -> QueryShape:
     engine would make outbound requests) and for nesting deep enough to endanger the parser.
     """
     shape = analyse(query)
+    if shape.outbound:  # before the update check: LOAD is refused as outbound (400), like SERVICE
+        raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the endpoint never reaches outside its store")
     if shape.is_update:
         raise ReadOnly("updates are not accepted: this endpoint is read-only")
-    if shape.outbound:
-        raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the endpoint never reaches outside its store")
     if shape.depth > MAX_NESTING:
         raise QueryRefused(f"query nested more than {MAX_NESTING} levels deep")
     return shape
+
+
+def refuse_update(text: str) -> NoReturn:
+    """Refuse an update sent to the read-only endpoint: :class:`QueryRefused` when it would reach
+    outside the store (``LOAD``, ``SERVICE``), like a query would be, else :class:`ReadOnly`."""
+    outbound = analyse(text).outbound
+    if outbound:
+        raise QueryRefused(f"{' and '.join(outbound)} not allowed: the endpoint never reaches outside its store")
+    raise ReadOnly("updates are not accepted: this endpoint is read-only")
 
 
 class _Worker:
@@ -200,12 +209,15 @@ class QueryPool:
         media_type: str,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Evaluate ``query`` in a worker; the result is serialised as ``media_type``.
 
-        Raises :class:`QueryError` for a query the engine rejects, :class:`QueryAborted` when it
-        runs past the time limit (its worker is replaced) and :class:`Overloaded` when no worker
-        frees up in time.
+        ``base_iri`` resolves relative IRIs in the query (the protocol allows the endpoint's URL).
+        Raises :class:`QueryError` for a query the engine rejects or whose parsing crashed the
+        worker, :class:`QueryAborted` when it runs past the time limit or its worker dies while
+        evaluating it (the worker is replaced) and :class:`Overloaded` when no worker frees up in
+        time.
         """
         if self._idle is None:
             raise RuntimeError("QueryPool.start() was not called")
@@ -220,16 +232,26 @@ class QueryPool:
             "max_rows": self.max_rows,
             "default_graphs": default_graphs,
             "named_graphs": named_graphs,
+            "base_iri": base_iri,
         }
         healthy = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        parsed = False
         try:
             w.conn.send(("job", self._replica(), job))
-            if not await _readable(w.conn, self.timeout):
-                raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
-            try:
-                reply = w.conn.recv()
-            except (EOFError, OSError):
-                raise QueryAborted("the query worker died while evaluating this query") from None
+            while True:
+                if not await _readable(w.conn, max(0.0, deadline - loop.time())):
+                    raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
+                try:
+                    reply = w.conn.recv()
+                except (EOFError, OSError):
+                    if not parsed:  # the engine's parser died on this text: the query is at fault
+                        raise QueryError("the query crashed the SPARQL parser (is it nested too deeply?)") from None
+                    raise QueryAborted("the query worker died while evaluating this query") from None
+                if reply != ("parsed",):
+                    break
+                parsed = True
             healthy = True
         finally:
             if healthy:

@@ -4,14 +4,30 @@ The engine's parser is not exposed to Python and can crash on pathological input
 facts the service needs before evaluation come from a small scanner that reads tokens the way
 the parser does: strings, IRIs and comments are skipped, so ``"SERVICE"`` in a string or
 ``ex:load`` as a name is not a keyword.
+
+The safety checks (nesting depth, ``SERVICE``/``LOAD``) must not be fooled where the text can be
+read two ways: the parser reads ``<`` as the start of an IRI or, inside an expression, as "less
+than", and the readings disagree about what follows (``?o<'> "' || EXISTS { SERVICE ... }`` is
+an IRI then a string to one, a string then code to the other). :func:`_guard_scan` follows every
+reading at once and reports the worst, so nothing the parser may take as code is missed.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "QueryShape", "analyse", "nesting_depth", "with_limit"]
+__all__ = [
+    "QUERY_FORMS",
+    "UPDATE_KEYWORDS",
+    "QueryShape",
+    "analyse",
+    "declares_dataset",
+    "nesting_depth",
+    "with_limit",
+]
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
@@ -21,6 +37,29 @@ OUTBOUND_KEYWORDS = frozenset({"SERVICE", "LOAD"})
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]*")
 _NUMBER = re.compile(r"[0-9]+")
+
+# For the guard scan: one token of code (the start of a string or comment; a run of brackets), an
+# IRI as the parser may read it (escapes included), and what in an IRI's text could read
+# differently as code (a string or comment start, a bracket, an escape).
+_GUARD_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<space>\s+)",
+            r"(?P<comment>#)",
+            r"(?P<string>'''|\"\"\"|'|\")",
+            r"(?P<iri><)",
+            r"(?P<open>[{(\[]+)",
+            r"(?P<close>[})\]]+)",
+            r"(?P<var>[?$]\w*)",
+            r"(?P<local>:(?:(?:[\w:%]|\\.)(?:(?:[\w\-:%.]|\\.)*(?:[\w\-:%]|\\.))?)?)",
+            r"(?P<word>\w+)",
+            r"(?P<other>.)",
+        )
+    ),
+    re.DOTALL,
+)
+_GUARD_IRI = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\.)*>')
+_AMBIGUOUS_IN_IRI = re.compile(r"['#()\[\]\\]")
 
 
 @dataclass(frozen=True)
@@ -97,13 +136,104 @@ def _tokens(query: str) -> list[_Token]:
     return tokens
 
 
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of ``{``, ``(`` and ``[`` in a query, read as the parser reads it."""
+class _Ends:
+    """Where a comment or a string that starts at a given position ends, found by bisection (a
+    reading may start a string at every IRI: scanning each to its end would be quadratic)."""
+
+    def __init__(self, query: str) -> None:
+        self.n = len(query)
+        escaped = {m.end() for m in re.finditer(r"\\+", query) if (m.end() - m.start()) % 2}
+        self.newlines = [m.start() for m in re.finditer(r"[\n\r]", query)]
+        self.closers = {
+            quote: [m.start() for m in re.finditer(f"(?={quote})", query) if m.start() not in escaped]
+            for quote in ("'", '"', "'''", '"""')
+        }
+
+    def _next(self, positions: list[int], at: int) -> int:
+        i = bisect.bisect_left(positions, at)
+        return positions[i] if i < len(positions) else self.n
+
+    def comment(self, start: int) -> int:
+        """Where code resumes after a comment whose text starts at ``start``."""
+        return self._next(self.newlines, start)
+
+    def string(self, start: int, quote: str) -> int:
+        """Where code resumes after a string whose content starts at ``start``."""
+        close = self._next(self.closers[quote], start)
+        if len(quote) == 1:  # a short string ends at the end of its line at the latest
+            close = min(close, self._next(self.newlines, start) - 1)
+        return min(self.n, close + len(quote))
+
+
+def _guard_run(
+    query: str, ends: _Ends, reading: tuple[int, int, int], limit: int, found: set[str]
+) -> tuple[int, list[tuple[int, int, int]]]:
+    """Read code from a reading's position up to ``limit`` or to a ``<`` that may open an IRI.
+
+    A reading is (position, depth, position before which keywords are not reported). Returns the
+    deepest nesting seen and the readings to go on with.
+    """
+    pos, depth, quiet = reading
+    deepest = depth
+    while pos < limit:
+        token = _GUARD_TOKEN.match(query, pos)
+        assert token is not None  # "other" matches any character
+        kind, end = token.lastgroup, token.end()
+        if kind == "open":
+            depth += end - pos
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth -= end - pos
+        elif kind == "comment":
+            end = ends.comment(end)
+        elif kind == "string":
+            end = ends.string(end, token.group())
+        elif kind == "word" and pos >= quiet:
+            upper = token.group().upper()
+            # the parser may split "trueSERVICE" into two tokens: look for SERVICE inside words
+            found.update(k for k in OUTBOUND_KEYWORDS if (k in upper if k == "SERVICE" else k == upper))
+        elif kind == "iri" and (iri := _GUARD_IRI.match(query, pos)):
+            if _AMBIGUOUS_IN_IRI.search(iri.group()):
+                # Both readings go on: an IRI, or "less than" then code. SERVICE needs a "{" after
+                # it, which an IRI's text cannot hold: keywords in that text are not reported.
+                return deepest, [(iri.end(), depth, quiet), (pos + 1, depth, max(quiet, iri.end()))]
+            end = iri.end()  # read as code, this text would change nothing
+        pos = end
+    return deepest, [(pos, depth, quiet)]
+
+
+def _guard_scan(query: str) -> tuple[int, set[str]]:
+    """The deepest nesting and the outbound keywords under any reading of ``query``.
+
+    Readings advance lowest position first, each up to where the next one waits, and merge when
+    they meet (keeping the greater depth), so the text is read a bounded number of times.
+    """
+    n = len(query)
+    ends = _Ends(query)
+    found: set[str] = set()
     deepest = 0
-    for token in _tokens(query):
-        if token.kind == "open":
-            deepest = max(deepest, token.depth + 1)
-    return deepest
+    pending: dict[int, tuple[int, int]] = {0: (0, 0)}
+    heap = [0]
+    while heap:
+        pos = heapq.heappop(heap)
+        depth, quiet = pending.pop(pos)
+        reached, readings = _guard_run(query, ends, (pos, depth, quiet), heap[0] if heap else n, found)
+        deepest = max(deepest, reached)
+        for at, at_depth, at_quiet in readings:
+            if at >= n:
+                continue
+            if at in pending:
+                other_depth, other_quiet = pending[at]
+                pending[at] = (max(other_depth, at_depth), min(other_quiet, at_quiet))
+            else:
+                pending[at] = (at_depth, at_quiet)
+                heapq.heappush(heap, at)
+    return deepest, found
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` in a query under any reading the parser may make."""
+    return _guard_scan(query)[0]
 
 
 def analyse(text: str) -> QueryShape:
@@ -111,11 +241,16 @@ def analyse(text: str) -> QueryShape:
     tokens = _tokens(text)
     words = [t.text.upper() for t in tokens if t.kind == "word"]
     first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
-    depth = max((t.depth + 1 for t in tokens if t.kind == "open"), default=0)
-    outbound = sorted({w for w in words if w in OUTBOUND_KEYWORDS})
+    depth, keywords = _guard_scan(text)
+    outbound = sorted(keywords)
     if first in QUERY_FORMS:
         return QueryShape(first, False, depth, outbound)
     return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound)
+
+
+def declares_dataset(query: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(query))
 
 
 def with_limit(query: str, limit: int) -> str:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
-from .text import with_limit
+from .text import declares_dataset, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
 
@@ -41,44 +43,58 @@ def count_rows(body: bytes, media_type: str) -> int:
     return max(0, len(body.rstrip(b"\n").split(b"\n")) - 1) if body.strip() else 0
 
 
-def _run(store: ox.Store, query: str, job: dict[str, Any]) -> Any:
-    options: dict[str, Any] = {"prefixes": PREFIXES}
+def _base(iri: str | None) -> str | None:
+    """The base IRI for relative IRIs in a query (the endpoint's URL), if it is a valid IRI."""
+    try:
+        return ox.NamedNode(iri).value if iri else None
+    except ValueError:
+        return None
+
+
+def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[], None]) -> Any:
+    options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": _base(job.get("base_iri"))}
     default_graphs, named_graphs = job.get("default_graphs"), job.get("named_graphs")
     if default_graphs is None and named_graphs is None:
-        options["use_default_graph_as_union"] = True
+        # the union of all graphs, unless the query names its own dataset (FROM / FROM NAMED:
+        # graphs of the store, or empty graphs; the union option would override them)
+        options["use_default_graph_as_union"] = not declares_dataset(query)
     else:  # the protocol's dataset replaces the query's own FROM / FROM NAMED
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
-    return store.query(query, **options)
+    result = store.query(query, **options)
+    on_parsed()
+    return result
 
 
-def _limited(store: ox.Store, query: str, limit: int, job: dict[str, Any]) -> Any:
+def _limited(store: ox.Store, query: str, limit: int, job: dict[str, Any], on_parsed: Callable[[], None]) -> Any:
     """Run ``query`` with its LIMIT capped; a syntax error is reported on the text as sent."""
     try:
-        return _run(store, with_limit(query, limit), job)
+        return _run(store, with_limit(query, limit), job, on_parsed)
     except SyntaxError:
-        _run(store, query, job)  # raises the parser's message for the original text
+        _run(store, query, job, on_parsed)  # raises the parser's message for the original text
         raise ValueError("the row cap could not be applied to this query") from None
 
 
-def execute(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
-    """Evaluate one query job: returns the body, its media type and whether rows were cut."""
+def execute(store: ox.Store, job: dict[str, Any], on_parsed: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """Evaluate one query job: returns the body, its media type and whether rows were cut.
+
+    ``on_parsed`` is called once the engine has parsed the query (and again on each re-run).
+    """
     form, media_type, cap = job["form"], job["media_type"], job["max_rows"]
     query = job["query"]
     if form == "SELECT":
-        body = _limited(store, query, cap + 1, job).serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
+        fmt = ox.QueryResultsFormat.from_media_type(media_type)
+        body = _limited(store, query, cap + 1, job, on_parsed).serialize(format=fmt)
         if count_rows(body, media_type) <= cap:
             return {"body": body, "media_type": media_type, "truncated": False}
-        body = _limited(store, query, cap, job).serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
+        body = _limited(store, query, cap, job, on_parsed).serialize(format=fmt)
         return {"body": body, "media_type": media_type, "truncated": True}
     if form in ("CONSTRUCT", "DESCRIBE"):
-        result = _limited(store, query, cap, job)
-        return {
-            "body": result.serialize(format=ox.RdfFormat.from_media_type(media_type)),
-            "media_type": media_type,
-            "truncated": False,
-        }
-    result = _run(store, query, job)
+        # the cap counts triples: one more than the cap tells whether the graph was cut
+        triples = list(itertools.islice(_run(store, query, job, on_parsed), cap + 1))
+        body = ox.serialize(triples[:cap], format=ox.RdfFormat.from_media_type(media_type))
+        return {"body": body, "media_type": media_type, "truncated": len(triples) > cap}
+    result = _run(store, query, job, on_parsed)
     fmt = ox.QueryResultsFormat.from_media_type(media_type)
     return {"body": result.serialize(format=fmt), "media_type": media_type, "truncated": False}
 
@@ -87,8 +103,9 @@ def serve(conn: Connection) -> None:
     """Answer messages until the pipe closes.
 
     Sends ``("ready",)`` once imported; then ``("warm", replica)`` opens the replica and answers
-    ``("ok", None)``; ``("job", replica, job)`` answers ``("ok", result)`` or
-    ``("error", kind, message)``; ``None`` stops the worker.
+    ``("ok", None)``; ``("job", replica, job)`` sends ``("parsed",)`` once the engine has parsed
+    the query (so a crash before it is the parser's, on this query's text), then answers
+    ``("ok", result)`` or ``("error", kind, message)``; ``None`` stops the worker.
     """
     store: ox.Store | None = None
     current: tuple[str, str, int] | None = None
@@ -105,7 +122,15 @@ def serve(conn: Connection) -> None:
             if replica != current:
                 store, current = _open(replica), replica
             assert store is not None
-            conn.send(("ok", execute(store, message[2]) if message[0] == "job" else None))
+            parsed = False
+
+            def on_parsed() -> None:
+                nonlocal parsed
+                if not parsed:
+                    parsed = True
+                    conn.send(("parsed",))
+
+            conn.send(("ok", execute(store, message[2], on_parsed) if message[0] == "job" else None))
         except SyntaxError as exc:
             conn.send(("error", "syntax", f"invalid SPARQL: {exc}"))
         except (RuntimeError, ValueError, OSError) as exc:

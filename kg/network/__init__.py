@@ -1,0 +1,95 @@
+"""Network analytics: the knowledge graph projected to networkx, and questions asked of it.
+
+Typical use::
+
+    import kg
+    from kg import network
+
+    store = kg.open_store("memory")
+    G = network.project(store, "2024-11-30")              # actors and statements holding that day
+    path = network.paths(G, "iran", "hayat-tahrir-al-sham")[0]
+    [(e.source, e.kind, e.target, e.sources[0].source.id) for e in path.edges]
+
+Every analytic takes the graph first and returns plain objects (:mod:`kg.network.models`) whose
+edges carry their statement, dates and sources. Modules:
+
+* :mod:`~kg.network.projection` — :func:`project` (one SPARQL query for the edges, one for the
+  actors, one for the citations; cached until the store changes);
+* :mod:`~kg.network.paths` — :func:`paths`, :func:`shortest_paths`;
+* :mod:`~kg.network.chains` — :func:`backing_chains`, :func:`proxy_conflicts`;
+* :mod:`~kg.network.centrality` — :func:`centrality`, :func:`brokers`;
+* :mod:`~kg.network.blocs` — :func:`blocs`, :func:`bloc_conflicts`;
+* :mod:`~kg.network.balance` — :func:`signed_graph`, :func:`triads`, :func:`balance`;
+* :mod:`~kg.network.exposure` — :func:`designation_exposure`;
+* :mod:`~kg.network.changes` — :func:`changes`;
+* :mod:`~kg.network.export` — :func:`export` (GraphML, GEXF, JSON), :func:`to_json`;
+* :mod:`~kg.network.view` — :func:`view` (pyvis, inline in notebooks).
+
+Errors: an unknown actor raises :class:`kg.errors.NotFound`; a bad argument
+:class:`kg.errors.InvalidInput`, with a message saying what was wrong.
+"""
+
+from __future__ import annotations
+
+from .balance import balance, signed_graph, triads
+from .blocs import bloc_conflicts, blocs
+from .centrality import brokers, centrality
+from .chains import backing_chains, proxy_conflicts
+from .changes import changes
+from .export import EXPORT_FORMATS, export, to_json
+from .exposure import designation_exposure
+from .models import (
+    Balance,
+    Bloc,
+    BlocConflict,
+    Brokers,
+    Change,
+    Exposure,
+    NetEdge,
+    Path,
+    ProxyConflict,
+    Score,
+    Triad,
+    TriadSide,
+)
+from .paths import paths, shortest_paths
+from .projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
+from .view import NetworkView, view
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "NEGATIVE",
+    "POSITIVE",
+    "Balance",
+    "Bloc",
+    "BlocConflict",
+    "Brokers",
+    "Change",
+    "Exposure",
+    "NetEdge",
+    "NetworkView",
+    "Path",
+    "ProxyConflict",
+    "Score",
+    "Triad",
+    "TriadSide",
+    "backing_chains",
+    "balance",
+    "bloc_conflicts",
+    "blocs",
+    "brokers",
+    "centrality",
+    "changes",
+    "designation_exposure",
+    "edge_kinds",
+    "export",
+    "known_actor_types",
+    "paths",
+    "project",
+    "proxy_conflicts",
+    "shortest_paths",
+    "signed_graph",
+    "to_json",
+    "triads",
+    "view",
+]
