@@ -270,7 +270,7 @@ SOURCES = {
     "aleppo-offensive-article": 73,  # 48 statements, 12 events, 13 claims
     "arabic-names": 1,
     "canada-designations": 1,
-    "offensive-timeline": 63,
+    "offensive-timeline": 68,
     "russia-designations": 2,
     "turkey-designations": 1,
     "uk-proscription": 1,
