@@ -37,7 +37,7 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     >>> [h.id for h in search(store, "Hay'at Tahrir al-Sham", limit=1)]  # doctest: +SKIP
     ['hayat-tahrir-al-sham']
     """
-    if not q.strip():
+    if not q:
         raise InvalidInput("the search text is empty")
     if type is not None and type not in SEARCH_TYPES:
         raise InvalidInput(f"unknown type {type!r}; choose one of {', '.join(SEARCH_TYPES)}")
@@ -45,7 +45,7 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
         raise InvalidInput(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
     key = search_key(q)
     if not key:
-        return []  # only punctuation or marks: nothing can match
+        return []  # only spaces, punctuation or marks: nothing can match
     best: dict[str, SearchHit] = {}
     for row in store.select(queries.get("search"), {"q": key}):
         category = local_name(row["category"]).lower()

@@ -142,13 +142,12 @@ def test_paging_bounds_raise(bundled_store, paging):
         kg.search(bundled_store, "aleppo", **paging)
 
 
-@pytest.mark.parametrize("query", ["", "   "])
-def test_blank_query_raises(bundled_store, query):
+def test_empty_query_raises(bundled_store):
     with pytest.raises(kg.InvalidInput):
-        kg.search(bundled_store, query)
+        kg.search(bundled_store, "")
 
 
-@pytest.mark.parametrize("query", ["'’", "-- !", "\u0640"])
+@pytest.mark.parametrize("query", ["   ", "\x1e", "'’", "-- !", "\u0640"])
 def test_query_of_only_punctuation_finds_nothing(bundled_store, query):
     # Nothing is left to compare once apostrophes, punctuation and tatweel are folded away.
     assert kg.search(bundled_store, query) == []

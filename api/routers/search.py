@@ -20,8 +20,7 @@ def search(
         Query(
             min_length=1,
             max_length=200,
-            pattern=r"\S",
-            description="Search text (not blank).",
+            description="Search text; text without letters or digits finds nothing.",
             examples=["Hay'at Tahrir al-Sham"],
         ),
     ],
