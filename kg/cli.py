@@ -1,6 +1,6 @@
-"""The ``kg`` command line: load, validate, query, export, list sources, serve.
+"""The ``kg`` command line: load, validate, query, export, list sources, serve; generate synthetic data.
 
-Every command takes ``--store`` (a directory, or ``memory``; default ``$KG_STORE`` or
+Every command that uses the store takes ``--store`` (a directory, or ``memory``; default ``$KG_STORE`` or
 ``var/store``). The bundled data under ``data/`` is always loaded (unchanged files are skipped).
 Errors print a message on stderr and exit with a non-zero code: 1 for bad input or invalid
 data, 2 for usage errors (Typer's own).
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import typer
 
 from . import load as loader
+from . import synthetic
 from .catalog import sources as list_sources
 from .errors import KGError, ValidationFailed
 from .namespaces import SRC
@@ -187,6 +188,25 @@ def remove(
     if not removed:
         _fail(f"no source {source!r}")
     typer.echo(f"removed {graph}")
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="A .nq or .trig file, or a directory (a .trig per source).")],
+    actors: Annotated[int, typer.Option(help="Number of invented actors (about 50 quads each).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same actors and seed give the same bytes.")] = 0,
+) -> None:
+    """Write a synthetic graph of invented actors, marked synthetic, for tests and benchmarks."""
+    try:
+        summary = synthetic.write(out, actors, seed)
+    except ValueError as exc:  # bad input: no actors, an unsupported extension, a directory of other sources
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc}")
+    typer.echo(
+        f"{out}: {summary.sources} sources, {summary.quads} quads, {summary.statements} statements "
+        f"({summary.actors} actors, seed {summary.seed}) in {summary.seconds:.2f} s"
+    )
 
 
 @app.command()
