@@ -8,6 +8,7 @@ Run ``pytest -s tests/test_article_coverage.py`` to see the facts counted per pa
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,10 +104,17 @@ def runs(tokens: list[str]) -> set[tuple[str, ...]]:
 
 
 def project_files() -> list[Path]:
-    files = []
-    for folder in ("data", "ontology", "kg"):
-        files += [p for p in sorted((REPO / folder).rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return files
+    """Every file git tracks or would track (the notebooks, README and tests included)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listed.returncode != 0:  # not a git checkout: walk the project's folders
+        return [p for p in sorted(REPO.rglob("*")) if p.is_file() and ".venv" not in p.parts and ".git" not in p.parts]
+    return [REPO / name for name in sorted(listed.stdout.splitlines()) if (REPO / name).is_file()]
 
 
 def test_the_run_detector_works():
