@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.models import ERROR_RESPONSES
-from api.routers import actors, claims, health, network, ontology, search, sources, sparql
+from api.routers import actors, claims, explorer, health, network, ontology, search, sources, sparql
 from api.settings import Settings
 from kg.load import open_store
 from kg.sparql.pool import QueryPool
@@ -56,6 +56,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (health, search, actors, claims, sources, network, sparql, ontology):
+    for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer):
         app.include_router(module.router)
     return app

@@ -231,7 +231,7 @@ def serve(
     base = f"http://{host}:{port}"
     typer.echo(
         f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nSPARQL:    {base}/sparql\n"
-        f"Ontology:  {base}/ontology\nHealth:    {base}/healthz"
+        f"Explorer:  {base}/explorer\nOntology:  {base}/ontology\nHealth:    {base}/healthz"
     )
     uvicorn.run(application, host=host, port=port, log_level="info")
 

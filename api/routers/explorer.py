@@ -1,0 +1,103 @@
+"""The HTML graph explorer: ``GET /explorer`` (focus, depth, date and filters in the URL) and its
+static files (vis-network from the installed pyvis package, the explorer's script and style).
+The page makes no request to another host; a Content-Security-Policy says so to the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import ACTOR_TYPES, AtQuery, StoreDep
+from kg import network, viz
+from kg.errors import NotFound
+from kg.network.projection import edge_kinds
+from kg.store import Store
+
+router = APIRouter(tags=["explorer"])
+
+_KINDS = sorted([*edge_kinds(), "claim"])
+_HEADERS = {"Content-Security-Policy": viz.CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+#: Pages kept per store version (the layout of 2,000 nodes costs about a second).
+_CACHED_PAGES = 16
+
+
+def _cache(store: Store) -> OrderedDict[tuple[object, ...], str]:
+    hit = store.cache.get("explorer:pages")
+    if hit is None or hit[0] != store.version:
+        hit = store.cache["explorer:pages"] = (store.version, OrderedDict())
+    pages: OrderedDict[tuple[object, ...], str] = hit[1]
+    return pages
+
+
+#: The page is HTML; errors stay JSON like everywhere else (``response_class=HTMLResponse`` would
+#: document them as text/html).
+_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The explorer page.", "content": {"text/html": {"schema": {"type": "string"}}}}
+}
+
+
+@router.get("/explorer", response_class=Response, responses=_PAGE, summary="The graph explorer (HTML)")
+def explorer(
+    store: StoreDep,
+    at: AtQuery = None,
+    focus: Annotated[str | None, Query(max_length=200, description="Actor id at the centre.")] = None,
+    depth: Annotated[int, Query(ge=1, le=4, description="Steps from the focus actor.")] = 1,
+    kinds: Annotated[
+        list[str] | None,
+        Query(
+            description="Relation kinds (default: all, claims included).",
+            json_schema_extra={"items": {"type": "string", "enum": _KINDS}},
+        ),
+    ] = None,
+    types: Annotated[
+        list[str] | None,
+        Query(
+            description="Actor types (default: all).",
+            json_schema_extra={"items": {"type": "string", "enum": ACTOR_TYPES}},
+        ),
+    ] = None,
+) -> HTMLResponse:
+    focus = (focus or "").strip() or None
+    key = (at or dt.date.today(), focus, depth, tuple(kinds or ()), tuple(types or ()))
+    pages = _cache(store)
+    if key in pages:
+        pages.move_to_end(key)
+        return HTMLResponse(pages[key], headers=_HEADERS)
+    G = network.project(store, at, kinds=kinds, actor_types=types, include_claims=kinds is None or "claim" in kinds)
+    try:
+        model = viz.view_model(G, focus=focus, depth=depth)
+    except NotFound as error:  # an unknown focus: show the whole network and say why
+        model = viz.view_model(G)
+        model["message"] = f"{error}; showing the whole network."
+        focus = None
+    legend = viz.legend()
+    body = viz.page(
+        model,
+        at=G.graph["at"],
+        focus=focus,
+        depth=depth,
+        kinds=kinds,
+        types=types,
+        kind_options=[(r["kind"], r["label"]) for r in legend["relations"] if r["kind"] in _KINDS],
+        type_options=[(t, t.replace("-", " ")) for t in ACTOR_TYPES],
+        legend=legend,
+    )
+    pages[key] = body
+    while len(pages) > _CACHED_PAGES:
+        pages.popitem(last=False)
+    return HTMLResponse(body, headers=_HEADERS)
+
+
+@router.get("/explorer/static/{name}", summary="The explorer's script, style and vis-network", include_in_schema=False)
+def static(name: str) -> Response:
+    found = viz.static_file(name)
+    if found is None:
+        raise NotFound(f"no static file {name!r}")
+    content, media = found
+    return Response(content, media_type=media, headers={"Cache-Control": "public, max-age=3600", **_HEADERS})

@@ -1,0 +1,144 @@
+"""The explorer page: the project's own HTML template (not pyvis's), with no request to other hosts.
+
+The page loads vis-network (the library pyvis draws with, taken from the installed pyvis package)
+and the explorer script from the app itself (``static_url``); the data travels as JSON in a
+``<script type="application/json">`` element with ``<``, ``>``, ``&`` and line separators escaped,
+and the script inserts every string with ``textContent``. Everything else is escaped with
+:func:`html.escape`. The app sends a Content-Security-Policy that only allows its own origin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CSP", "STATIC_FILES", "json_for_script", "page", "static_file"]
+
+#: What the page may load: only its own origin (data:/blob: for the PNG export).
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+
+_HERE = Path(__file__).resolve().parent / "static"
+
+#: Files served under the explorer's static URL: name → (package, path in it, media type).
+STATIC_FILES: dict[str, tuple[str, str, str]] = {
+    "vis-network.min.js": ("pyvis", "templates/lib/vis-9.1.2/vis-network.min.js", "text/javascript"),
+    "vis-network.css": ("pyvis", "templates/lib/vis-9.1.2/vis-network.css", "text/css"),
+    "explorer.js": ("kg.viz", "static/explorer.js", "text/javascript"),
+    "explorer.css": ("kg.viz", "static/explorer.css", "text/css"),
+}
+
+
+def static_file(name: str) -> tuple[bytes, str] | None:
+    """The bytes and media type of a static file, or None if ``name`` is not one."""
+    entry = STATIC_FILES.get(name)
+    if entry is None:
+        return None
+    package, path, media = entry
+    return resources.files(package).joinpath(path).read_bytes(), media
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that cannot end the ``<script>`` element it sits in."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _checkboxes(name: str, options: Iterable[tuple[str, str]], chosen: Iterable[str] | None) -> str:
+    picked = set(chosen or ())
+    return "".join(
+        f'<label><input type="checkbox" name="{name}" value="{html.escape(value)}"'
+        f"{' checked' if value in picked else ''}> {html.escape(label)}</label>"
+        for value, label in options
+    )
+
+
+def _legend(legend: Mapping[str, list[dict[str, Any]]]) -> str:
+    rows = []
+    for r in legend["relations"]:
+        dash = "" if not r["dashes"] else f' stroke-dasharray="{" ".join(str(x) for x in r["dashes"])}"'
+        rows.append(
+            f'<li><svg width="44" height="10" aria-hidden="true"><line x1="0" y1="5" x2="44" y2="5" '
+            f'stroke="{html.escape(r["color"])}" stroke-width="3"{dash}/></svg> {html.escape(r["label"])}</li>'
+        )
+    types = "".join(
+        f'<li><span class="swatch shape-{html.escape(t["shape"])}" style="background:{html.escape(t["color"])}">'
+        f"</span> {html.escape(t['label'])} <small>({html.escape(t['shape'])})</small></li>"
+        for t in legend["types"]
+    )
+    return f'<h2>Relations</h2><ul class="legend">{"".join(rows)}</ul><h2>Actors</h2><ul class="legend">{types}</ul>'
+
+
+def page(
+    model: Mapping[str, Any],
+    *,
+    at: dt.date,
+    focus: str | None,
+    depth: int,
+    kinds: Iterable[str] | None,
+    types: Iterable[str] | None,
+    kind_options: Iterable[tuple[str, str]],
+    type_options: Iterable[tuple[str, str]],
+    legend: Mapping[str, list[dict[str, Any]]],
+    static_url: str = "/explorer/static",
+    api_url: str = "/api/v1",
+) -> str:
+    """The explorer page for a view model (:func:`kg.viz.model.view_model`)."""
+    e = html.escape
+    data = json_for_script({**model, "at": at.isoformat(), "focus": focus, "api": api_url})
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Explorer — conflict knowledge graph</title>
+<link rel="stylesheet" href="{e(static_url)}/vis-network.css">
+<link rel="stylesheet" href="{e(static_url)}/explorer.css">
+</head><body>
+<header>
+<h1>Conflict network explorer</h1>
+<form id="controls" method="get" action="">
+<label>As of <input type="date" id="at" name="at" value="{e(at.isoformat())}"></label>
+<label>Focus <input type="text" id="focus" name="focus" value="{e(focus or "")}" size="18"
+ aria-describedby="focus-help"></label>
+<label>Depth <input type="number" id="depth" name="depth" min="1" max="4" value="{depth}"></label>
+<details><summary>Relation kinds</summary>{_checkboxes("kinds", kind_options, kinds)}</details>
+<details><summary>Actor types</summary>{_checkboxes("types", type_options, types)}</details>
+<button type="submit">Show</button> <a href="?">reset</a>
+<span id="focus-help" class="help">No box ticked means all kinds / all types.</span>
+</form>
+<form id="search" role="search">
+<label>Find an actor <input type="search" id="q" autocomplete="off"></label> <button type="submit">Search</button>
+<ul id="hits" aria-live="polite"></ul>
+</form>
+</header>
+<p id="status" role="status"></p>
+<p id="message" class="message"></p>
+<main>
+<div id="graph" aria-label="Network drawing (the same data is listed below)"></div>
+<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation.</p></aside>
+</main>
+<section id="exports"><h2>Export</h2>
+<a id="export-graphml" href="#">GraphML</a> · <a id="export-gexf" href="#">GEXF</a> ·
+<a id="export-json" href="#">JSON</a> (the relations on this date and of these kinds) ·
+<button type="button" id="export-png">PNG of the drawing</button></section>
+<section id="legend">{_legend(legend)}</section>
+<section id="lists"><h2>Visible actors</h2><ul id="node-list"></ul>
+<h2>Visible relations</h2><ul id="edge-list"></ul></section>
+<script type="application/json" id="explorer-data">{data}</script>
+<script src="{e(static_url)}/vis-network.min.js"></script>
+<script src="{e(static_url)}/explorer.js"></script>
+</body></html>"""

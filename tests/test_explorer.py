@@ -1,0 +1,188 @@
+"""The explorer page, in process: no outside host, escaped text, the right counts, the filters."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+import kg
+from api.app import create_app
+from api.settings import Settings
+from kg import viz
+from kg.network import project
+from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL, write_evil_source
+
+
+@pytest.fixture(scope="module")
+def evil_store(bundled_store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    copy = kg.Store()
+    copy.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
+    kg.load_files(copy, [write_evil_source(tmp_path_factory.mktemp("evil"))])
+    return copy
+
+
+@pytest.fixture(scope="module")
+def client(evil_store: kg.Store) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store="memory"), store=evil_store)) as c:
+        yield c
+
+
+class _Page(HTMLParser):
+    """Collects URL attributes, script elements and the embedded data."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.data: str | None = None
+        self._in_data = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.urls += [v or "" for k, v in attrs if k in ("src", "href", "action", "srcset", "poster", "data")]
+        if tag == "script":
+            self.scripts.append(found)
+            self._in_data = found.get("id") == "explorer-data"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_data:
+            self.data = (self.data or "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_data = False
+
+
+def _parse(text: str) -> _Page:
+    parsed = _Page()
+    parsed.feed(text)
+    return parsed
+
+
+def _visible(G: kg.Store, **kw: object) -> tuple[int, int]:
+    graph = project(G, **kw)  # type: ignore[arg-type]
+    return sum(1 for n in graph if graph.degree(n) > 0), graph.number_of_edges()
+
+
+def test_no_url_to_another_host(client: TestClient) -> None:
+    response = client.get("/explorer")
+    assert response.status_code == 200
+    parsed = _parse(response.text)
+    assert parsed.urls
+    for url in parsed.urls:
+        assert not re.match(r"(?i)\s*(https?:)?//", url), url
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "cdn" not in response.text.lower()
+    for script in parsed.scripts:
+        src = script.get("src")
+        if src:
+            assert client.get(src).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["vis-network.min.js", "vis-network.css", "explorer.js", "explorer.css"])
+def test_static_files_are_served(client: TestClient, name: str) -> None:
+    response = client.get(f"/explorer/static/{name}")
+    assert response.status_code == 200
+    assert len(response.content) > 500
+
+
+def test_unknown_static_file(client: TestClient) -> None:
+    assert client.get("/explorer/static/..%2Fapp.py").status_code == 404
+    assert client.get("/explorer/static/secret.js").status_code == 404
+
+
+def test_labels_are_escaped(client: TestClient) -> None:
+    text = client.get("/explorer").text
+    assert "<script>window" not in text and "<img src=x" not in text and "</select><" not in text
+    data = json.loads(_parse(text).data or "")
+    assert EVIL_LABEL in [n["label"] for n in data["nodes"]]  # intact, as data
+    assert EVIL_ID in [n["id"] for n in data["nodes"]]
+    assert len(_parse(text).scripts) == 3
+
+
+def test_counts_match_the_projection(client: TestClient, evil_store: kg.Store) -> None:
+    data = json.loads(_parse(client.get("/explorer?at=2024-11-30").text).data or "")
+    nodes, edges = _visible(evil_store, at="2024-11-30", include_claims=True)
+    assert (len(data["nodes"]), len(data["edges"])) == (nodes, edges)
+    assert data["at"] == "2024-11-30"
+
+
+def test_parallel_relations_all_drawn(client: TestClient, evil_store: kg.Store) -> None:
+    data = json.loads(_parse(client.get("/explorer?at=2024-11-30").text).data or "")
+    drawn = [e for e in data["edges"] if (e["from"], e["to"]) == ("russia", "syrian-government")]
+    G = project(evil_store, "2024-11-30", include_claims=True)
+    assert len(drawn) == G.number_of_edges("russia", "syrian-government") > 1
+    assert len({json.dumps(e["smooth"], sort_keys=True) for e in drawn}) == len(drawn)
+
+
+def test_focus_kinds_types(client: TestClient, evil_store: kg.Store) -> None:
+    url = "/explorer?at=2024-11-30&focus=hayat-tahrir-al-sham&depth=1&kinds=designation"
+    data = json.loads(_parse(client.get(url).text).data or "")
+    assert data["focus"] == "hayat-tahrir-al-sham"
+    assert {e["kind"] for e in data["edges"]} == {"designation"}
+    G = project(evil_store, "2024-11-30", kinds=["designation"])
+    assert len(data["edges"]) == G.in_degree("hayat-tahrir-al-sham") + G.out_degree("hayat-tahrir-al-sham")
+    states = json.loads(_parse(client.get("/explorer?types=state&at=2024-11-30").text).data or "")
+    assert all("state" in n["types"] for n in states["nodes"])
+
+
+def test_unknown_focus_says_so(client: TestClient) -> None:
+    text = client.get("/explorer?focus=no-such-actor").text
+    assert "no actor" in json.loads(_parse(text).data or "")["message"]
+
+
+def test_bad_filters_are_422(client: TestClient) -> None:
+    assert client.get("/explorer?kinds=bogus").status_code == 422
+    assert client.get("/explorer?at=2024-13-40").status_code == 422
+    assert client.get("/explorer?depth=9").status_code == 422
+
+
+def test_cap_on_drawn_nodes() -> None:
+    import networkx as nx
+
+    G = nx.MultiDiGraph(nx.path_graph(50, create_using=nx.MultiDiGraph))
+    model = viz.view_model(G, max_nodes=10)
+    assert len(model["nodes"]) == 10 and model["total"] == 50
+    assert "10 best connected of 50" in model["message"]
+    assert not viz.view_model(nx.MultiDiGraph(nx.path_graph(400)))["physics"]
+
+
+def test_json_cannot_close_the_script() -> None:
+    text = viz.json_for_script({"a": "</script><!-- \u2028 & >"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><!-- \u2028 & >"}
+
+
+def test_legend_from_the_ontology() -> None:
+    legend = viz.legend()
+    kinds = {r["kind"]: r for r in legend["relations"]}
+    for kind in ("support", "alliance", "hostility", "membership", "designation", "claim"):
+        assert kind in kinds
+    patterns = [
+        json.dumps(kinds[k]["dashes"])
+        for k in ("support", "alliance", "hostility", "membership", "designation", "claim")
+    ]
+    assert len(set(patterns)) == 6  # each kind has its own dash pattern, not only a colour
+    assert kinds["designation"]["label"] == "terrorist designation"
+
+
+def test_alias_payload_is_data(client: TestClient) -> None:
+    hits = client.get("/api/v1/search", params={"q": "Evil", "type": "actor"}).json()
+    assert EVIL_ALIAS in hits[0]["aliases"]
+    assert Path(viz.__file__).parent.joinpath("static", "explorer.js").read_text().count("innerHTML") == 0
+
+
+def test_cached_page_follows_the_store(loaded_store: kg.Store, make_source: Callable[..., Path]) -> None:
+    with TestClient(create_app(Settings(store="memory"), store=loaded_store)) as c:
+        before = json.loads(_parse(c.get("/explorer?at=2024-11-30").text).data or "")
+        again = json.loads(_parse(c.get("/explorer?at=2024-11-30").text).data or "")
+        assert again == before
+        kg.load_files(loaded_store, [make_source()])
+        after = json.loads(_parse(c.get("/explorer?at=2024-11-30").text).data or "")
+    assert {"test-alpha", "test-beta"} <= {n["id"] for n in after["nodes"]}
+    assert len(after["edges"]) == len(before["edges"]) + 1

@@ -1,0 +1,232 @@
+"""The explorer in a real browser: Debian's chromium driven by Playwright, against a live server.
+
+The page sends a strict Content-Security-Policy (no eval), so waits use selectors, not ``wait_for_function``.
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``) and the ``playwright`` package; no
+browser is downloaded. Every request to a host other than the server is aborted and recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+import kg
+from api.settings import Settings
+from kg.network import project
+from tests import live_server as live_server_module
+from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL, write_evil_source
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+    pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+TODAY = "2026-11-25"
+
+
+@pytest.fixture(scope="module")
+def evil_store(bundled_store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    copy = kg.Store()
+    copy.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
+    kg.load_files(copy, [write_evil_source(tmp_path_factory.mktemp("evil"))])
+    return copy
+
+
+@pytest.fixture(scope="module")
+def server(evil_store: kg.Store) -> Iterator[str]:
+    with live_server_module.live_server(Settings(store="memory"), store=evil_store) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose requests to other hosts are aborted and recorded, and whose dialogs are counted."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        host = urlsplit(base).netloc
+        self.page.route("**/*", lambda route: self._route(route, host))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route: Any, host: str) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != host:
+            self.outside.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def open(self, query: str = "") -> Any:
+        self.page.goto(f"{self.base}/explorer{query}")
+        self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
+        return self.page
+
+    def data(self) -> Any:
+        return self.page.evaluate("window.explorer.data")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser: Any, server: str) -> Iterator[Watched]:
+    w = Watched(browser, server)
+    yield w
+    assert w.outside == [], f"requests to other hosts: {w.outside}"
+    assert w.errors == [], f"script errors: {w.errors}"
+    assert w.dialogs == [], f"dialogs: {w.dialogs}"
+    w.close()
+
+
+def test_loads_with_right_counts_and_screenshot(watched: Watched, evil_store: kg.Store) -> None:
+    page = watched.open(f"?at={TODAY}")
+    G = project(evil_store, TODAY, include_claims=True)
+    nodes = sum(1 for n in G if G.degree(n) > 0)
+    status = page.locator("#status")
+    assert status.get_attribute("data-nodes") == str(nodes)
+    assert status.get_attribute("data-edges") == str(G.number_of_edges())
+    assert page.evaluate("window.explorer.network.body.data.nodes.length") == nodes
+    assert page.evaluate("window.explorer.network.body.data.edges.length") == G.number_of_edges()
+    assert page.locator("#node-list li").count() == nodes
+    assert page.locator("#edge-list li").count() == G.number_of_edges()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+
+
+def test_search_focuses_hts(watched: Watched) -> None:
+    page = watched.open()
+    page.fill("#q", "HTS")
+    page.press("#q", "Enter")
+    page.wait_for_url("**focus=hayat-tahrir-al-sham**")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    assert watched.data()["focus"] == "hayat-tahrir-al-sham"
+    assert page.evaluate("window.explorer.network.getSelectedNodes()") == ["hayat-tahrir-al-sham"]
+    assert page.input_value("#focus") == "hayat-tahrir-al-sham"
+
+
+def test_click_russia_to_syrian_government_shows_sources(watched: Watched) -> None:
+    page = watched.open("?at=2024-11-30")
+    edge = next(
+        e
+        for e in watched.data()["edges"]
+        if (e["from"], e["to"], e["kind"]) == ("russia", "syrian-government", "support")
+    )
+    # The page's own click handler fills the panel; the click is sent through vis-network's emitter.
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [], edges: [id]})", edge["id"])
+    panel = page.locator("#panel")
+    sources = panel.locator("ul.sources li")
+    assert sources.count() == len(edge["sources"]) > 0
+    first = edge["sources"][0]
+    assert (first["title"] or first["id"]) in sources.first.inner_text()
+    if first["paragraphs"]:
+        assert "paragraph" in sources.first.inner_text()
+    assert "Russia" in panel.inner_text() and "support" in panel.inner_text()
+
+
+def test_claims_are_marked_in_the_panel(watched: Watched) -> None:
+    page = watched.open("?at=2024-11-30")
+    claim = next((e for e in watched.data()["edges"] if e["claim"]), None)
+    if claim is None:
+        pytest.skip("no claim between actors in the seed data on this date")
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [], edges: [id]})", claim["id"])
+    assert "not an established fact" in page.locator("#panel .claim-note").inner_text()
+
+
+def test_date_change_redraws_designations(watched: Watched, evil_store: kg.Store) -> None:
+    page = watched.open("?at=2024-11-30&focus=hayat-tahrir-al-sham&kinds=designation")
+
+    def drawn() -> list[tuple[str, str]]:
+        return sorted((e["from"], e["status"]) for e in watched.data()["edges"] if e["to"] == "hayat-tahrir-al-sham")
+
+    before = drawn()
+    page.fill("#at", TODAY)
+    page.dispatch_event("#at", "change")
+    page.wait_for_url(f"**at={TODAY}**")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    after = drawn()
+    G = project(evil_store, TODAY, kinds=["designation"])
+    assert len(after) == G.in_degree("hayat-tahrir-al-sham")
+    assert before != after
+    assert "kinds=designation" in page.url and "focus=hayat-tahrir-al-sham" in page.url
+
+
+def test_page_works_with_other_hosts_blocked(watched: Watched) -> None:
+    page = watched.open()
+    assert page.evaluate("typeof vis") == "object"
+    assert page.locator("canvas").count() >= 1
+    assert watched.outside == []
+
+
+def test_hostile_text_stays_text(watched: Watched) -> None:
+    page = watched.open(f"?at={TODAY}")
+    assert page.evaluate("window.__xss") is None
+    # graph: the label is drawn (as canvas text) and listed as text
+    assert page.evaluate(f"window.explorer.network.body.data.nodes.get({EVIL_ID!r}).label") == EVIL_LABEL
+    assert EVIL_LABEL in page.locator("#node-list").inner_text()
+    # panel: the node, with its alias and note fetched from the API
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [id], edges: []})", EVIL_ID)
+    page.locator("#panel .help").wait_for(state="detached")
+    text = page.locator("#panel").inner_text()
+    assert EVIL_LABEL in text and EVIL_ALIAS in text and "</select>" in text
+    # panel: the relation with its hostile source title and locator
+    edge = next(e for e in watched.data()["edges"] if e["to"] == EVIL_ID)
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [], edges: [id]})", edge["id"])
+    assert "<script>alert(6)</script>" in page.locator("#panel").inner_text()
+    # search results
+    page.fill("#q", "Evil")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#hits li")
+    assert EVIL_LABEL in page.locator("#hits").inner_text()
+    # legend and every part of the page: no element came from the payloads
+    assert page.locator("img").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("script").count() == 3
+    assert page.evaluate("window.__xss") is None
+    # the focus view of the hostile actor
+    page.goto(f"{watched.base}/explorer?focus={EVIL_ID.replace('%', '%25')}")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    assert watched.data()["focus"] == EVIL_ID
+    assert page.evaluate("window.__xss") is None
+
+
+def test_exports(watched: Watched) -> None:
+    page = watched.open("?at=2024-11-30&kinds=support&kinds=designation")
+    href = page.get_attribute("#export-graphml", "href") or ""
+    assert href.startswith("/api/v1/network/export?format=graphml")
+    assert "at=2024-11-30" in href and "kinds=support" in href and "kinds=designation" in href
+    assert page.request.get(watched.base + href).ok
+    with page.expect_download() as download:
+        page.click("#export-png")
+    saved = download.value.path()
+    assert saved is not None and Path(saved).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_lists_are_keyboard_reachable(watched: Watched) -> None:
+    page = watched.open("?at=2024-11-30")
+    button = page.locator("#edge-list button").first
+    button.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#panel h2").inner_text() != ""
+    assert page.locator("#panel ul.sources li").count() >= 1
