@@ -55,6 +55,8 @@ class Store:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         try:
+            if self.path is not None:
+                self.path.mkdir(parents=True, exist_ok=True)  # the engine creates one level only
             self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc

@@ -247,3 +247,10 @@ def test_construct(bundled_store):
         )
         in triples
     )
+
+
+def test_on_disk_store_creates_missing_parent_folders(tmp_path):
+    # `make serve` uses var/store in a fresh checkout, where var/ does not exist yet
+    store = kg.Store(tmp_path / "var" / "store")
+    assert len(store) == 0 and (tmp_path / "var" / "store").is_dir()
+    store.close()
