@@ -111,3 +111,14 @@ def make_source(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="module")
+def evil_store(bundled_store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    """The bundled data plus a source whose actor carries script and markup payloads (explorer tests)."""
+    from tests.explorer_support import write_evil_source
+
+    copy = kg.Store()
+    copy.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
+    kg.load_files(copy, [write_evil_source(tmp_path_factory.mktemp("evil"))])
+    return copy

@@ -16,15 +16,7 @@ from api.app import create_app
 from api.settings import Settings
 from kg import viz
 from kg.network import project
-from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL, write_evil_source
-
-
-@pytest.fixture(scope="module")
-def evil_store(bundled_store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
-    copy = kg.Store()
-    copy.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
-    kg.load_files(copy, [write_evil_source(tmp_path_factory.mktemp("evil"))])
-    return copy
+from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import kg
 from api.settings import Settings
 from kg.network import project
 from tests import live_server as live_server_module
-from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL, write_evil_source
+from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
@@ -28,14 +28,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TODAY = "2026-11-25"
-
-
-@pytest.fixture(scope="module")
-def evil_store(bundled_store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
-    copy = kg.Store()
-    copy.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
-    kg.load_files(copy, [write_evil_source(tmp_path_factory.mktemp("evil"))])
-    return copy
 
 
 @pytest.fixture(scope="module")
