@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= var/store
 
-.PHONY: install serve test lint format clean
+.PHONY: install serve test lint format clean screenshot
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -q
+
+# The README's picture of the explorer, taken by a browser test (needs /usr/bin/chromium).
+screenshot: install
+	$(BIN)/pytest -q tests/test_explorer_browser.py -k readme_screenshot
+	cp test-artifacts/explorer-readme.png kg/viz/explorer.png
 
 format: install
 	$(BIN)/ruff format kg api tests

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,7 +16,7 @@ import kg
 from api.app import create_app
 from api.settings import Settings
 from kg import viz
-from kg.network import project
+from kg.network import edge_kinds, project
 from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL
 
 
@@ -135,8 +136,6 @@ def test_bad_filters_are_422(client: TestClient) -> None:
 
 
 def test_cap_on_drawn_nodes() -> None:
-    import networkx as nx
-
     G = nx.MultiDiGraph(nx.path_graph(50, create_using=nx.MultiDiGraph))
     model = viz.view_model(G, max_nodes=10)
     assert len(model["nodes"]) == 10 and model["total"] == 50
@@ -161,6 +160,49 @@ def test_legend_from_the_ontology() -> None:
     ]
     assert len(set(patterns)) == 6  # each kind has its own dash pattern, not only a colour
     assert kinds["designation"]["label"] == "terrorist designation"
+
+
+def test_every_relation_kind_has_its_own_style() -> None:
+    relations = viz.legend()["relations"]
+    assert {r["kind"] for r in relations} == {*edge_kinds(), "claim"}
+    assert len({json.dumps(r["dashes"]) for r in relations}) == len(relations)
+    assert len({r["color"] for r in relations}) == len(relations)
+
+
+def test_export_of_the_drawn_subgraph(client: TestClient, evil_store: kg.Store) -> None:
+    params = {"at": "2024-11-30", "focus": "russia", "depth": 1, "include_claims": "true", "format": "json"}
+    data = client.get("/api/v1/network/export", params=params).json()
+    drawn = viz.view_model(project(evil_store, "2024-11-30", include_claims=True), focus="russia", depth=1)
+    assert {n["id"] for n in data["nodes"]} == {n["id"] for n in drawn["nodes"]}
+    assert len(data["edges"]) == len(drawn["edges"])
+    typed = client.get("/api/v1/network/export", params={**params, "types": ["state"]}).json()
+    assert typed["nodes"] and {t for n in typed["nodes"] for t in n["types"]} >= {"state"}
+    assert all("state" in n["types"] for n in typed["nodes"])
+    missing = client.get("/api/v1/network/export", params={**params, "focus": "nobody-at-all"})
+    assert missing.status_code == 404 and "nobody-at-all" in missing.json()["error"]["message"]
+    jsonld = client.get("/api/v1/network/export", params={**params, "format": "jsonld"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    assert "@context" in jsonld.json()
+
+
+def test_notebook_view_is_self_contained(evil_store: kg.Store, tmp_path: Path) -> None:
+    G = project(evil_store, "2024-11-30", include_claims=True)
+    view = viz.show(G, highlight=["russia"])
+    parsed = _parse(view.html)
+    assert parsed.urls == [] and all(not s.get("src") for s in parsed.scripts)  # everything inline
+    data = json.loads(parsed.data or "")
+    assert data["api"] is None and len(data["edges"]) == G.number_of_edges()
+    assert {n["id"]: n["size"] for n in data["nodes"]}["russia"] > min(n["size"] for n in data["nodes"])
+    assert EVIL_LABEL not in view.html and any(n["label"] == EVIL_LABEL for n in data["nodes"])
+    frame = view._repr_html_()
+    assert frame.startswith("<iframe srcdoc=") and "<script" not in frame
+    assert view.save(tmp_path / "view.html").read_text(encoding="utf-8") == view.html
+    isolated = nx.MultiDiGraph()
+    isolated.add_node("alone", label="Alone")
+    assert json.loads(_parse(viz.show(isolated).html).data or "")["nodes"] == []
+    assert len(json.loads(_parse(viz.show(isolated, isolated=True).html).data or "")["nodes"]) == 1
+    with pytest.raises(kg.InvalidInput, match="height"):
+        viz.show(G, height="600px; background: red")
 
 
 def test_alias_payload_is_data(client: TestClient) -> None:

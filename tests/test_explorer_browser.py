@@ -17,6 +17,7 @@ import pytest
 
 import kg
 from api.settings import Settings
+from kg import viz
 from kg.network import project
 from tests import live_server as live_server_module
 from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL
@@ -33,6 +34,13 @@ TODAY = "2026-11-25"
 @pytest.fixture(scope="module")
 def server(evil_store: kg.Store) -> Iterator[str]:
     with live_server_module.live_server(Settings(store="memory"), store=evil_store) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def clean_server(bundled_store: kg.Store) -> Iterator[str]:
+    """The bundled data only (for the README's screenshot)."""
+    with live_server_module.live_server(Settings(store="memory"), store=bundled_store) as url:
         yield url
 
 
@@ -222,3 +230,66 @@ def test_lists_are_keyboard_reachable(watched: Watched) -> None:
     page.keyboard.press("Enter")
     assert page.locator("#panel h2").inner_text() != ""
     assert page.locator("#panel ul.sources li").count() >= 1
+
+
+def test_export_links_follow_the_drawn_subgraph(watched: Watched) -> None:
+    page = watched.open(
+        "?at=2024-11-30&focus=russia&depth=2&kinds=support&kinds=hostility&types=state&types=government"
+    )
+    for fmt in ("graphml", "gexf", "jsonld", "json"):
+        href = page.get_attribute(f"#export-{fmt}", "href") or ""
+        for part in (f"format={fmt}", "focus=russia", "depth=2", "kinds=support", "kinds=hostility", "types=state"):
+            assert part in href, (part, href)
+    exported = page.request.get(watched.base + (page.get_attribute("#export-json", "href") or "")).json()
+    assert {n["id"] for n in exported["nodes"]} == {n["id"] for n in watched.data()["nodes"]}
+    assert len(exported["edges"]) == len(watched.data()["edges"])
+
+
+def test_notebook_page_works_offline(browser: Any, evil_store: kg.Store, tmp_path: Path) -> None:
+    """The notebook's self-contained page, opened from a file with every request refused."""
+    G = project(evil_store, "2024-11-30", include_claims=True)
+    saved = viz.show(G, highlight=["russia"]).save(tmp_path / "view.html")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == saved.as_uri()
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
+    try:
+        page.goto(saved.as_uri())
+        page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
+        assert page.evaluate("window.explorer.network.body.data.edges.length") == G.number_of_edges()
+        edge = next(e for e in page.evaluate("window.explorer.data")["edges"] if e["from"] == "russia")
+        page.evaluate("id => window.explorer.network.emit('click', {nodes: [], edges: [id]})", edge["id"])
+        assert page.locator("#panel ul.sources li").count() == len(edge["sources"]) > 0
+        page.evaluate("id => window.explorer.network.emit('click', {nodes: [id], edges: []})", EVIL_ID)
+        assert EVIL_LABEL in page.locator("#panel").inner_text()
+        assert page.evaluate("window.__xss") is None
+        assert requests == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_readme_screenshot(browser: Any, clean_server: str) -> None:
+    """The README's picture: the bundled graph on the article's day (refresh it with `make screenshot`)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{clean_server}/explorer?at=2024-11-30")
+        page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "explorer-readme.png"))
+    finally:
+        context.close()
+    committed = Path(viz.__file__).parent / "explorer.png"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "kg/viz/explorer.png" in readme
+    assert committed.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,4 +1,4 @@
-"""Export of a projection (GraphML, GEXF, JSON), the pyvis view, and the examples in the docstrings."""
+"""Export of a projection (GraphML, GEXF, JSON, JSON-LD) and the examples in the docstrings."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+import rdflib
 
 import kg
 from kg import network
+from kg.namespaces import CK, ST
 
 FIXTURES = Path(__file__).parent / "fixtures" / "network"
 
@@ -74,33 +76,46 @@ def test_unknown_export_format(graph: nx.MultiDiGraph) -> None:
         network.export(graph, "pdf")
 
 
-def test_view_keeps_parallel_edges_and_sanitises_text(tmp_path: Path) -> None:
-    G = nx.MultiDiGraph()
-    G.add_node("a", label="</script><b>HREF=x</b>")
-    G.add_edge("a", "b", key="s1", kind="support", statement="s1")
-    G.add_edge("a", "b", key="s2", kind="support", statement="s2")
-    G.add_edge("a", "c", key="h", kind="hostility", statement="h", symmetric=True)
-    G.add_node("alone", label="Alone")
-    view = network.view(G, highlight=["a"])
-    assert "</script><b>" not in view.html
-    assert "\\u2039/script\\u203a\\u2039b\\u203a" in view.html  # ‹/script›‹b›, JSON-escaped
-    assert "HREF" not in view.html
-    assert view.html.count('"from": "a"') == 3  # both parallel statements are drawn
-    assert '"Alone"' not in view.html and '"Alone"' in network.view(G, isolated=True).html
-    frame = view._repr_html_()
-    assert frame.startswith("<iframe srcdoc=") and "<script>" not in frame
-    assert view.save(tmp_path / "view.html").read_text(encoding="utf-8") == view.html
-    with pytest.raises(kg.InvalidInput, match="height"):
-        network.view(G, height="600px; background: red")
+def test_jsonld_states_what_the_store_holds(bundled_store: kg.Store) -> None:
+    """Every triple about a named actor or statement in the JSON-LD is one the store holds."""
+    G = network.project(bundled_store, "2024-11-30", include_claims=True)
+    doc = rdflib.Dataset()
+    doc.parse(data=network.export(G, "jsonld"), format="json-ld")
+    triples = [(s, p, o) for s, p, o, _ in doc.quads() if isinstance(s, rdflib.URIRef)]
+    assert len(triples) > 3 * G.number_of_edges()
+    missing = [
+        t
+        for t in triples
+        if not bundled_store.ask(f"ASK {{ {t[0].n3()} {t[1].n3()} {t[2].n3()} }}")
+        and not isinstance(t[2], rdflib.BNode)
+    ]
+    assert missing == []
+    claims = set(doc.subjects(rdflib.RDF.type, rdflib.URIRef(CK + "Claim")))
+    assert {str(c) for c in claims} == {d["iri"] for *_, d in G.edges(data=True) if d.get("claim")}
+    # a claim's proposition is a proposition, never a statement
+    for claim in claims:
+        for proposition in doc.objects(claim, rdflib.URIRef(CK + "proposition")):
+            assert (proposition, rdflib.RDF.type, rdflib.URIRef(CK + "Proposition")) in doc
+            assert (proposition, rdflib.RDF.type, rdflib.URIRef(CK + "Support")) not in doc
+    backs = rdflib.URIRef(ST + "russia-backs-syrian-government")
+    citations = list(doc.objects(backs, rdflib.URIRef(CK + "citation")))
+    paragraphs = {int(p) for c in citations for p in doc.objects(c, rdflib.URIRef(CK + "paragraph"))}
+    assert paragraphs and paragraphs <= set(range(1, 19))
 
 
-def test_view_of_a_projection(graph: nx.MultiDiGraph) -> None:
-    html = network.view(graph).html
-    assert "North" in html and "nw-claim-north-arms-rebels" in html
-    assert "source: nw-second (para. 3, 4)" in html
-
-
-MODULES = ["projection", "paths", "chains", "centrality", "blocs", "balance", "exposure", "changes", "export", "view"]
+MODULES = [
+    "projection",
+    "paths",
+    "chains",
+    "centrality",
+    "blocs",
+    "balance",
+    "exposure",
+    "changes",
+    "export",
+    "jsonld",
+    "views",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,7 +13,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.deps import AtQuery, Day, StoreDep
+from api.deps import ACTOR_TYPES, AtQuery, Day, StoreDep
 from kg import network
 from kg.network import Balance, Bloc, BlocConflict, Brokers, Change, Exposure, Path, ProxyConflict, Score
 from kg.network.paths import MAX_LENGTH
@@ -194,16 +194,33 @@ def changes(
     return Changes(from_, to, network.changes(G, from_, to, **_kinds(kinds))[:limit])
 
 
-@router.get("/export", summary="The network as of a date as GraphML, GEXF or JSON", response_class=Response)
+@router.get(
+    "/export",
+    summary="The network as of a date as GraphML, GEXF, JSON or JSON-LD; optionally the part around one actor",
+    response_class=Response,
+)
 def export(
     store: StoreDep,
-    format: Annotated[str, Query(pattern="^(graphml|gexf|json)$")] = "graphml",
+    format: Annotated[str, Query(pattern="^(graphml|gexf|jsonld|json)$")] = "graphml",
     at: AtQuery = None,
     kinds: Kinds = None,
     include_claims: ClaimsQuery = False,
     sources: Sources = None,
+    types: Annotated[
+        list[str] | None,
+        Query(
+            description="Actor types to keep (default: all); relations need both ends kept.",
+            json_schema_extra={"items": {"type": "string", "enum": ACTOR_TYPES}},
+        ),
+    ] = None,
+    focus: Annotated[str | None, Query(max_length=200, description="Keep only the actors near this one (id).")] = None,
+    depth: Annotated[int, Query(ge=1, le=4, description="Steps from the focus actor.")] = 1,
 ) -> Response:
-    G = network.project(store, at, include_claims=include_claims, sources=_ids(sources), **_kinds(kinds))
+    G = network.project(
+        store, at, include_claims=include_claims, sources=_ids(sources), actor_types=types or None, **_kinds(kinds)
+    )
+    if focus is not None and focus.strip():
+        G = network.ego_network(G, focus.strip(), depth)
     name = f"conflict-network-{G.graph['at']}.{format}"
     return Response(
         network.export(G, format),

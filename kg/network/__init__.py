@@ -22,8 +22,10 @@ edges carry their statement, dates and sources. Modules:
 * :mod:`~kg.network.balance` — :func:`signed_graph`, :func:`triads`, :func:`balance`;
 * :mod:`~kg.network.exposure` — :func:`designation_exposure`;
 * :mod:`~kg.network.changes` — :func:`changes`;
-* :mod:`~kg.network.export` — :func:`export` (GraphML, GEXF, JSON), :func:`to_json`;
-* :mod:`~kg.network.view` — :func:`view` (pyvis, inline in notebooks).
+* :mod:`~kg.network.export` — :func:`export` (GraphML, GEXF, JSON, JSON-LD), :func:`to_json`;
+* :mod:`~kg.network.views` — :func:`ego_network` (the actors near one actor) and helpers.
+
+Drawings are in :mod:`kg.viz`: the service's explorer, and :func:`kg.viz.show` for notebooks.
 
 Errors: an unknown actor raises :class:`kg.errors.NotFound`; a bad argument
 :class:`kg.errors.InvalidInput`, with a message saying what was wrong.
@@ -54,7 +56,7 @@ from .models import (
 )
 from .paths import paths, shortest_paths
 from .projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
-from .view import NetworkView, view
+from .views import ego_network
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -67,7 +69,6 @@ __all__ = [
     "Change",
     "Exposure",
     "NetEdge",
-    "NetworkView",
     "Path",
     "ProxyConflict",
     "Score",
@@ -82,6 +83,7 @@ __all__ = [
     "changes",
     "designation_exposure",
     "edge_kinds",
+    "ego_network",
     "export",
     "known_actor_types",
     "paths",
@@ -91,5 +93,4 @@ __all__ = [
     "signed_graph",
     "to_json",
     "triads",
-    "view",
 ]

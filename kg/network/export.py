@@ -1,8 +1,9 @@
-"""Export a projection for other tools: GraphML and GEXF (Gephi, Cytoscape, yEd) and JSON.
+"""Export a projection for other tools: GraphML and GEXF (Gephi, Cytoscape, yEd), JSON and JSON-LD.
 
 GraphML and GEXF take only plain values as attributes: lists become ``"; "``-joined text, and the
 sources of an edge become JSON text (``sources_json``) next to a readable ``sources`` summary.
-JSON is networkx's node-link form, with every attribute as plain JSON.
+JSON is networkx's node-link form, with every attribute as plain JSON; JSON-LD
+(:mod:`kg.network.jsonld`) states the actors and statements in the ontology's terms.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import networkx as nx
 from ..errors import InvalidInput
 from ..models import Citation
 from ..timeline import Bounds
+from .jsonld import to_jsonld
 
 __all__ = ["EXPORT_FORMATS", "export", "to_json"]
 
@@ -25,6 +27,7 @@ __all__ = ["EXPORT_FORMATS", "export", "to_json"]
 EXPORT_FORMATS = {
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
+    "jsonld": "application/ld+json",
     "json": "application/json",
 }
 
@@ -100,7 +103,7 @@ def _flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def export(G: nx.MultiDiGraph, fmt: str = "graphml") -> bytes:
-    """The graph serialised as ``graphml``, ``gexf`` or ``json`` (UTF-8 bytes).
+    """The graph serialised as ``graphml``, ``gexf``, ``json`` or ``jsonld`` (UTF-8 bytes).
 
     Raises
     ------
@@ -117,8 +120,9 @@ def export(G: nx.MultiDiGraph, fmt: str = "graphml") -> bytes:
     """
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    if fmt == "json":
-        return json.dumps(to_json(G), ensure_ascii=False, indent=1).encode("utf-8")
+    if fmt in ("json", "jsonld"):
+        data = to_json(G) if fmt == "json" else to_jsonld(G)
+        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
     buffer = io.BytesIO()
     flat = _flat_graph(G)
     if fmt == "graphml":

@@ -21,6 +21,7 @@ __all__ = [
     "check_kinds",
     "check_range",
     "edges_of",
+    "ego_network",
     "label",
     "labels",
     "net_edge",
@@ -39,6 +40,24 @@ def require_actor(G: nx.MultiDiGraph, actor: str) -> str:
     if node not in G:
         raise NotFound(f"no actor {actor!r} in the network")
     return node
+
+
+def ego_network(G: nx.MultiDiGraph, focus: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The actors within ``depth`` steps of ``focus`` (either direction) and every edge among them.
+
+    Raises :class:`NotFound` when ``focus`` (an id or an IRI) is not in ``G`` and
+    :class:`InvalidInput` when ``depth`` is not from 1 to 6.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> sorted(ego_network(G, "b"))
+    ['a', 'b', 'c']
+    """
+    check_range("depth", depth, 1, 6)
+    node = slug(focus)
+    if node not in G:
+        raise NotFound(f"no actor {focus!r} in the network on {G.graph.get('at', 'this date')} (with these filters)")
+    kept = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), node, cutoff=depth)
+    return G.subgraph(kept)
 
 
 def check_kinds(G: nx.MultiDiGraph, kinds: Iterable[str] | str | None) -> frozenset[str] | None:

@@ -1,7 +1,9 @@
-"""HTML views of the network: the explorer page (:func:`page`) and its data (:func:`view_model`)."""
+"""HTML views of the network: the explorer page (:func:`page`), its data (:func:`view_model`), and
+:func:`show`, the same drawing self-contained for notebooks."""
 
 from .model import EDGE_STYLES, MAX_NODES, NODE_STYLES, PHYSICS_LIMIT, legend, view_model
-from .page import CSP, STATIC_FILES, json_for_script, page, static_file
+from .notebook import NetworkView, show
+from .page import CSP, STATIC_FILES, json_for_script, page, standalone_page, static_file
 
 __all__ = [
     "CSP",
@@ -10,9 +12,12 @@ __all__ = [
     "NODE_STYLES",
     "PHYSICS_LIMIT",
     "STATIC_FILES",
+    "NetworkView",
     "json_for_script",
     "legend",
     "page",
+    "show",
+    "standalone_page",
     "static_file",
     "view_model",
 ]

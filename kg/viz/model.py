@@ -19,10 +19,10 @@ import rdflib
 from rdflib.namespace import RDFS
 
 from .. import ontology
-from ..errors import NotFound
 from ..lookup import kind_name
 from ..namespaces import CK
 from ..network.projection import edge_kinds
+from ..network.views import ego_network
 from .layout import layout
 
 __all__ = ["EDGE_STYLES", "MAX_NODES", "NODE_STYLES", "PHYSICS_LIMIT", "legend", "view_model"]
@@ -44,6 +44,10 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "part-of": {"color": "#495057", "dashes": [16, 4], "width": 1.5},
     "leadership": {"color": "#a61e4d", "dashes": [6, 2], "width": 1.5},
     "office": {"color": "#862e9c", "dashes": [3, 3, 9, 3], "width": 1.5},
+    "participation": {"color": "#74b816", "dashes": [2, 2], "width": 1},
+    "territorial-control": {"color": "#9c6644", "dashes": [10, 2, 2, 2, 2, 2], "width": 1.5},
+    "former-name": {"color": "#343a40", "dashes": [1, 2, 1, 8], "width": 1},
+    "merger": {"color": "#e64980", "dashes": [14, 3, 3, 3], "width": 1.5},
 }
 _OTHER_EDGE = {"color": "#868e96", "dashes": [1, 3], "width": 1}
 
@@ -96,13 +100,6 @@ def legend() -> dict[str, list[dict[str, Any]]]:
     return {"relations": relations, "types": types}
 
 
-def _ego(G: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
-    if focus not in G:
-        raise NotFound(f"no actor {focus!r} in the network on {G.graph.get('at')} (with these filters)")
-    kept = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), focus, cutoff=depth)
-    return G.subgraph(kept)
-
-
 def _citation(c: Any) -> dict[str, Any]:
     return {
         "id": c.source.id,
@@ -121,6 +118,7 @@ def view_model(
     depth: int = 1,
     max_nodes: int = MAX_NODES,
     isolated: bool = False,
+    highlight: Iterable[str] = (),
     seed: int = 0,
 ) -> dict[str, Any]:
     """What the explorer draws, as JSON-ready data.
@@ -136,7 +134,9 @@ def view_model(
     max_nodes : int
         The most nodes drawn; the best connected are kept, and ``message`` says how many were left out.
     isolated : bool
-        Also draw actors without any relation (always true for the focus).
+        Also draw actors without any relation (always true for the focus and highlighted actors).
+    highlight : iterable of str
+        Actor ids drawn larger, like the focus (e.g. the actors of a path).
     seed : int
         Seed of the layout.
 
@@ -153,13 +153,14 @@ def view_model(
     >>> len(view_model(G)["edges"])
     1
     """
-    shown = _ego(G, focus, depth) if focus is not None else G
+    shown = ego_network(G, focus, depth) if focus is not None else G
+    marked = {n for n in highlight if n in shown} | ({focus} if focus is not None else set())
     if not isolated:
-        shown = shown.subgraph([n for n in shown if shown.degree(n) > 0 or n == focus])
+        shown = shown.subgraph([n for n in shown if shown.degree(n) > 0 or n in marked])
     total = shown.number_of_nodes()
     message = None
     if total > max_nodes:
-        ranked = sorted(shown, key=lambda n: (n != focus, -shown.degree(n), n))[:max_nodes]
+        ranked = sorted(shown, key=lambda n: (n not in marked, -shown.degree(n), n))[:max_nodes]
         shown = shown.subgraph(ranked)
         message = (
             f"Showing the {max_nodes} best connected of {total} actors: "
@@ -182,8 +183,8 @@ def view_model(
                 "group_type": kind,
                 "shape": style["shape"],
                 "color": style["color"],
-                "size": 22 if node == focus else 12,
-                "borderWidth": 4 if node == focus else 1,
+                "size": 22 if node in marked else 12,
+                "borderWidth": 4 if node in marked else 1,
                 "x": round(float(x) * scale, 1),
                 "y": round(float(y) * scale, 1),
                 "degree": shown.degree(node),

@@ -17,7 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CSP", "STATIC_FILES", "json_for_script", "page", "static_file"]
+from .model import legend as legend_data
+
+__all__ = ["CSP", "STATIC_FILES", "json_for_script", "page", "standalone_page", "static_file"]
 
 #: What the page may load: only its own origin (data:/blob: for the PNG export).
 CSP = (
@@ -100,7 +102,7 @@ def page(
 ) -> str:
     """The explorer page for a view model (:func:`kg.viz.model.view_model`)."""
     e = html.escape
-    data = json_for_script({**model, "at": at.isoformat(), "focus": focus, "api": api_url})
+    data = json_for_script({**model, "at": at.isoformat(), "focus": focus, "depth": depth, "api": api_url})
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -133,7 +135,8 @@ def page(
 </main>
 <section id="exports"><h2>Export</h2>
 <a id="export-graphml" href="#">GraphML</a> · <a id="export-gexf" href="#">GEXF</a> ·
-<a id="export-json" href="#">JSON</a> (the relations on this date and of these kinds) ·
+<a id="export-jsonld" href="#">JSON-LD</a> · <a id="export-json" href="#">JSON</a>
+(the actors and relations of this date, focus and filters) ·
 <button type="button" id="export-png">PNG of the drawing</button></section>
 <section id="legend">{_legend(legend)}</section>
 <section id="lists"><h2>Visible actors</h2><ul id="node-list"></ul>
@@ -141,4 +144,45 @@ def page(
 <script type="application/json" id="explorer-data">{data}</script>
 <script src="{e(static_url)}/vis-network.min.js"></script>
 <script src="{e(static_url)}/explorer.js"></script>
+</body></html>"""
+
+
+def _inline(name: str, closing: str) -> str:
+    """A static file's text for an inline element; refused if it could end that element early."""
+    found = static_file(name)
+    assert found is not None, name
+    text = found[0].decode("utf-8").replace("\r\n", "\n")
+    if closing in text.lower():
+        raise ValueError(f"{name} contains {closing!r} and cannot be inlined")
+    return text
+
+
+def standalone_page(model: Mapping[str, Any], *, at: dt.date | None, height: str = "600px") -> str:
+    """A self-contained page for a view model: every script and style inline, no request at all.
+
+    For notebooks and saved files, where there is no server: no controls, search or API links;
+    the drawing, the side panel (from the model's own data), the legend and the lists.
+    """
+    e = html.escape
+    data = json_for_script({**model, "at": None if at is None else at.isoformat(), "focus": None, "api": None})
+    styles = _inline("vis-network.css", "</style") + "\n" + _inline("explorer.css", "</style")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Conflict network</title>
+<style>{styles}
+#graph {{ height: {e(height)}; }} #panel {{ max-height: {e(height)}; }}</style>
+</head><body>
+<p id="status" role="status"></p>
+<p id="message" class="message"></p>
+<main>
+<div id="graph" aria-label="Network drawing (the same data is listed below)"></div>
+<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation.</p></aside>
+</main>
+<section id="exports"><button type="button" id="export-png">PNG of the drawing</button></section>
+<section id="legend">{_legend(legend_data())}</section>
+<section id="lists"><h2>Actors</h2><ul id="node-list"></ul>
+<h2>Relations</h2><ul id="edge-list"></ul></section>
+<script type="application/json" id="explorer-data">{data}</script>
+<script>{_inline("vis-network.min.js", "</script")}</script>
+<script>{_inline("explorer.js", "</script")}</script>
 </body></html>"""

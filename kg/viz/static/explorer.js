@@ -33,6 +33,7 @@
     dl.appendChild(dd);
   }
   function focusLink(id) {
+    if (!data.api) return el('span', nameOf(id));  // a page saved from a notebook: no server to ask
     const a = el('a', nameOf(id));
     const params = new URLSearchParams(window.location.search); params.set('focus', id);
     a.href = '?' + params.toString();
@@ -46,6 +47,7 @@
     const dl = el('dl'); panel.appendChild(dl);
     row(dl, 'id', n.id); row(dl, 'types', n.types); row(dl, 'relations drawn', n.degree);
     row(dl, 'IRI', n.iri ? safeLink(n.iri) : null);
+    if (!data.api) { panel.focus({ preventScroll: true }); return; }
     const more = el('p', 'loading details…', 'help'); panel.appendChild(more);
     const f = el('p'); f.appendChild(focusLink(id)); f.firstChild.textContent = 'Focus on this actor'; panel.appendChild(f);
     fetch(data.api + '/actors/' + encodeURIComponent(id) + '?at=' + encodeURIComponent(data.at), { headers: { Accept: 'application/json' } })
@@ -92,7 +94,7 @@
   }
 
   // Status, message, lists.
-  $('status').textContent = data.nodes.length + ' actors and ' + data.edges.length + ' relations on ' + data.at +
+  $('status').textContent = data.nodes.length + ' actors and ' + data.edges.length + ' relations' + (data.at ? ' on ' + data.at : '') +
     (data.focus ? ' around ' + nameOf(data.focus) : '') + '.';
   $('status').dataset.nodes = String(data.nodes.length);
   $('status').dataset.edges = String(data.edges.length);
@@ -112,33 +114,40 @@
     }
   }
 
-  // Export links: the same date and kinds.
-  const params = new URLSearchParams(window.location.search);
-  for (const format of ['graphml', 'gexf', 'json']) {
-    const q = new URLSearchParams({ format: format, at: data.at, include_claims: 'true' });
-    for (const k of params.getAll('kinds')) q.append('kinds', k);
-    $('export-' + format).href = data.api + '/network/export?' + q.toString();
-  }
-
-  // A new date redraws at once (the form keeps focus, depth and filters: the URL is the permalink).
-  $('at').addEventListener('change', () => { if ($('at').value) $('controls').requestSubmit(); });
-
-  // Search (the API's alias-tolerant search); choosing a hit focuses it.
-  const hits = $('hits');
-  function go(id) { const p = new URLSearchParams(window.location.search); p.set('focus', id); window.location.search = p.toString(); }
-  $('search').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const q = $('q').value.trim(); hits.replaceChildren(); if (!q) return;
-    const r = await fetch(data.api + '/search?type=actor&limit=10&q=' + encodeURIComponent(q));
-    const found = r.ok ? await r.json() : [];
-    if (!found.length) { hits.appendChild(el('li', 'nothing found')); return; }
-    for (const h of found) {
-      const li = el('li'); const b = el('button', h.label || h.id, 'linkish'); b.type = 'button'; b.dataset.id = h.id;
-      b.addEventListener('click', () => go(h.id));
-      li.append(b, document.createTextNode(h.aliases && h.aliases.length ? ' — ' + h.aliases.join(', ') : '')); hits.appendChild(li);
+  // The rest talks to the server: absent from a page saved from a notebook.
+  if (data.api) {
+    // Export links: the drawn subgraph (focus, depth, date, kinds and types).
+    const params = new URLSearchParams(window.location.search);
+    for (const format of ['graphml', 'gexf', 'jsonld', 'json']) {
+      const q = new URLSearchParams({ format: format, at: data.at });
+      const kinds = params.getAll('kinds');
+      if (!kinds.length || kinds.includes('claim')) q.set('include_claims', 'true');
+      for (const k of kinds) q.append('kinds', k);
+      for (const t of params.getAll('types')) q.append('types', t);
+      if (data.focus) { q.set('focus', data.focus); q.set('depth', String(data.depth)); }
+      $('export-' + format).href = data.api + '/network/export?' + q.toString();
     }
-    if ((found[0].score >= 100 && (!found[1] || found[1].score < 100))) go(found[0].id);
-  });
+
+    // A new date redraws at once (the form keeps focus, depth and filters: the URL is the permalink).
+    $('at').addEventListener('change', () => { if ($('at').value) $('controls').requestSubmit(); });
+
+    // Search (the API's alias-tolerant search); choosing a hit focuses it.
+    const hits = $('hits');
+    function go(id) { const p = new URLSearchParams(window.location.search); p.set('focus', id); window.location.search = p.toString(); }
+    $('search').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const q = $('q').value.trim(); hits.replaceChildren(); if (!q) return;
+      const r = await fetch(data.api + '/search?type=actor&limit=10&q=' + encodeURIComponent(q));
+      const found = r.ok ? await r.json() : [];
+      if (!found.length) { hits.appendChild(el('li', 'nothing found')); return; }
+      for (const h of found) {
+        const li = el('li'); const b = el('button', h.label || h.id, 'linkish'); b.type = 'button'; b.dataset.id = h.id;
+        b.addEventListener('click', () => go(h.id));
+        li.append(b, document.createTextNode(h.aliases && h.aliases.length ? ' — ' + h.aliases.join(', ') : '')); hits.appendChild(li);
+      }
+      if ((found[0].score >= 100 && (!found[1] || found[1].score < 100))) go(found[0].id);
+    });
+  }
 
   // The drawing.
   let network = null;
@@ -175,7 +184,7 @@
     if (data.focus && nodeById.has(data.focus)) network.selectNodes([data.focus], false);
     markReady();
   });
-  $('export-png').addEventListener('click', () => {
+  if ($('export-png')) $('export-png').addEventListener('click', () => {
     const canvas = $('graph').querySelector('canvas'); if (!canvas) return;
     const a = document.createElement('a'); a.download = 'conflict-network-' + data.at + '.png'; a.href = canvas.toDataURL('image/png');
     document.body.appendChild(a); a.click(); a.remove();
