@@ -9,6 +9,7 @@ data, 2 for usage errors (Typer's own).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -228,6 +229,11 @@ def serve(
     except KGError as exc:
         _fail(str(exc))
     application = create_app(settings, store=opened)
+    # A long-lived process holding a large graph: the cyclic collector's default thresholds make it
+    # walk the whole heap every few thousand allocations (0.7 of 1.2 s when drawing 2,000 actors).
+    # Collect young objects less often and leave what exists at start-up out of full collections.
+    gc.set_threshold(50_000, 20, 100)
+    gc.freeze()
     base = f"http://{host}:{port}"
     typer.echo(
         f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nSPARQL:    {base}/sparql\n"

@@ -220,3 +220,18 @@ def test_cached_page_follows_the_store(loaded_store: kg.Store, make_source: Call
         after = json.loads(_parse(c.get("/explorer?at=2024-11-30").text).data or "")
     assert {"test-alpha", "test-beta"} <= {n["id"] for n in after["nodes"]}
     assert len(after["edges"]) == len(before["edges"]) + 1
+
+
+def test_layout_is_seeded_and_draws_neighbours_close() -> None:
+    G = nx.MultiDiGraph(nx.connected_watts_strogatz_graph(600, 4, 0.05, seed=3))
+    positions = viz.layout(G, seed=1)
+    assert positions == viz.layout(G, seed=1) and positions != viz.layout(G, seed=2)
+    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in positions.values())
+
+    def distance(a: int, b: int) -> float:
+        (xa, ya), (xb, yb) = positions[a], positions[b]
+        return float(((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5)
+
+    linked = sum(distance(u, v) for u, v in G.edges()) / G.number_of_edges()
+    anyhow = sum(distance(u, (u * 7919 + 13) % 600) for u in G) / 600
+    assert linked < anyhow / 3

@@ -32,26 +32,33 @@ def layout(
         return {nodes[0]: (0.0, 0.0)}
     index = {v: i for i, v in enumerate(nodes)}
     rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2)) * 2 - 1
+    start = rng.random((n, 2)) * 2 - 1
+    x, y = start[:, 0].copy(), start[:, 1].copy()
     pairs = {(index[u], index[v]) for u, v in G.edges() if u != v}
     ends = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    tail, head = ends[:, 0], ends[:, 1]
     k = 2 / np.sqrt(n)
     temperature = 0.2
     cool = temperature / (iterations + 1)
     for _ in range(iterations):
         anchors = np.arange(n) if n <= sample else rng.choice(n, size=sample, replace=False)
-        weight = n / len(anchors)
-        delta = pos[:, None, :] - pos[None, anchors, :]
-        dist2 = np.maximum((delta * delta).sum(axis=2), 1e-6)
-        disp = (delta * (weight * k * k / dist2)[:, :, None]).sum(axis=1)
-        if len(ends):
-            d = pos[ends[:, 0]] - pos[ends[:, 1]]
-            pull = d * (np.sqrt((d * d).sum(axis=1)) / k)[:, None]
-            np.add.at(disp, ends[:, 0], -pull)
-            np.add.at(disp, ends[:, 1], pull)
-        length = np.maximum(np.sqrt((disp * disp).sum(axis=1)), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        # repulsion from the anchors (x and y kept apart: no reduction over a length-2 axis)
+        dx = x[:, None] - x[None, anchors]
+        dy = y[:, None] - y[None, anchors]
+        push = (n / len(anchors)) * k * k / np.maximum(dx * dx + dy * dy, 1e-6)
+        disp_x = (dx * push).sum(axis=1)
+        disp_y = (dy * push).sum(axis=1)
+        if len(ends):  # attraction along the edges
+            ex, ey = x[tail] - x[head], y[tail] - y[head]
+            pull = np.sqrt(ex * ex + ey * ey) / k
+            disp_x -= np.bincount(tail, ex * pull, n) - np.bincount(head, ex * pull, n)
+            disp_y -= np.bincount(tail, ey * pull, n) - np.bincount(head, ey * pull, n)
+        length = np.maximum(np.sqrt(disp_x * disp_x + disp_y * disp_y), 1e-9)
+        step = np.minimum(length, temperature) / length
+        x += disp_x * step
+        y += disp_y * step
         temperature -= cool
-    pos -= pos.mean(axis=0)
-    pos /= max(float(np.abs(pos).max()), 1e-9)
-    return {v: (float(pos[i, 0]), float(pos[i, 1])) for i, v in enumerate(nodes)}
+    x -= x.mean()
+    y -= y.mean()
+    scale = max(float(np.abs(x).max()), float(np.abs(y).max()), 1e-9)
+    return {v: (float(x[i] / scale), float(y[i] / scale)) for i, v in enumerate(nodes)}

@@ -100,6 +100,15 @@ def legend() -> dict[str, list[dict[str, Any]]]:
     return {"relations": relations, "types": types}
 
 
+def _induced(G: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
+    """A plain graph of ``nodes`` and the edges among them (networkx's subgraph views are slow to
+    read many times, and the drawing reads every edge several times)."""
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in nodes)
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in nodes and v in nodes)
+    return H
+
+
 def _citation(c: Any) -> dict[str, Any]:
     return {
         "id": c.source.id,
@@ -153,15 +162,16 @@ def view_model(
     >>> len(view_model(G)["edges"])
     1
     """
-    shown = ego_network(G, focus, depth) if focus is not None else G
-    marked = {n for n in highlight if n in shown} | ({focus} if focus is not None else set())
+    kept = set(ego_network(G, focus, depth)) if focus is not None else set(G)
+    marked = {n for n in highlight if n in kept} | ({focus} if focus is not None else set())
+    shown = _induced(G, kept)
     if not isolated:
-        shown = shown.subgraph([n for n in shown if shown.degree(n) > 0 or n in marked])
+        shown.remove_nodes_from([n for n, degree in shown.degree() if degree == 0 and n not in marked])
     total = shown.number_of_nodes()
     message = None
     if total > max_nodes:
         ranked = sorted(shown, key=lambda n: (n not in marked, -shown.degree(n), n))[:max_nodes]
-        shown = shown.subgraph(ranked)
+        shown = _induced(shown, set(ranked))
         message = (
             f"Showing the {max_nodes} best connected of {total} actors: "
             "choose a focus actor or filter by relation kind or actor type to see the rest."
