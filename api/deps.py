@@ -13,7 +13,7 @@ from kg import ontology
 from kg.namespaces import CK
 from kg.store import Store
 
-__all__ = ["AtQuery", "StoreDep", "get_store"]
+__all__ = ["ActorTypesQuery", "AtQuery", "StoreDep", "get_store"]
 
 
 def get_store(request: Request) -> Store:
@@ -46,3 +46,12 @@ AtQuery = Annotated[
 ACTOR_TYPES = ontology.class_names(CK + "Actor")
 STATEMENT_KINDS = ontology.class_names(CK + "Statement")
 CLAIM_KINDS = ontology.concept_names(CK + "ClaimKind", "-claim")
+
+#: ``types=`` (repeatable): actor classes to keep.
+ActorTypesQuery = Annotated[
+    list[str] | None,
+    Query(
+        description="Actor types to keep (default: all); relations need both ends kept.",
+        json_schema_extra={"items": {"type": "string", "enum": ACTOR_TYPES}},
+    ),
+]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ACTOR_TYPES, AtQuery, StoreDep
+from api.deps import ACTOR_TYPES, ActorTypesQuery, AtQuery, StoreDep
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
@@ -55,13 +55,7 @@ def explorer(
             json_schema_extra={"items": {"type": "string", "enum": _KINDS}},
         ),
     ] = None,
-    types: Annotated[
-        list[str] | None,
-        Query(
-            description="Actor types (default: all).",
-            json_schema_extra={"items": {"type": "string", "enum": ACTOR_TYPES}},
-        ),
-    ] = None,
+    types: ActorTypesQuery = None,
 ) -> HTMLResponse:
     focus = (focus or "").strip() or None
     key = (at or dt.date.today(), focus, depth, tuple(kinds or ()), tuple(types or ()))

@@ -13,7 +13,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.deps import ACTOR_TYPES, AtQuery, Day, StoreDep
+from api.deps import ActorTypesQuery, AtQuery, Day, StoreDep
 from kg import network
 from kg.network import Balance, Bloc, BlocConflict, Brokers, Change, Exposure, Path, ProxyConflict, Score
 from kg.network.paths import MAX_LENGTH
@@ -206,13 +206,7 @@ def export(
     kinds: Kinds = None,
     include_claims: ClaimsQuery = False,
     sources: Sources = None,
-    types: Annotated[
-        list[str] | None,
-        Query(
-            description="Actor types to keep (default: all); relations need both ends kept.",
-            json_schema_extra={"items": {"type": "string", "enum": ACTOR_TYPES}},
-        ),
-    ] = None,
+    types: ActorTypesQuery = None,
     focus: Annotated[str | None, Query(max_length=200, description="Keep only the actors near this one (id).")] = None,
     depth: Annotated[int, Query(ge=1, le=4, description="Steps from the focus actor.")] = 1,
 ) -> Response:

@@ -61,6 +61,15 @@ def json_for_script(value: Any) -> str:
     return text
 
 
+#: The status line, the drawing and the side panel: the same in the service's page and a notebook's.
+_DRAWING = """<p id="status" role="status"></p>
+<p id="message" class="message"></p>
+<main>
+<div id="graph" aria-label="Network drawing (the same data is listed below)"></div>
+<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation.</p></aside>
+</main>"""
+
+
 def _checkboxes(name: str, options: Iterable[tuple[str, str]], chosen: Iterable[str] | None) -> str:
     picked = set(chosen or ())
     return "".join(
@@ -127,12 +136,7 @@ def page(
 <ul id="hits" aria-live="polite"></ul>
 </form>
 </header>
-<p id="status" role="status"></p>
-<p id="message" class="message"></p>
-<main>
-<div id="graph" aria-label="Network drawing (the same data is listed below)"></div>
-<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation.</p></aside>
-</main>
+{_DRAWING}
 <section id="exports"><h2>Export</h2>
 <a id="export-graphml" href="#">GraphML</a> · <a id="export-gexf" href="#">GEXF</a> ·
 <a id="export-jsonld" href="#">JSON-LD</a> · <a id="export-json" href="#">JSON</a>
@@ -172,12 +176,7 @@ def standalone_page(model: Mapping[str, Any], *, at: dt.date | None, height: str
 <style>{styles}
 #graph {{ height: {e(height)}; }} #panel {{ max-height: {e(height)}; }}</style>
 </head><body>
-<p id="status" role="status"></p>
-<p id="message" class="message"></p>
-<main>
-<div id="graph" aria-label="Network drawing (the same data is listed below)"></div>
-<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation.</p></aside>
-</main>
+{_DRAWING}
 <section id="exports"><button type="button" id="export-png">PNG of the drawing</button></section>
 <section id="legend">{_legend(legend_data())}</section>
 <section id="lists"><h2>Actors</h2><ul id="node-list"></ul>
