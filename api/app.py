@@ -30,7 +30,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store or open_store(settings.store, [Path(p) for p in settings.data])
+        app.state.store = store or open_store(
+            settings.store, [Path(p) for p in settings.data], **settings.remote_options()
+        )
         pool = QueryPool(
             app.state.store,
             workers=settings.query_workers or None,

@@ -11,8 +11,20 @@ __all__ = ["Settings"]
 
 @dataclass(frozen=True)
 class Settings:
-    # KG_STORE: where the graph lives: a directory for the on-disk store, or "memory".
+    # KG_STORE: where the graph lives: a directory for the on-disk store, "memory", or the URL of a
+    # SPARQL server (http(s)://...; see kg/remote.py).
     store: str = "var/store"
+    # KG_STORE_USER, KG_STORE_PASSWORD: credentials for a SPARQL server's update endpoint.
+    store_user: str | None = None
+    store_password: str | None = None
+    # KG_STORE_DIALECT: oxigraph, virtuoso or generic (default: detected from the server).
+    store_dialect: str | None = None
+    # KG_STORE_UPDATE, KG_STORE_GSP: the server's update and Graph Store Protocol endpoints
+    # (default: the dialect's).
+    store_update: str | None = None
+    store_gsp: str | None = None
+    # KG_STORE_TIMEOUT: seconds any request to a SPARQL server may take (then: 503).
+    store_timeout: float = 30.0
     # KG_DATA: extra data files (colon-separated) loaded as their own sources at start-up.
     data: list[str] = field(default_factory=list)
     # KG_QUERY_TIMEOUT: seconds a SPARQL query may run before it is stopped (answer: 503).
@@ -30,6 +42,12 @@ class Settings:
         env = os.environ
         settings = cls(
             store=env.get("KG_STORE", cls.store),
+            store_user=env.get("KG_STORE_USER"),
+            store_password=env.get("KG_STORE_PASSWORD"),
+            store_dialect=env.get("KG_STORE_DIALECT"),
+            store_update=env.get("KG_STORE_UPDATE"),
+            store_gsp=env.get("KG_STORE_GSP"),
+            store_timeout=float(env.get("KG_STORE_TIMEOUT", cls.store_timeout)),
             data=[p for p in env.get("KG_DATA", "").split(":") if p],
             query_timeout=float(env.get("KG_QUERY_TIMEOUT", cls.query_timeout)),
             max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
@@ -37,3 +55,16 @@ class Settings:
             query_workers=int(env.get("KG_QUERY_WORKERS", cls.query_workers)),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    def remote_options(self) -> dict[str, Any]:
+        """The options of a remote store (:class:`kg.remote.RemoteStore`); unused by the embedded one."""
+        if not self.store.startswith(("http://", "https://")):
+            return {}
+        options = {
+            "user": self.store_user,
+            "password": self.store_password,
+            "dialect": self.store_dialect,
+            "update_url": self.store_update,
+            "gsp_url": self.store_gsp,
+        }
+        return {k: v for k, v in options.items() if v} | {"timeout": self.store_timeout}

@@ -32,7 +32,46 @@ from .terms import to_python
 app = typer.Typer(help="A knowledge graph of armed conflicts.", no_args_is_help=True, add_completion=False)
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "var/store")
-StoreOption = Annotated[str, typer.Option("--store", help="Store directory, or 'memory'.")]
+StoreOption = Annotated[str, typer.Option("--store", help="Store directory, 'memory', or a SPARQL server's URL.")]
+
+
+#: Options of a remote store (``--store http(s)://...``), set by the global options below.
+_REMOTE: dict[str, Any] = {}
+
+
+@app.callback()
+def main(
+    store_user: Annotated[
+        str | None, typer.Option(envvar="KG_STORE_USER", help="User for a SPARQL server's update endpoint.")
+    ] = None,
+    store_password: Annotated[str | None, typer.Option(envvar="KG_STORE_PASSWORD", help="Its password.")] = None,
+    store_dialect: Annotated[
+        str | None,
+        typer.Option(envvar="KG_STORE_DIALECT", help="oxigraph, virtuoso or generic (default: detected)."),
+    ] = None,
+    store_update: Annotated[
+        str | None,
+        typer.Option(envvar="KG_STORE_UPDATE", help="The server's update endpoint (default: its dialect's)."),
+    ] = None,
+    store_gsp: Annotated[
+        str | None, typer.Option(envvar="KG_STORE_GSP", help="The server's Graph Store Protocol endpoint.")
+    ] = None,
+) -> None:
+    """A knowledge graph of armed conflicts. ``--store`` may be a SPARQL server's URL: then the
+    options before the command give its credentials and endpoints."""
+    options = {
+        "user": store_user,
+        "password": store_password,
+        "dialect": store_dialect,
+        "update_url": store_update,
+        "gsp_url": store_gsp,
+    }
+    _REMOTE.clear()
+    _REMOTE.update({k: v for k, v in options.items() if v})
+
+
+def _remote(spec: str) -> dict[str, Any]:
+    return dict(_REMOTE) if spec.startswith(("http://", "https://")) else {}
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -41,7 +80,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _open(spec: str, extra: list[Path] | None = None) -> Store:
-    return loader.open_store(spec, extra or [])
+    return loader.open_store(spec, extra or [], **_remote(spec))
 
 
 class OutputFormat(StrEnum):
@@ -182,7 +221,7 @@ def remove(
     """Remove a source's graph (bundled sources come back at the next start)."""
     graph = source if source.startswith(("http://", "https://")) else SRC + source
     try:
-        opened = Store.open(store)
+        opened = Store.open(store, **_remote(store))
         removed = loader.remove_source(opened, graph)
     except KGError as exc:
         _fail(str(exc))
@@ -223,9 +262,12 @@ def serve(
     from api.app import create_app
     from api.settings import Settings
 
-    settings = Settings.from_env(store=store, data=[str(p) for p in data or []])
+    remote = {
+        "store_" + ("update" if k == "update_url" else "gsp" if k == "gsp_url" else k): v for k, v in _REMOTE.items()
+    }
+    settings = Settings.from_env(store=store, data=[str(p) for p in data or []], **remote)
     try:
-        opened = _open(settings.store, [Path(p) for p in settings.data])
+        opened = loader.open_store(settings.store, [Path(p) for p in settings.data], **settings.remote_options())
     except KGError as exc:
         _fail(str(exc))
     application = create_app(settings, store=opened)

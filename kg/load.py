@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pyshacl
@@ -325,14 +326,17 @@ def bundled_data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return sorted(data_dir.rglob("*.trig"))
 
 
-def open_store(spec: str | Path | None, extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Store:
-    """Open a store (``"memory"``/None or a directory) with the bundled data and ``extra`` files.
+def open_store(
+    spec: str | Path | None, extra: Sequence[str | Path] = (), *, bundled: bool = True, **remote: Any
+) -> Store:
+    """Open a store (``"memory"``/None, a directory, or a server's URL with the ``remote`` options of
+    :class:`kg.remote.RemoteStore`) with the bundled data and ``extra`` files.
 
     Unchanged files are not reloaded, so opening an on-disk store again is cheap and never
     duplicates data. A store another process holds gives a :class:`StoreError` that says so.
     """
     try:
-        store = Store.open(spec)
+        store = Store.open(spec, **remote)
     except StoreError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(

@@ -66,8 +66,13 @@ class Store:
         self.cache: dict[str, tuple[int, Any]] = {}
 
     @classmethod
-    def open(cls, spec: str | Path | None) -> Store:
-        """Open a store from a setting: ``None`` or ``"memory"`` for memory, else a path."""
+    def open(cls, spec: str | Path | None, **remote: Any) -> Store:
+        """Open a store from a setting: ``None`` or ``"memory"`` for memory, an ``http(s)://`` URL
+        for a SPARQL server (:class:`kg.remote.RemoteStore`, given the ``remote`` options), else a path."""
+        if spec is not None and str(spec).startswith(("http://", "https://")):
+            from .remote import RemoteStore
+
+            return RemoteStore(str(spec), **remote)
         if spec is None or str(spec) == "memory":
             return cls(None)
         return cls(spec)

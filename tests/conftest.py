@@ -7,6 +7,7 @@
   for tests that write on top of the bundled data. Copying takes a few milliseconds where
   loading takes over a second.
 * ``article_text``: the seed article, skipped when the shared checkout is not there.
+* ``oxigraph_server``, ``virtuoso_server`` (session): SPARQL servers for the remote store.
 * ``make_source``: writes a small valid TriG source (see :data:`SOURCE_TEMPLATE`), optionally
   with one defect, to ``tmp_path`` and returns its path.
 """
@@ -122,3 +123,28 @@ def evil_store(bundled_store: kg.Store, tmp_path_factory: pytest.TempPathFactory
     copy.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
     kg.load_files(copy, [write_evil_source(tmp_path_factory.mktemp("evil"))])
     return copy
+
+
+# --- SPARQL servers for the remote store (tests/servers.py) -----------------------------------------
+
+
+def _server(name: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from tests.servers import STARTERS
+
+    server = STARTERS[name](tmp_path_factory.mktemp(name))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """An Oxigraph server (``oxigraph serve --union-default-graph``) on a free loopback port."""
+    yield from _server("oxigraph", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Virtuoso 7 with its own database on free loopback ports (dba/dba, digest)."""
+    yield from _server("virtuoso", tmp_path_factory)

@@ -7,6 +7,11 @@ store: the store's directory for an on-disk store, or a snapshot file (N-Quads) 
 in-memory one; a replica is reopened when the store's version changes.
 
 Results are the engine's own serialisations (bytes), never converted row by row in Python.
+
+Over a remote store (:class:`kg.remote.RemoteStore`) the server evaluates the queries: there are
+no worker processes; each query runs in a thread, at most ``workers`` at a time, through the
+same :func:`kg.sparql.worker.execute` (time limit, row cap, result formats), and the answer is
+awaited no longer than the time limit (the store's own request timeout ends the thread).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import Overloaded, QueryAborted, QueryError, QueryRefused, ReadOnly
+from ..remote import RemoteStore
 from ..store import MAX_NESTING, Store
 from .text import QueryShape, analyse
+from .worker import execute as execute_job
 
 __all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
 
@@ -145,13 +152,19 @@ class QueryPool:
         self.wait = timeout if wait is None else wait
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
-        self._snapshot_dir = tempfile.TemporaryDirectory(prefix="kg-snapshot-") if store.path is None else None
+        self.remote = isinstance(store, RemoteStore)
+        self._slots: asyncio.Semaphore | None = None
+        local_memory = store.path is None and not self.remote
+        self._snapshot_dir = tempfile.TemporaryDirectory(prefix="kg-snapshot-") if local_memory else None
         self._snapshot: tuple[str, str, int] | None = None
         self._starting: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Start the workers and wait until each has opened its replica."""
         self._idle = asyncio.Queue()
+        if self.remote:
+            self._slots = asyncio.Semaphore(self.size)
+            return
         await asyncio.gather(*(self._add() for _ in range(self.size)))
 
     async def _add(self) -> None:
@@ -221,10 +234,6 @@ class QueryPool:
         """
         if self._idle is None:
             raise RuntimeError("QueryPool.start() was not called")
-        try:
-            w = await asyncio.wait_for(self._idle.get(), self.wait)
-        except TimeoutError:
-            raise Overloaded(f"every query worker stayed busy for {self.wait:g} s; try again later") from None
         job: dict[str, Any] = {
             "query": query,
             "form": form,
@@ -234,6 +243,12 @@ class QueryPool:
             "named_graphs": named_graphs,
             "base_iri": base_iri,
         }
+        if self._slots is not None:
+            return await self._execute_remote(job)
+        try:
+            w = await asyncio.wait_for(self._idle.get(), self.wait)
+        except TimeoutError:
+            raise Overloaded(f"every query worker stayed busy for {self.wait:g} s; try again later") from None
         healthy = False
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
@@ -261,3 +276,18 @@ class QueryPool:
         if reply[0] == "ok":
             return QueryResult(**reply[1])
         raise QueryError(reply[2])
+
+    async def _execute_remote(self, job: dict[str, Any]) -> QueryResult:
+        """Run a job against the remote store in a thread, within the time limit."""
+        assert self._slots is not None
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.wait)
+        except TimeoutError:
+            raise Overloaded(f"every query slot stayed busy for {self.wait:g} s; try again later") from None
+        try:
+            reply = await asyncio.wait_for(asyncio.to_thread(execute_job, self.store, job), self.timeout)  # type: ignore[arg-type]
+        except TimeoutError:
+            raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s") from None
+        finally:
+            self._slots.release()
+        return QueryResult(**reply)

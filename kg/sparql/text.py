@@ -26,6 +26,7 @@ __all__ = [
     "analyse",
     "declares_dataset",
     "nesting_depth",
+    "pattern_start",
     "with_limit",
 ]
 
@@ -274,3 +275,14 @@ def with_limit(query: str, limit: int) -> str:
         if seen_block and token.kind == "word" and token.text.upper() == "VALUES":
             return query[: token.start] + f"LIMIT {limit}\n" + query[token.start :]
     return query.rstrip() + f"\nLIMIT {limit}\n"
+
+
+def pattern_start(query: str) -> int | None:
+    """Where the query's top-level graph pattern begins: just inside the ``{`` that opens its
+    ``WHERE`` clause (a SELECT or ASK may leave ``WHERE`` out). None for a query without one
+    (``DESCRIBE <x>``)."""
+    top = [t for t in _tokens(query) if t.depth == 0]
+    after_where = next((k for k, t in enumerate(top) if t.kind == "word" and t.text.upper() == "WHERE"), None)
+    candidates = top[after_where:] if after_where is not None else top
+    brace = next((t for t in candidates if t.kind == "open" and t.text == "{"), None)
+    return brace.end if brace is not None else None
