@@ -259,7 +259,8 @@ class QueryPool:
         try:
             w.conn.send(("job", self._replica(), job))
             while True:
-                if not await _readable(w.conn, max(0.0, deadline - loop.time())):
+                # the "parsed" mark and a quick answer often arrive together: read what is there
+                if not w.conn.poll(0) and not await _readable(w.conn, max(0.0, deadline - loop.time())):
                     raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
                 try:
                     reply = w.conn.recv()

@@ -15,9 +15,12 @@ reading at once and reports the worst, so nothing the parser may take as code is
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 __all__ = [
     "QUERY_FORMS",
@@ -72,14 +75,14 @@ class _Token:
     depth: int  # nesting depth *before* this token
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryShape:
     """What the scanner learnt about a request's SPARQL text."""
 
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE; None for an update or unreadable text
     is_update: bool
     depth: int
-    outbound: list[str] = field(default_factory=list)  # SERVICE / LOAD keywords found
+    outbound: tuple[str, ...] = ()  # SERVICE / LOAD keywords found
 
 
 def _skip_string(query: str, i: int) -> int:
@@ -237,23 +240,46 @@ def nesting_depth(query: str) -> int:
     return _guard_scan(query)[0]
 
 
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+
+
+def _remembered(fn: _Fn) -> _Fn:
+    """Remember what ``fn`` read from recent short texts.
+
+    Clients send the same queries again and again, and reading one costs a few hundred
+    microseconds in Python, more than the engine takes for a lookup. These functions depend on
+    their arguments alone, so a remembered answer is always right; only texts of at most 8 KB are
+    kept (2,048 of them: 16 MB at the very most).
+    """
+    cached = functools.lru_cache(maxsize=2048)(fn)
+
+    @functools.wraps(fn)
+    def read(text: str, *args: Any) -> Any:
+        return cached(text, *args) if len(text) <= 8192 else fn(text, *args)
+
+    return cast(_Fn, read)
+
+
+@_remembered
 def analyse(text: str) -> QueryShape:
     """The form of a query (or whether it is an update), its depth and any outbound keyword."""
     tokens = _tokens(text)
     words = [t.text.upper() for t in tokens if t.kind == "word"]
     first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
     depth, keywords = _guard_scan(text)
-    outbound = sorted(keywords)
+    outbound = tuple(sorted(keywords))
     if first in QUERY_FORMS:
         return QueryShape(first, False, depth, outbound)
     return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound)
 
 
+@_remembered
 def declares_dataset(query: str) -> bool:
     """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(query))
 
 
+@_remembered
 def with_limit(query: str, limit: int) -> str:
     """The query with its outermost LIMIT lowered to ``limit`` (or added).
 
