@@ -82,11 +82,13 @@ def load(
         bulk = sum(p.stat().st_size for p in files if p.is_file()) >= bulk_loader.BULK_THRESHOLD_BYTES
     try:
         opened = _open(store)
-        if bulk:
-            results = bulk_loader.bulk_load_files(opened, files, force=force)
-        else:
-            results = loader.load_files(opened, files, force=force)
-        opened.close()
+        try:
+            if bulk:
+                results = bulk_loader.bulk_load_files(opened, files, force=force)
+            else:
+                results = loader.load_files(opened, files, force=force)
+        finally:
+            opened.close()
     except KGError as exc:
         _fail(str(exc))
     if len(results) > _LISTED:

@@ -208,7 +208,12 @@ def _shacl_violations(triples: Sequence[ox.Triple]) -> list[Violation]:
         allow_warnings=True,
     )
     if not conforms:
+        # A result's sh:detail results (why a value fails an sh:node shape) repeat the finding
+        # with the value as focus node and a generated message: only the result itself counts.
+        details = set(report.objects(None, SH.detail))
         for result in report.subjects(RDF_TYPE, SH.ValidationResult):
+            if result in details:
+                continue
             value = report.value(result, SH.value)
             path = report.value(result, SH.resultPath)
             violations.append(
