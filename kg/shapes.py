@@ -154,6 +154,7 @@ class CompiledShapes:
         self._types = types  # rdf:type values of the ontology's own nodes (vocabulary concepts)
         self._subclasses = subclasses
         self._shapes: dict[rdflib.term.Node, _Shape] = {}
+        self._targeting: dict[frozenset[str], tuple[_Shape, ...]] = {}
         roots = {s for p in _TARGETS for s in shapes.subjects(p, None)}
         self.roots = [self._compile(s) for s in sorted(roots, key=str)]
 
@@ -210,6 +211,15 @@ class CompiledShapes:
 
     # -- checking ----------------------------------------------------------------------------
 
+    def targeting(self, types: frozenset[str]) -> tuple[_Shape, ...]:
+        """The shapes whose ``sh:targetClass`` takes a node of these types."""
+        found = self._targeting.get(types)
+        if found is None:
+            found = self._targeting[types] = tuple(
+                shape for shape in self.roots if any(types & self._subclasses(c) for c in shape.target_classes)
+            )
+        return found
+
     def check(self, index: Index) -> list[Violation]:
         """Every violation of the shapes by one source (its triples indexed by subject)."""
         return _Check(self, index).run()
@@ -236,9 +246,14 @@ class _Check:
 
     def run(self) -> list[Violation]:
         report: list[_Result] = []
+        for subject in self.index:
+            for shape in self.shapes.targeting(frozenset(self.types_of(subject))):
+                self.results(shape, subject, report)
         for shape in self.shapes.roots:
-            for focus in dict.fromkeys(self.focus_nodes(shape)):
-                self.results(shape, focus, report)
+            for prop in shape.target_objects_of:
+                focus_nodes = (v for props in self.index.values() for v in props.get(prop, ()))
+                for focus in dict.fromkeys(focus_nodes):
+                    self.results(shape, focus, report)
         return [
             Violation(
                 focus=_text(r.focus),
@@ -249,16 +264,6 @@ class _Check:
             )
             for r in report
         ]
-
-    def focus_nodes(self, shape: _Shape) -> Iterable[object]:
-        if shape.target_classes:
-            classes = frozenset().union(*(self.subclasses(c) for c in shape.target_classes))
-            for subject in self.index:
-                if not self.types_of(subject).isdisjoint(classes):
-                    yield subject
-        for prop in shape.target_objects_of:
-            for props in self.index.values():
-                yield from props.get(prop, ())
 
     def results(self, shape: _Shape, focus: object, report: list[_Result] | None) -> bool:
         """Check ``focus`` against ``shape``; True when it conforms. Results go to ``report``."""
