@@ -236,9 +236,18 @@ def _date(values: list) -> PartialDate | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _rules_for(types: frozenset[str]) -> tuple[ontology.EdgeRule, ...]:
-    """The edge rules whose statement class is among ``types`` (or above one of them)."""
-    return tuple(r for r in ontology.edge_rules() if types & ontology.subclasses(r.statement_class))
+def _rules_for(types: frozenset[str]) -> tuple[tuple[ontology.EdgeRule, ox.NamedNode], ...]:
+    """The edge rules (and edges) whose statement class is among ``types`` (or above one of them)."""
+    rules = ontology.edge_rules()
+    return tuple((r, ox.NamedNode(r.edge_property)) for r in rules if types & ontology.subclasses(r.statement_class))
+
+
+#: (attribute of :class:`Bounds`, property) of the derived as-of bounds.
+_BOUND_PROPS = [
+    (name, ox.NamedNode(CK + "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))))
+    for name in ("earliest_start", "latest_start", "earliest_end", "latest_end")
+]
+_SEARCH_KEY = ox.NamedNode(CK + "searchKey")
 
 
 #: Labels recur across sources (each declares the actors it mentions): fold each once.
@@ -259,24 +268,22 @@ def derive(parsed: ParsedSource, index: Index | None = None) -> list[ox.Triple]:
         types = frozenset(t.value for t in props.get(_TYPE, ()) if isinstance(t, ox.NamedNode))
         if proposition in types:
             continue  # a claim's proposition is never asserted: no edge, no bounds
-        for rule in _rules_for(types):
-            edge = ox.NamedNode(rule.edge_property)
+        for rule, edge in _rules_for(types):
             for a in props.get(rule.from_role, ()):
                 for b in props.get(rule.to_role, ()):
                     out.append(ox.Triple(a, edge, b))
                     if rule.symmetric and not isinstance(b, ox.Literal):
                         out.append(ox.Triple(b, edge, a))
-        start = next((d for p in _START_PROPS if (d := _date(props.get(p, []))) is not None), None)
-        end = _date(props.get(_END_PROP, []))
+        start = next((d for p in _START_PROPS if p in props and (d := _date(props[p])) is not None), None)
+        end = _date(props[_END_PROP]) if _END_PROP in props else None
         if start or end:
             bounds = Bounds.of(start, end)
-            for name in ("earliest_start", "latest_start", "earliest_end", "latest_end"):
+            for name, prop in _BOUND_PROPS:
                 day = getattr(bounds, name)
                 if day is not None:
-                    prop = CK + "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
-                    out.append(ox.Triple(subject, ox.NamedNode(prop), date_literal(day)))
+                    out.append(ox.Triple(subject, prop, date_literal(day)))
         keys = {_search_key(v.value) for p in _LABEL_PROPS for v in props.get(p, ()) if isinstance(v, ox.Literal)}
-        out.extend(ox.Triple(subject, ox.NamedNode(CK + "searchKey"), ox.Literal(k)) for k in sorted(keys) if k)
+        out.extend(ox.Triple(subject, _SEARCH_KEY, ox.Literal(k)) for k in sorted(keys) if k)
     out.append(ox.Triple(ox.NamedNode(parsed.graph), ox.NamedNode(CK + "contentDigest"), ox.Literal(parsed.digest)))
     return list(dict.fromkeys(out))
 
