@@ -10,8 +10,9 @@ all or nothing — at a speed the per-source transaction path cannot reach:
 * the validated quads and their derived triples go to spool files (N-Quads, in a temporary
   folder, a new file every :data:`SPOOL_QUADS` quads), and only when every source has passed
   are the files given to the engine's bulk loader (:meth:`kg.store.Store.bulk_load`), one at a
-  time, which bounds the loader's memory (one call on 5.9M quads peaked at 1.8 GB). A blank
-  node belongs to its source: two sources of one file never share one.
+  time, which bounds the loader's memory (one call on 5.9M quads peaked at 1.8 GB). Sources
+  are self-contained, so they should not share blank nodes: two sources of one N-Quads file
+  that use the same blank node label may end up with two nodes (as two files would).
 
 The all-or-nothing guarantee. A rejected input (a syntax error, a broken rule, a violation in
 any source, two files with the same source) raises before the store is touched. The bulk
@@ -64,6 +65,8 @@ class _Source:
     graph: str
     quads: list[ox.Quad]
     digest: str
+    #: True when the file holds other sources too (reports then name the source).
+    shared: bool = True
 
     @property
     def triples(self) -> list[ox.Quad]:  # what the loader's rules read: subject, predicate, object
@@ -100,7 +103,7 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
         parsed = loader.read_source(path)
         name = ox.NamedNode(parsed.graph)
         quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in parsed.triples]
-        yield _Source(parsed.file, parsed.graph, quads, parsed.digest)
+        yield _Source(parsed.file, parsed.graph, quads, parsed.digest, shared=False)
         return
     if fmt is None:
         raise LoadError(f"{path}: unsupported file type {path.suffix!r} (use .trig, .nq or .ttl)")
@@ -135,7 +138,7 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
         raise LoadError(f"{path}: no data (a data file holds at least one source's named graph)")
     last = finish()
     if pending is None:  # a one-source file: digest as on the normal path
-        last.digest = _file_digest(path)
+        last.digest, last.shared = _file_digest(path), False
         yield last
         return
     pending.digest = _graph_digest(pending.quads)
@@ -160,8 +163,8 @@ def _stored_digests(store: Store) -> dict[str, str]:
     return {r["g"]: r["d"] for r in rows}
 
 
-def _where(source: _Source, many: bool) -> str:
-    return f"{source.file} (source {source.graph})" if many else source.file
+def _where(source: _Source) -> str:
+    return f"{source.file} (source {source.graph})" if source.shared else source.file
 
 
 class _Spool:
@@ -201,9 +204,7 @@ def _spool(
     moves: dict[str, str] = {}
     new: list[str] = []
     for path in paths:
-        many = False
-        for n, source in enumerate(read_sources(path)):
-            many = many or n > 0
+        for source in read_sources(path):
             if source.graph in seen:
                 raise LoadError(f"{path}: source {source.graph} is also in {seen[source.graph]}")
             seen[source.graph] = source.file
@@ -214,7 +215,7 @@ def _spool(
             violations = loader.loader_violations(source) + shapes.check(index)  # type: ignore[arg-type]
             if violations:
                 violations.sort(key=lambda v: (v.focus, v.shape, v.message))
-                raise ValidationFailed(_where(source, many), violations)
+                raise ValidationFailed(_where(source), violations)
             derived = loader.derive(source, index)  # type: ignore[arg-type]
             if source.graph in stored:
                 target = ox.NamedNode(f"{_STAGING}{uuid.uuid4().hex}")

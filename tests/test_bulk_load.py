@@ -94,10 +94,11 @@ def _defect(nq: Path, tmp_path: Path, graph_number: int, extra: str) -> tuple[Pa
     return out, graph
 
 
-def test_one_invalid_source_in_a_large_batch_writes_nothing(syn_1k, loaded_store, tmp_path):
+@pytest.mark.parametrize("number", [1, 49])  # the first source of the file, one near the end
+def test_one_invalid_source_in_a_large_batch_writes_nothing(syn_1k, loaded_store, tmp_path, number):
     nq, _ = syn_1k
     statement = "<https://w3id.org/conflict-kg/statement/syn-bulk-test>"
-    bad, graph = _defect(nq, tmp_path, 37, f"{statement} <{kg.namespaces.RDF}type> <{CK}Support>")
+    bad, graph = _defect(nq, tmp_path, number, f"{statement} <{kg.namespaces.RDF}type> <{CK}Support>")
     before = snapshot(loaded_store)
     with pytest.raises(kg.ValidationFailed) as info:
         bulk.bulk_load_files(loaded_store, [bad])
