@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 import typer
 
+from . import bulk as bulk_loader
 from . import load as loader
 from . import synthetic
 from .catalog import sources as list_sources
@@ -102,16 +103,56 @@ def load(
     files: Annotated[list[Path], typer.Argument(help="TriG/N-Quads/Turtle files, one source each.")],
     store: StoreOption = DEFAULT_STORE,
     force: Annotated[bool, typer.Option(help="Reload files even when unchanged.")] = False,
+    bulk: Annotated[
+        bool | None,
+        typer.Option(
+            "--bulk/--no-bulk",
+            help="Use the bulk loader (many sources per file, streamed; for large loads). "
+            f"Default: bulk when the files add up to {bulk_loader.BULK_THRESHOLD_BYTES // 1_000_000} MB or more.",
+        ),
+    ] = None,
 ) -> None:
-    """Validate FILES and load each as its own source (all or nothing)."""
+    """Validate FILES and load each source (all or nothing).
+
+    The normal path takes one source per file and writes in one transaction; the bulk path
+    also reads files of many sources (one named graph each) and uses the engine's bulk loader.
+    Both validate every source against the shapes and derive the same triples.
+    """
+    if bulk is None:
+        bulk = sum(p.stat().st_size for p in files if p.is_file()) >= bulk_loader.BULK_THRESHOLD_BYTES
     try:
         opened = _open(store)
-        results = loader.load_files(opened, files, force=force)
+        try:
+            if bulk:
+                results = bulk_loader.bulk_load_files(opened, files, force=force)
+            else:
+                results = loader.load_files(opened, files, force=force)
+        finally:
+            opened.close()
     except KGError as exc:
         _fail(str(exc))
+    if len(results) > _LISTED:
+        _summarise(results)
+        return
     for r in results:
         state = "unchanged, skipped" if r.skipped else f"{r.triples} triples + {r.derived} derived"
         typer.echo(f"{r.file}: {r.source} ({state})")
+
+
+#: Loads of more sources than this print one line per file instead of one per source.
+_LISTED = 50
+
+
+def _summarise(results: list[loader.LoadResult]) -> None:
+    by_file: dict[str, list[loader.LoadResult]] = {}
+    for r in results:
+        by_file.setdefault(r.file, []).append(r)
+    for file, rs in by_file.items():
+        loaded = [r for r in rs if not r.skipped]
+        typer.echo(
+            f"{file}: {len(loaded)} sources loaded ({sum(r.triples for r in loaded)} triples + "
+            f"{sum(r.derived for r in loaded)} derived), {len(rs) - len(loaded)} unchanged, skipped"
+        )
 
 
 @app.command()

@@ -18,8 +18,8 @@ idempotent: ``make serve`` twice never duplicates data.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from rdflib.namespace import SH
 from . import ontology
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
+from .shapes import Index, index_triples
 from .store import Store
 from .terms import date_literal
 from .text import search_key
@@ -45,6 +46,7 @@ __all__ = [
     "derive",
     "ensure_ontology",
     "load_files",
+    "loader_violations",
     "open_store",
     "read_source",
     "remove_source",
@@ -59,6 +61,7 @@ _FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.
 _TYPE = RDF + "type"
 _START_PROPS = [CK + p for p in ("startDate", "effectiveDate", "listedDate", "date", "announcedDate")]
 _END_PROP = CK + "endDate"
+_DATE_PROPS = frozenset([*_START_PROPS, _END_PROP])
 RDF_TYPE = rdflib.RDF.type
 _LABEL_PROPS = {SKOS + "prefLabel", SKOS + "altLabel", DCTERMS + "title", CK + "summary"}
 
@@ -156,31 +159,47 @@ def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
 
 
 def validate(parsed: ParsedSource) -> list[Violation]:
-    """Every reason ``parsed`` cannot be loaded (empty when it is valid)."""
+    """Every reason ``parsed`` cannot be loaded (empty when it is valid), checked with pySHACL."""
+    violations = loader_violations(parsed) + _shacl_violations(parsed.triples)
+    return sorted(violations, key=lambda v: (v.focus, v.shape, v.message))
+
+
+def loader_violations(parsed: ParsedSource) -> list[Violation]:
+    """The loader's own rules (no derived triples, the graph is a source, dates are valid)."""
     violations: list[Violation] = []
     derived = ontology.derived_properties()
+    source_classes = ontology.subclasses(CK + "Source")
+    described = False
     for t in parsed.triples:
-        if t.predicate.value in derived:
-            violations.append(
-                Violation(_name(t.subject), "loader:derived", "derived property written by hand", t.predicate.value)
+        prop = t.predicate.value
+        if prop in derived:
+            violations.append(Violation(_name(t.subject), "loader:derived", "derived property written by hand", prop))
+        elif prop == _TYPE:
+            described = described or (
+                isinstance(t.subject, ox.NamedNode)
+                and t.subject.value == parsed.graph
+                and isinstance(t.object, ox.NamedNode)
+                and t.object.value in source_classes
             )
-    types = {
-        (t.subject, t.object.value)
-        for t in parsed.triples
-        if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)
-    }
-    if not any(
-        s.value == parsed.graph and c in ontology.subclasses(CK + "Source")
-        for s, c in types
-        if isinstance(s, ox.NamedNode)
-    ):
+        elif prop in _DATE_PROPS and isinstance(t.object, ox.Literal):
+            try:
+                PartialDate.from_literal(t.object.value, t.object.datatype.value)
+            except InvalidInput as exc:
+                violations.append(Violation(_name(t.subject), "loader:date", str(exc), prop, t.object.value))
+    if not described:
         violations.append(
             Violation(parsed.graph, "loader:source", "the graph's name must be described in it as a ck:Source")
         )
+    return violations
+
+
+def _shacl_violations(triples: Sequence[ox.Triple]) -> list[Violation]:
+    """The SHACL shapes, checked by pySHACL (the reference; :mod:`kg.shapes` is the fast twin)."""
+    violations: list[Violation] = []
     shapes = ontology.shapes_graph()
     # The ontology (classes and vocabulary concepts) is added to the data graph so that
     # sh:class sees the class hierarchy and the concepts' types.
-    data = _to_rdflib(parsed.triples)
+    data = _to_rdflib(triples)
     data += ontology.ontology_graph()
     conforms, report, _ = pyshacl.validate(
         data,
@@ -190,7 +209,12 @@ def validate(parsed: ParsedSource) -> list[Violation]:
         allow_warnings=True,
     )
     if not conforms:
+        # A result's sh:detail results (why a value fails an sh:node shape) repeat the finding
+        # with the value as focus node and a generated message: only the result itself counts.
+        details = set(report.objects(None, SH.detail))
         for result in report.subjects(RDF_TYPE, SH.ValidationResult):
+            if result in details:
+                continue
             value = report.value(result, SH.value)
             path = report.value(result, SH.resultPath)
             violations.append(
@@ -202,26 +226,7 @@ def validate(parsed: ParsedSource) -> list[Violation]:
                     value=str(value) if value is not None else None,
                 )
             )
-    violations.extend(_date_violations(parsed.triples))
-    return sorted(violations, key=lambda v: (v.focus, v.shape, v.message))
-
-
-def _date_violations(triples: Iterable[ox.Triple]) -> list[Violation]:
-    out = []
-    for t in triples:
-        if t.predicate.value in [*_START_PROPS, _END_PROP] and isinstance(t.object, ox.Literal):
-            try:
-                PartialDate.from_literal(t.object.value, t.object.datatype.value)
-            except InvalidInput as exc:
-                out.append(Violation(_name(t.subject), "loader:date", str(exc), t.predicate.value, t.object.value))
-    return out
-
-
-def _index(triples: Iterable[ox.Triple]) -> dict[ox.NamedNode | ox.BlankNode, dict[str, list]]:
-    index: dict = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        index[t.subject][t.predicate.value].append(t.object)
-    return index
+    return violations
 
 
 def _date(values: list) -> PartialDate | None:
@@ -231,33 +236,55 @@ def _date(values: list) -> PartialDate | None:
     return None
 
 
-def derive(parsed: ParsedSource) -> list[ox.Triple]:
-    """The triples the loader adds to a valid source: edges, as-of bounds, search keys, digest."""
-    index = _index(parsed.triples)
+@functools.lru_cache(maxsize=4096)
+def _rules_for(types: frozenset[str]) -> tuple[tuple[ontology.EdgeRule, ox.NamedNode], ...]:
+    """The edge rules (and edges) whose statement class is among ``types`` (or above one of them)."""
+    rules = ontology.edge_rules()
+    return tuple((r, ox.NamedNode(r.edge_property)) for r in rules if types & ontology.subclasses(r.statement_class))
+
+
+#: (attribute of :class:`Bounds`, property) of the derived as-of bounds.
+_BOUND_PROPS = [
+    (name, ox.NamedNode(CK + "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))))
+    for name in ("earliest_start", "latest_start", "earliest_end", "latest_end")
+]
+_SEARCH_KEY = ox.NamedNode(CK + "searchKey")
+
+
+#: Labels recur across sources (each declares the actors it mentions): fold each once.
+_search_key = functools.lru_cache(maxsize=1 << 16)(search_key)
+
+
+def derive(parsed: ParsedSource, index: Index | None = None) -> list[ox.Triple]:
+    """The triples the loader adds to a valid source: edges, as-of bounds, search keys, digest.
+
+    ``index`` is ``parsed.triples`` indexed by :func:`kg.shapes.index_triples`, when the caller
+    has it already.
+    """
+    if index is None:
+        index = index_triples(parsed.triples)
     out: list[ox.Triple] = []
     proposition = CK + "Proposition"
     for subject, props in index.items():
-        types = {t.value for t in props.get(_TYPE, []) if isinstance(t, ox.NamedNode)}
+        types = frozenset(t.value for t in props.get(_TYPE, ()) if isinstance(t, ox.NamedNode))
         if proposition in types:
             continue  # a claim's proposition is never asserted: no edge, no bounds
-        for rule in ontology.edge_rules():
-            if types & ontology.subclasses(rule.statement_class):
-                for a in props.get(rule.from_role, []):
-                    for b in props.get(rule.to_role, []):
-                        out.append(ox.Triple(a, ox.NamedNode(rule.edge_property), b))
-                        if rule.symmetric and not isinstance(b, ox.Literal):
-                            out.append(ox.Triple(b, ox.NamedNode(rule.edge_property), a))
-        start = next((d for p in _START_PROPS if (d := _date(props.get(p, []))) is not None), None)
-        end = _date(props.get(_END_PROP, []))
+        for rule, edge in _rules_for(types):
+            for a in props.get(rule.from_role, ()):
+                for b in props.get(rule.to_role, ()):
+                    out.append(ox.Triple(a, edge, b))
+                    if rule.symmetric and not isinstance(b, ox.Literal):
+                        out.append(ox.Triple(b, edge, a))
+        start = next((d for p in _START_PROPS if p in props and (d := _date(props[p])) is not None), None)
+        end = _date(props[_END_PROP]) if _END_PROP in props else None
         if start or end:
             bounds = Bounds.of(start, end)
-            for name in ("earliest_start", "latest_start", "earliest_end", "latest_end"):
+            for name, prop in _BOUND_PROPS:
                 day = getattr(bounds, name)
                 if day is not None:
-                    prop = CK + "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
-                    out.append(ox.Triple(subject, ox.NamedNode(prop), date_literal(day)))
-        keys = {search_key(v.value) for p in _LABEL_PROPS for v in props.get(p, []) if isinstance(v, ox.Literal)}
-        out.extend(ox.Triple(subject, ox.NamedNode(CK + "searchKey"), ox.Literal(k)) for k in sorted(keys) if k)
+                    out.append(ox.Triple(subject, prop, date_literal(day)))
+        keys = {_search_key(v.value) for p in _LABEL_PROPS for v in props.get(p, ()) if isinstance(v, ox.Literal)}
+        out.extend(ox.Triple(subject, _SEARCH_KEY, ox.Literal(k)) for k in sorted(keys) if k)
     out.append(ox.Triple(ox.NamedNode(parsed.graph), ox.NamedNode(CK + "contentDigest"), ox.Literal(parsed.digest)))
     return list(dict.fromkeys(out))
 
