@@ -105,7 +105,7 @@ def bench_size(actors: int, reps: int, at: dt.date, work: Path) -> dict[str, Any
     store = work / f"explorer-store-{actors}"
     subprocess.run(_kg("generate", "--actors", str(actors), "--seed", "1", "--out", str(data)), check=True)
     shutil.rmtree(store, ignore_errors=True)
-    subprocess.run(_kg("load", "--store", str(store), str(data)), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(_kg("load", "--bulk", "--store", str(store), str(data)), check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
     server = _serve(store, port, work / f"explorer-serve-{actors}.log")
     try:
