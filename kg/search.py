@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+
 from .errors import InvalidInput
 from .lookup import kind_name
 from .models import SearchHit
@@ -57,9 +59,15 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
             held = best.get(entry.entity)
             if held is None or score > held[0] or (score == held[0] and _before(entry, held[1])):
                 best[entry.entity] = (score, entry)
-    hits = [
+    # Order every candidate cheaply, then build hits for the page only.
+    ranked = heapq.nsmallest(
+        offset + limit,
+        ((-round(score, 2), (e.label or "").casefold(), slug(e.entity), score, e) for score, e in best.values()),
+        key=lambda c: c[:3],
+    )
+    return [
         SearchHit(
-            id=slug(e.entity),
+            id=ident,
             iri=e.entity,
             label=e.label,
             type=e.category,
@@ -67,10 +75,8 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
             aliases=list(e.aliases),
             score=round(score, 2),
         )
-        for score, e in best.values()
+        for _, _, ident, score, e in ranked[offset:]
     ]
-    ranked = sorted(hits, key=lambda h: (-h.score, (h.label or "").casefold(), h.id))
-    return ranked[offset : offset + limit]
 
 
 def _before(entry: Entry, other: Entry) -> bool:
