@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 from . import queries
-from .lookup import citations, most_precise, ref, require_entity, split
+from .lookup import most_precise, ref, require_entity, split
 from .models import Amendment, Designation
-from .namespaces import slug
-from .queries import ANY
+from .namespaces import CK, slug
+from .nodes import Properties, properties, statement_citations
 from .store import Store
-from .terms import iri
+from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
 
 __all__ = ["designations"]
@@ -19,6 +19,56 @@ __all__ = ["designations"]
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+_SINGLE = {
+    "target": "designee",
+    "by": "authority",
+    "instrument": "instrument",
+    "entryId": "entryId",
+    "aliasOf": "aliasOf",
+    "note": "note",
+}
+_JOINED = {
+    "listed": ("listedDate", " "),
+    "effective": ("effectiveDate", " "),
+    "announced": ("announcedDate", " "),
+    "end": ("endDate", " "),
+    "endAnnounced": ("endAnnouncedDate", " "),
+    "dateNote": ("dateNote", " "),
+    "names": ("namesCovered", "\x1f"),
+}
+
+
+def _row(designation: str, props: Properties) -> dict[str, Any]:
+    """One designation's properties in the shape the builder reads (see kg.relations._row)."""
+    row: dict[str, Any] = {"designation": designation}
+    for name, local in _SINGLE.items():
+        if props.get(CK + local):
+            row[name] = min((to_python(t) for t in props[CK + local]), key=str)
+    for name, (local, sep) in _JOINED.items():
+        if props.get(CK + local):
+            row[name] = sep.join(sorted({t.value for t in props[CK + local]}))
+    for name, pick in (("earliestStart", max), ("latestStart", min), ("earliestEnd", max), ("latestEnd", min)):
+        if props.get(CK + name):
+            row[name] = pick(to_python(t) for t in props[CK + name])
+    return row
+
+
+def _rows(store: Store, designee: str | None, authority: str | None) -> list[dict[str, Any]]:
+    """Designations of ``designee`` and/or by ``authority`` (both None: every designation)."""
+    if designee is not None:
+        role, entity = "designee", designee
+    elif authority is not None:
+        role, entity = "authority", authority
+    else:
+        found = properties(store, "all-designation-properties", {})
+        return [row for d, props in found.items() if "target" in (row := _row(d, props)) and "by" in row]
+    found = properties(store, "designation-properties", {"entity": iri(entity), "role": iri(CK + role)})
+    rows = [row for d, props in found.items() if "target" in (row := _row(d, props)) and "by" in row]
+    if designee is not None and authority is not None:
+        rows = [r for r in rows if iri(authority) in found[r["designation"]].get(CK + "authority", [])]
+    return rows
 
 
 def designations(
@@ -38,18 +88,16 @@ def designations(
     ['russia', 'russia', 'turkey']
     """
     day = parse_at(at)
-    bindings = {"designee": ANY, "authority": ANY}
-    entity = None
+    entity = by = None
     if designee is not None:
         entity = require_entity(store, designee)["entity"]
-        bindings["designee"] = iri(entity)
     if authority is not None:
         by = require_entity(store, authority)["entity"]
-        bindings["authority"] = iri(by)
-        entity = entity or by
-    cites = citations(store, entity) if entity else {}
+    rows = _rows(store, entity, by)
+    cited = entity or by
+    cites = statement_citations(store, cited) if cited is not None and rows else {}
     out = []
-    for row in store.select(queries.get("designations"), bindings):
+    for row in rows:
         bounds = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
         state = status(bounds, day)
         amendments = [

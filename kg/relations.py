@@ -6,27 +6,94 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from . import queries
+from . import ontology
 from .errors import InvalidInput
-from .lookup import citations, kind_class, kind_name, most_precise, ref, require_entity, split
+from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
-from .namespaces import slug
+from .namespaces import CK, RDF, slug
+from .nodes import Properties, properties, statement_citations
 from .store import Store
-from .terms import iri
+from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
 
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
 
-def statement_kinds(store: Store) -> list[str]:
-    """Names of every statement kind the ontology defines (``support``, ``alliance``...)."""
-    cached = store.cache.get("statement_kinds")
+def _statement_classes(store: Store) -> frozenset[str]:
+    """IRIs of the classes directly under ``ck:Statement`` in the store, cached per version."""
+    cached = store.cache.get("statement_classes")
     if cached is None or cached[0] != store.version:
         rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
-        cached = (store.version, sorted(kind_name(r["k"]) for r in rows))
-        store.cache["statement_kinds"] = cached
-    kinds: list[str] = cached[1]
-    return kinds
+        cached = (store.version, frozenset(r["k"] for r in rows))
+        store.cache["statement_classes"] = cached
+    classes: frozenset[str] = cached[1]
+    return classes
+
+
+def statement_kinds(store: Store) -> list[str]:
+    """Names of every statement kind the ontology defines (``support``, ``alliance``...)."""
+    return sorted(kind_name(k) for k in _statement_classes(store))
+
+
+_TYPE = RDF + "type"
+_START = [CK + p for p in ("startDate", "effectiveDate", "listedDate")]
+_SINGLE = {"alleged": CK + "alleged", "officeTitle": CK + "officeTitle", "extent": CK + "extent"}
+_JOINED = {"note": CK + "note", "dateNote": CK + "dateNote"}
+_IRIS = {"supportKinds": CK + "supportKind", "roles": CK + "role"}
+_LATEST = {"earliestStart": CK + "earliestStart", "earliestEnd": CK + "earliestEnd"}
+_EARLIEST = {"latestStart": CK + "latestStart", "latestEnd": CK + "latestEnd"}
+
+
+def _lexical(terms: list[Any]) -> list[str]:
+    return [t.value for t in terms]
+
+
+def _row(statement: str, props: Properties, classes: frozenset[str]) -> dict[str, Any] | None:
+    """One statement's properties in the shape the relation builder reads (None: not a statement).
+
+    The ends come from the kind's ``ck:derivesEdge`` rule (else ``ck:subject``); several values
+    of a single-valued field are chosen deterministically (the smallest); dates stated by several
+    sources intersect: the latest of the earliest days, the earliest of the latest days.
+    """
+    kinds = sorted(t.value for t in props.get(_TYPE, []) if t.value in classes)
+    if not kinds:
+        return None
+    kind = kinds[0]
+    rules = {r.statement_class: r for r in ontology.edge_rules()}
+    rule = rules.get(kind)
+    froms, tos = [], []
+    if rule is not None and props.get(rule.from_role) and props.get(rule.to_role):
+        froms, tos = props[rule.from_role], props[rule.to_role]
+    else:
+        froms = props.get(CK + "subject", [])
+    row: dict[str, Any] = {"statement": statement, "kind": kind}
+    if froms:
+        row["from"] = min((to_python(t) for t in froms), key=str)
+    if tos:
+        row["to"] = min((to_python(t) for t in tos), key=str)
+        row["toValues"] = "\x1f".join(sorted(set(_lexical(tos))))
+    start = sorted({v for p in _START for v in _lexical(props.get(p, []))})
+    if start:
+        row["start"] = " ".join(start)
+    end = sorted(set(_lexical(props.get(CK + "endDate", []))))
+    if end:
+        row["end"] = " ".join(end)
+    for name, prop in _SINGLE.items():
+        if props.get(prop):
+            row[name] = min((to_python(t) for t in props[prop]), key=str)
+    for name, prop in _JOINED.items():
+        if props.get(prop):
+            row[name] = " ".join(sorted(set(_lexical(props[prop]))))
+    for name, prop in _IRIS.items():
+        if props.get(prop):
+            row[name] = " ".join(sorted(set(_lexical(props[prop]))))
+    for name, prop in _LATEST.items():
+        if props.get(prop):
+            row[name] = max(to_python(t) for t in props[prop])
+    for name, prop in _EARLIEST.items():
+        if props.get(prop):
+            row[name] = min(to_python(t) for t in props[prop])
+    return row
 
 
 def _bounds(row: dict[str, Any]) -> Bounds:
@@ -73,15 +140,26 @@ def relations(
     """
     day = parse_at(at)
     node = require_entity(store, entity)["entity"]
-    rows = store.select(queries.get("statements"), {"entity": iri(node)})
+    return _relations_of(store, node, kind, day, holding_only)
+
+
+def _relations_of(
+    store: Store, node: str, kind: str | Sequence[str] | None, day: dt.date, holding_only: bool
+) -> list[Relation]:
+    """:func:`relations` of a node already resolved to its IRI."""
+    day = parse_at(day)
+    classes = _statement_classes(store)
+    wanted_classes = classes
     if kind is not None:
         wanted = [kind] if isinstance(kind, str) else list(kind)
         unknown = sorted(set(wanted) - set(statement_kinds(store)))
         if unknown:
             raise InvalidInput(f"unknown kind {', '.join(unknown)}; known kinds: {', '.join(statement_kinds(store))}")
-        classes = {kind_class(k) for k in wanted}
-        rows = [r for r in rows if r["kind"] in classes]
-    cites = citations(store, node)
+        wanted_classes = frozenset(kind_class(k) for k in wanted)
+    found = properties(store, "statement-properties", {"entity": iri(node)})
+    rows = [r for statement, props in found.items() if (r := _row(statement, props, classes)) is not None]
+    rows = [r for r in rows if r["kind"] in wanted_classes]
+    cites = statement_citations(store, node) if rows else {}
     out = [_relation(store, r, day, cites) for r in rows]
     if holding_only:
         out = [r for r in out if r.status == Status.HOLDS.value]
@@ -96,7 +174,9 @@ def backers(store: Store, actor: str, at: str | dt.date | None = None) -> list[R
     """
     node = require_entity(store, actor)["entity"]
     return [
-        r for r in relations(store, node, kind="support", at=at, holding_only=True) if r.object and r.object.iri == node
+        r
+        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True)
+        if r.object and r.object.iri == node
     ]
 
 
@@ -105,7 +185,7 @@ def backed(store: Store, actor: str, at: str | dt.date | None = None) -> list[Re
     node = require_entity(store, actor)["entity"]
     return [
         r
-        for r in relations(store, node, kind="support", at=at, holding_only=True)
+        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True)
         if r.subject and r.subject.iri == node
     ]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from . import queries
+import heapq
+
 from .errors import InvalidInput
-from .lookup import kind_name, local_name, split
+from .lookup import kind_name
 from .models import SearchHit
-from .namespaces import CK, slug
+from .namespaces import slug
+from .search_index import CATEGORIES, Entry, search_index
 from .store import Store
 from .text import search_key
 
@@ -46,23 +48,37 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     key = search_key(q)
     if not key:
         return []  # only spaces, punctuation or marks: nothing can match
-    best: dict[str, SearchHit] = {}
-    for row in store.select(queries.get("search"), {"q": key}):
-        category = local_name(row["category"]).lower()
-        if type is not None and category != type:
-            continue
-        score = max(_score(k, key) for k in split(row["keys"], "\x1f"))
-        entity = row["entity"]
-        if entity in best and best[entity].score >= score:
-            continue
-        best[entity] = SearchHit(
-            id=slug(entity),
-            iri=entity,
-            label=row.get("label") or row.get("otherLabel"),
-            type=category,
-            types=sorted(kind_name(t) for t in split(row.get("types")) if t.startswith(CK)),
-            aliases=sorted(split(row.get("aliases"), "\x1f")),
+    index = search_index(store)
+    best: dict[str, tuple[float, Entry]] = {}
+    for i in index.matches(key):
+        score = _score(index.keys[i], key)
+        for n in index.owners[i]:
+            entry = index.entries[n]
+            if type is not None and entry.category != type:
+                continue
+            held = best.get(entry.entity)
+            if held is None or score > held[0] or (score == held[0] and _before(entry, held[1])):
+                best[entry.entity] = (score, entry)
+    # Order every candidate cheaply, then build hits for the page only.
+    ranked = heapq.nsmallest(
+        offset + limit,
+        ((-round(score, 2), (e.label or "").casefold(), slug(e.entity), score, e) for score, e in best.values()),
+        key=lambda c: c[:3],
+    )
+    return [
+        SearchHit(
+            id=ident,
+            iri=e.entity,
+            label=e.label,
+            type=e.category,
+            types=sorted(kind_name(t) for t in e.types),
+            aliases=list(e.aliases),
             score=round(score, 2),
         )
-    ranked = sorted(best.values(), key=lambda h: (-h.score, (h.label or "").casefold(), h.id))
-    return ranked[offset : offset + limit]
+        for _, _, ident, score, e in ranked[offset:]
+    ]
+
+
+def _before(entry: Entry, other: Entry) -> bool:
+    """Between two categories of one entity with the same score, the one listed first wins."""
+    return CATEGORIES.index(entry.category) < CATEGORIES.index(other.category)

@@ -11,6 +11,7 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -37,6 +38,10 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 #: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
 #: engine's parser (taking the process down), so deeper queries are refused before parsing.
 MAX_NESTING = 256
+
+#: The nesting check scans the text in Python (milliseconds): the library's named queries are
+#: checked once each, not on every call.
+_depth = functools.lru_cache(maxsize=256)(nesting_depth)
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -105,7 +110,7 @@ class Store:
 
         The default graph is the union of all graphs unless ``default_graph`` lists graphs.
         """
-        if nesting_depth(query) > MAX_NESTING:
+        if _depth(query) > MAX_NESTING:
             raise QueryError(f"query nested more than {MAX_NESTING} levels deep")
         substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
         options: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
@@ -132,6 +137,21 @@ class Store:
         names = [v.value for v in result.variables]
         try:
             return [{name: to_python(row[name]) for name in names if row[name] is not None} for row in result]
+        except (RuntimeError, OSError) as exc:
+            raise QueryError(str(exc)) from None
+
+    def select_terms(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Rows of a SELECT query as tuples of the engine's terms, in projection order (None: unbound).
+
+        The fast read path: no conversion to Python values, for queries returning many rows or
+        read in bulk (a remote store returns the same shape of terms).
+        """
+        result = self.raw_query(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        width = range(len(result.variables))
+        try:
+            return [tuple(row[i] for i in width) for row in result]
         except (RuntimeError, OSError) as exc:
             raise QueryError(str(exc)) from None
 

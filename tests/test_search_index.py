@@ -1,0 +1,116 @@
+"""The search index: same hits and ranking as a scan of the search keys, kept in step with writes."""
+
+from __future__ import annotations
+
+import pytest
+
+import kg
+from kg import queries
+from kg.lookup import kind_name, local_name, split
+from kg.namespaces import CK
+from kg.search_index import search_index
+from kg.text import search_key
+
+
+def _score(key: str, q: str) -> float:
+    if key == q:
+        return 100.0
+    if key.startswith(q):
+        return 80.0 + 10.0 * len(q) / len(key)
+    if f" {q}" in f" {key}":
+        return 60.0 + 10.0 * len(q) / len(key)
+    return 40.0 + 10.0 * len(q) / len(key)
+
+
+def scan(store: kg.Store, q: str, type: str | None = None) -> list[tuple]:
+    """Every hit as the SPARQL scan over ck:searchKey finds it (kg/queries/search.rq), best first."""
+    key = search_key(q)
+    best: dict[str, tuple] = {}
+    for row in store.select(queries.get("search"), {"q": key}):
+        category = local_name(row["category"]).lower()
+        if type is not None and category != type:
+            continue
+        score = round(max(_score(k, key) for k in split(row["keys"], "\x1f")), 2)
+        entity = row["entity"]
+        if entity in best and best[entity][1] >= score:
+            continue
+        types = sorted(kind_name(t) for t in split(row.get("types")) if t.startswith(CK))
+        label = row.get("label") or row.get("otherLabel")
+        best[entity] = (entity, score, category, types, label, sorted(split(row.get("aliases"), "\x1f")))
+    return sorted(best.values(), key=lambda h: (-h[1], h[0]))
+
+
+def found(store: kg.Store, q: str, type: str | None = None) -> list[tuple]:
+    hits = kg.search(store, q, type=type, limit=100)
+    return sorted(((h.iri, h.score, h.type, h.types, h.label, h.aliases) for h in hits), key=lambda h: (-h[1], h[0]))
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["hayat tahrir al sham", "HTS", "al", "syr", "aleppo", "russ", "هيئة تحرير", "جبهه", "front", "army", "e"],
+)
+def test_index_finds_what_the_scan_finds(bundled_store, q):
+    expected = scan(bundled_store, q)
+    assert expected, "the query should match something in the bundled data"
+    assert found(bundled_store, q) == expected[:100]
+
+
+@pytest.mark.parametrize("type", ["actor", "place", "source"])
+def test_index_respects_the_type_filter_like_the_scan(bundled_store, type):
+    assert found(bundled_store, "a", type) == scan(bundled_store, "a", type)[:100]
+
+
+def test_ranking_exact_then_prefix_then_word_prefix_then_substring(store, make_source):
+    extra = """
+    id:test-gamma a ck:ArmedGroup ; skos:prefLabel "Gamma"@en .
+    id:test-gammaray a ck:ArmedGroup ; skos:prefLabel "Gammaray Brigade"@en .
+    id:test-old-gamma a ck:ArmedGroup ; skos:prefLabel "Old Gamma Front"@en .
+    id:test-omegamma a ck:ArmedGroup ; skos:prefLabel "Omegamma"@en .
+"""
+    kg.load_files(store, [make_source(extra=extra)])
+    hits = kg.search(store, "gamma")
+    assert [h.id for h in hits] == ["test-gamma", "test-gammaray", "test-old-gamma", "test-omegamma"]
+    assert hits[0].score == 100.0
+    assert 80 < hits[1].score < 90 and 60 < hits[2].score < 70 and 40 < hits[3].score < 50
+
+
+def test_aliases_in_arabic_are_found_and_reported(bundled_store):
+    hits = kg.search(bundled_store, "هيئه تحرير الشام", limit=1)
+    assert hits[0].id == "hayat-tahrir-al-sham"
+    assert "هيئة تحرير الشام" in hits[0].aliases
+    assert kg.search(bundled_store, "Nusra", limit=1)[0].id == "hayat-tahrir-al-sham"
+
+
+def test_index_follows_a_load_and_a_remove(store, make_source):
+    kg.load_files(store, [make_source()])
+    assert kg.search(store, "zephyrine") == []
+    extra = """
+    id:test-zephyr a ck:ArmedGroup ; skos:prefLabel "Zephyrine Guard"@en ;
+        skos:altLabel "حرس الزفير"@ar .
+"""
+    kg.load_files(store, [make_source("second.trig", name="test-second", extra=extra)])
+    hits = kg.search(store, "zephyrine")
+    assert [h.id for h in hits] == ["test-zephyr"]
+    assert hits[0].aliases == ["حرس الزفير"]
+    assert [h.id for h in kg.search(store, "حرس")] == ["test-zephyr"]
+    assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-second")
+    assert kg.search(store, "zephyrine") == []
+    assert kg.search(store, "حرس") == []
+    assert [h.id for h in kg.search(store, "test beta")] == ["test-beta"]
+
+
+def test_no_stale_result_after_a_write(store, make_source):
+    kg.load_files(store, [make_source()])
+    assert [h.label for h in kg.search(store, "test alpha")] == ["Test Alpha"]
+    before = search_index(store)
+    # Reload the source with the actor renamed: the next search must see the new name only.
+    renamed = make_source(name="test-source", extra="").read_text(encoding="utf-8")
+    path = make_source(text=renamed.replace('"Test Alpha"@en', '"Renamed Polity"@en'))
+    kg.load_files(store, [path])
+    assert kg.search(store, "test alpha") == []
+    assert [h.label for h in kg.search(store, "renamed polity")] == ["Renamed Polity"]
+    assert search_index(store) is not before
+
+
+def test_the_index_is_reused_while_the_store_is_unchanged(bundled_store):
+    assert search_index(bundled_store) is search_index(bundled_store)
