@@ -129,7 +129,12 @@
     }
 
     // A new date redraws at once (the form keeps focus, depth and filters: the URL is the permalink).
-    $('at').addEventListener('change', () => { if ($('at').value) $('controls').requestSubmit(); });
+    // (once: a second change while the first navigation starts would abort it)
+    let redrawing = false;
+    window.addEventListener('pageshow', () => { redrawing = false; });  // back to this page: it may redraw again
+    $('at').addEventListener('change', () => {
+      if ($('at').value && !redrawing) { redrawing = true; $('controls').requestSubmit(); }
+    });
 
     // Search (the API's alias-tolerant search); choosing a hit focuses it.
     const hits = $('hits');
