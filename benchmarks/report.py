@@ -31,9 +31,14 @@ def _ratio(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}×"
 
 
+def _text(cell: str) -> str:
+    """A table cell on one line, with no column separator in it."""
+    return " ".join(cell.split()).replace("|", "/")
+
+
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += ["| " + " | ".join(_text(c) for c in r) + " |" for r in rows]
     return [*lines, ""]
 
 
@@ -79,8 +84,13 @@ def _cell(row: dict[str, Any], server: str, clients: str, key: str) -> str:
     if entry is None:
         return "not running"
     if entry.get("status") != "ok":
-        return "invalid: " + str(entry.get("status"))[:80]
-    return fig(entry.get("clients", {}).get(clients, {}).get(key))
+        return str(entry.get("status"))[:60]
+    run = entry.get("clients", {}).get(clients)
+    if run is None:
+        return "–"
+    if run.get("status") != "ok":
+        return str(run.get("status"))[:60]
+    return fig(run.get(key))
 
 
 def _sparql(results: dict[str, Any]) -> list[str]:

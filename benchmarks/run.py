@@ -236,10 +236,10 @@ def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Para
                     try:
                         run = sparql.wrk(server.sparql, text, clients, cfg.wrk_seconds)
                     except BenchError as exc:
-                        rows[q]["servers"][name]["clients"][str(clients)] = {"status": str(exc)[:300]}
+                        rows[q]["servers"][name]["clients"][str(clients)] = {"status": str(exc)[-600:]}
                         continue
                     finally:
-                        procs.quiesce(server.proc.pid, cap=60)
+                        procs.quiesce(server.proc.pid, cap=300)
                     runs.setdefault((q, name, clients), []).append(run)
         _log(f"  wrk repetition {rep + 1} done")
     for (q, name, clients), got in runs.items():
@@ -249,7 +249,8 @@ def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Para
         if bad:
             status = f"{bad} failed requests (non-2xx or socket errors)"
         elif any(r.requests == 0 for r in got):
-            status = f"no answer within a {cfg.wrk_seconds:.0f} s run"
+            silent = sum(r.requests == 0 for r in got)
+            status = f"no answer in {silent} of {len(got)} runs of {cfg.wrk_seconds:.0f} s"
         entry[str(clients)] = {
             "status": status,
             "requests_per_s": summary([r.requests_per_s for r in got]),

@@ -59,11 +59,11 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str) -> WrkRun:
     """The figures of one ``wrk --latency`` report."""
-    dist = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)$", output, re.M))
+    dist = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     total = re.search(r"^\s+(\d+) requests in", output, re.M)
     if not (rps and total and "50" in dist and "99" in dist):
-        raise BenchError(f"cannot read wrk's report:\n{output}")
+        raise BenchError(f"cannot read wrk's report: ...{output[-400:]}")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return WrkRun(
@@ -94,4 +94,4 @@ def wrk(url: str, query: str, clients: int, seconds: float, timeout_s: float = 3
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout_s + 30, check=False)
     if done.returncode != 0:
         raise BenchError(f"wrk failed ({done.returncode}): {done.stderr[-500:]}")
-    return parse_wrk(done.stdout)
+    return parse_wrk(done.stdout + done.stderr)

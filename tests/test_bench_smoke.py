@@ -37,7 +37,7 @@ Running 1s test @ http://127.0.0.1:1234/sparql?query=ASK
      50%   11.20ms
      75%   14.00ms
      90%   17.00ms
-     99%    1.20s
+     99%    1.20s\x20
   1280 requests in 1.00s, 300.00KB read
   Socket errors: connect 0, read 2, write 0, timeout 1
   Non-2xx or 3xx responses: 5
