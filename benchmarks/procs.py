@@ -74,9 +74,9 @@ def run_timed(cmd: Sequence[str], budget: float, env: dict[str, str] | None = No
                 break
             time.sleep(0.05)
         elapsed = time.perf_counter() - start
-        if status == "timeout":
-            _kill(proc)
     finally:
+        if proc.returncode is None:  # over the budget, or this process is being stopped
+            _kill(proc)
         for f in (out, err):
             if hasattr(f, "close"):
                 f.close()
