@@ -45,7 +45,7 @@ def _command(name: str, *args: str) -> str | None:
     except (BenchError, OSError, subprocess.TimeoutExpired):
         return None
     first = (done.stdout or done.stderr).strip().splitlines()
-    return first[0] if first else None
+    return first[0].split(" Copyright")[0] if first else None
 
 
 def versions() -> dict[str, Any]:

@@ -241,6 +241,8 @@ def markdown(results: dict[str, Any]) -> str:
         "timed interleaved within each repetition so that noise hits them alike.",
         "",
     ]
+    if st.get("note"):
+        lines += [f"Note: {st['note']}.", ""]
     errors = [f"- {s['actors']:,} actors: {s['error']}" for s in _sizes(results) if "error" in s]
     skipped = [f"- {s['actors']:,} actors: {s['skipped']}" for s in _sizes(results) if "skipped" in s]
     if errors or skipped:
