@@ -61,11 +61,19 @@ def choose(select: Any, url: str, at: str, count: int = 5) -> Params:
   VALUES ?a {{ {values} }} ?m ck:backs ?a . ?src ck:backs ?m . FILTER(?src != ?a && ?src != ?m)
 }} ORDER BY ?a ?src""",
     )
+    if not chains:  # none ends at the most-backed actors: take the first chains in id order
+        chains = select(
+            url,
+            _PREFIXES
+            + f"""SELECT DISTINCT ?src ?a WHERE {{
+  ?m ck:backs ?a . ?src ck:backs ?m . FILTER(?src != ?a && ?src != ?m) {_SYN}
+}} ORDER BY ?a ?src LIMIT {count * 4}""",
+        )
     pairs: dict[str, str] = {}
     for b in chains:
         pairs.setdefault(_slug(b, "a"), _slug(b, "src"))
     if not pairs:
-        raise BenchError("no two-step backing chain ends at the most-backed actors")
+        raise BenchError("the store has no two-step backing chain between synthetic actors")
     return Params(
         at=at,
         actors=actors,
