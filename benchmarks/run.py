@@ -327,8 +327,8 @@ def analytics(cfg: Config, store: Path, params: rest.Params) -> dict[str, Any]:
     }
 
 
-def bench_size(cfg: Config, n: int) -> dict[str, Any]:
-    result: dict[str, Any] = {"actors": n}
+def bench_size(cfg: Config, n: int, result: dict[str, Any]) -> dict[str, Any]:
+    """Measure one size into ``result`` (so that what was measured survives a later failure)."""
     _log(f"{n} actors: generating")
     data, quads = generate(cfg, n)
     result["quads_generated"] = quads
@@ -433,11 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     failed = False
     for n in cfg.sizes:
+        result: dict[str, Any] = {"actors": n}
+        results["sizes"].append(result)
         try:
-            results["sizes"].append(bench_size(cfg, n))
+            bench_size(cfg, n, result)
         except BenchError as exc:
             _log(f"{n} actors: {exc}")
-            results["sizes"].append({"actors": n, "error": str(exc)})
+            result["error"] = str(exc)
             failed = True
         write(cfg, results)
     _log(f"wrote {cfg.out / 'results.json'} and {cfg.out / 'RESULTS.md'}")
