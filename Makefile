@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= var/store
 
-.PHONY: install serve test lint format clean screenshot
+.PHONY: install serve test lint format clean screenshot bench
 
 install: $(STAMP)
 
@@ -21,8 +21,8 @@ serve: install
 	$(BIN)/kg serve --host $(HOST) --port $(PORT) --store $(STORE)
 
 lint: install
-	$(BIN)/ruff check kg api tests
-	$(BIN)/ruff format --check kg api tests
+	$(BIN)/ruff check kg api tests benchmarks
+	$(BIN)/ruff format --check kg api tests benchmarks
 	$(BIN)/mypy kg api
 
 test: lint
@@ -34,8 +34,17 @@ screenshot: install
 	cp test-artifacts/explorer-readme.png kg/viz/explorer.png
 
 format: install
-	$(BIN)/ruff format kg api tests
-	$(BIN)/ruff check --fix kg api tests
+	$(BIN)/ruff format kg api tests benchmarks
+	$(BIN)/ruff check --fix kg api tests benchmarks
+
+# The benchmark suite (benchmarks/README.md): writes benchmarks/results.json and benchmarks/RESULTS.md.
+# Needs wrk (Debian package). Example: make bench BENCH_SIZES=1000,10000 BENCH_REPS=1
+BENCH_SIZES ?= 1000,10000,100000
+BENCH_REPS  ?= 3
+BENCH_ARGS  ?=
+
+bench: install
+	$(BIN)/python -m benchmarks --sizes $(BENCH_SIZES) --reps $(BENCH_REPS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

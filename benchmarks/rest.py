@@ -1,0 +1,128 @@
+"""REST latency: sequential requests to a live ``kg serve``, p50 and p99 per endpoint."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from benchmarks.procs import BenchError
+from benchmarks.stats import percentile
+
+
+@dataclass
+class Params:
+    """Realistic request parameters, chosen from the loaded data by :func:`choose` (deterministic)."""
+
+    at: str
+    actors: list[str]  # the most-backed actors
+    labels: list[str]  # their English labels (search terms)
+    designees: list[str]  # the actors with the most designations
+    pairs: list[tuple[str, str]]  # (source, target) joined by a backing chain of two steps
+
+
+_PREFIXES = """PREFIX ck: <https://w3id.org/conflict-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+_SYN = 'FILTER(STRSTARTS(STR(?a), "https://w3id.org/conflict-kg/id/syn-"))'
+
+
+def _slug(binding: dict[str, Any], name: str) -> str:
+    return str(binding[name]["value"]).rsplit("/", 1)[-1]
+
+
+def choose(select: Any, url: str, at: str, count: int = 5) -> Params:
+    """Pick parameters with SPARQL on ``url``: synthetic actors ranked by how often they are backed,
+    designated, and two-step backing chains ending at them (ties broken by id)."""
+    backed = select(
+        url,
+        _PREFIXES
+        + f"""SELECT ?a (COUNT(DISTINCT ?st) AS ?n) ?label WHERE {{
+  ?st a ck:Support ; ck:object ?a . ?a skos:prefLabel ?label . FILTER(LANGMATCHES(LANG(?label), "en")) {_SYN}
+}} GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT {count}""",
+    )
+    designated = select(
+        url,
+        _PREFIXES
+        + f"""SELECT ?a (COUNT(DISTINCT ?d) AS ?n) WHERE {{
+  ?d a ck:Designation ; ck:designee ?a . {_SYN}
+}} GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT {count}""",
+    )
+    if not backed or not designated:
+        raise BenchError("the store has no backed or designated synthetic actors to query")
+    actors = [_slug(b, "a") for b in backed]
+    values = " ".join(f"<https://w3id.org/conflict-kg/id/{a}>" for a in actors)
+    chains = select(
+        url,
+        _PREFIXES
+        + f"""SELECT DISTINCT ?src ?a WHERE {{
+  VALUES ?a {{ {values} }} ?m ck:backs ?a . ?src ck:backs ?m . FILTER(?src != ?a && ?src != ?m)
+}} ORDER BY ?a ?src""",
+    )
+    if not chains:  # none ends at the most-backed actors: take the first chains in id order
+        chains = select(
+            url,
+            _PREFIXES
+            + f"""SELECT DISTINCT ?src ?a WHERE {{
+  ?m ck:backs ?a . ?src ck:backs ?m . FILTER(?src != ?a && ?src != ?m) {_SYN}
+}} ORDER BY ?a ?src LIMIT {count * 4}""",
+        )
+    pairs: dict[str, str] = {}
+    for b in chains:
+        pairs.setdefault(_slug(b, "a"), _slug(b, "src"))
+    if not pairs:
+        raise BenchError("the store has no two-step backing chain between synthetic actors")
+    return Params(
+        at=at,
+        actors=actors,
+        labels=[str(b["label"]["value"]) for b in backed],
+        designees=[_slug(b, "a") for b in designated],
+        pairs=[(src, dst) for dst, src in sorted(pairs.items())],
+    )
+
+
+def requests(p: Params) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """The requests timed per endpoint (path and query parameters), cycling over the chosen actors.
+
+    Search comes last: it is the slowest today, and a request given up on keeps the server busy."""
+    return {
+        "actor page": [(f"/api/v1/actors/{a}", {"at": p.at}) for a in p.actors],
+        "backers as of": [(f"/api/v1/actors/{a}/backers", {"at": p.at}) for a in p.actors],
+        "designations as of": [(f"/api/v1/actors/{a}/designations", {"at": p.at}) for a in p.designees],
+        "path": [("/api/v1/network/path", {"source": s, "target": t, "at": p.at, "max_length": 3}) for s, t in p.pairs],
+        "search": [("/api/v1/search", {"q": label.lower()}) for label in p.labels],
+    }
+
+
+def _check(name: str, r: httpx.Response) -> None:
+    if r.status_code != 200:
+        raise BenchError(f"REST {name}: {r.request.url} answered {r.status_code}: {r.text[:300]}")
+    body = r.json()
+    if not body or (isinstance(body, dict) and body.get("paths") == []):
+        raise BenchError(f"REST {name}: {r.request.url} answered with nothing")
+
+
+def latency(base: str, calls: list[tuple[str, dict[str, Any]]], name: str, count: int, budget: float) -> dict[str, Any]:
+    """One run: ``count`` sequential requests cycling over ``calls``; the first (cold) request, p50, p99 in ms.
+
+    Every answer is checked (200 and not empty) so that errors are never timed as answers. A run that
+    goes over ``budget`` seconds stops there: status ``timeout`` with the number of answers it got."""
+    times: list[float] = []
+    began = time.perf_counter()
+    with httpx.Client(base_url=base) as client:
+        for i in range(count + 1):
+            path, params = calls[i % len(calls)]
+            left = budget - (time.perf_counter() - began)
+            start = time.perf_counter()
+            try:
+                if left <= 0:
+                    raise httpx.TimeoutException("budget spent")
+                r = client.get(path, params=params, timeout=left)
+            except httpx.TimeoutException:
+                return {"status": "timeout", "answered": len(times), "cold_ms": times[0] if times else None}
+            times.append((time.perf_counter() - start) * 1000)
+            _check(name, r)
+    cold, steady = times[0], times[1:]
+    return {"status": "ok", "cold_ms": cold, "p50_ms": percentile(steady, 50), "p99_ms": percentile(steady, 99)}
