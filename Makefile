@@ -45,6 +45,7 @@ BENCH_ARGS  ?=
 
 bench: install
 	$(BIN)/python -m benchmarks --sizes $(BENCH_SIZES) --reps $(BENCH_REPS) $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.explorer --reps $(BENCH_REPS) --out benchmarks
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
