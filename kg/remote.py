@@ -44,7 +44,7 @@ import pyoxigraph as ox
 from .errors import InvalidInput, QueryError, StoreError
 from .namespaces import BASE, PREFIXES
 from .sparql.text import analyse, declares_dataset, nesting_depth, pattern_start
-from .store import EXPORT_FORMATS, MAX_NESTING, Store, _serialize
+from .store import MAX_NESTING, Store, _serialize, export_format
 from .terms import to_term
 
 __all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "RemoteStore", "is_remote"]
@@ -475,14 +475,9 @@ class RemoteStore(Store):
         return list(self.query(query, named_graphs=[ox.NamedNode(graph)], default_graph=[]))  # type: ignore[arg-type]
 
     def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
-        try:
-            rdf_format, _ = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}") from None
-        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("xsd",)}
+        rdf_format, prefixes = export_format(fmt)
         if graph is not None:
-            if not self.contains_graph(graph):
-                raise InvalidInput(f"no graph {graph}")
+            self._require_graph(graph)
             triples = self.triples(graph)
             if rdf_format.supports_datasets:
                 name = ox.NamedNode(graph)

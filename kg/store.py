@@ -24,7 +24,7 @@ from .namespaces import PREFIXES
 from .sparql.text import nesting_depth
 from .terms import to_python, to_term
 
-__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "Store"]
+__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "Store", "export_format"]
 
 #: Export format names → (pyoxigraph format, media type).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -42,6 +42,15 @@ MAX_NESTING = 256
 #: The nesting check scans the text in Python (milliseconds): the library's named queries are
 #: checked once each, not on every call.
 _depth = functools.lru_cache(maxsize=256)(nesting_depth)
+
+
+def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
+    """The engine's format for an export format name, and the prefixes to write; InvalidInput if unknown."""
+    try:
+        rdf_format, _ = EXPORT_FORMATS[fmt]
+    except KeyError:
+        raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}") from None
+    return rdf_format, {k: v for k, v in PREFIXES.items() if k not in ("xsd",)}
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -171,16 +180,15 @@ class Store:
         """Every triple of one named graph."""
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
+    def _require_graph(self, graph: str) -> None:
+        if not self.contains_graph(graph):
+            raise InvalidInput(f"no graph {graph}")
+
     def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
         """The whole store (union of sources) or one named graph, serialised."""
-        try:
-            rdf_format, _ = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}") from None
-        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("xsd",)}
+        rdf_format, prefixes = export_format(fmt)
         if graph is not None:
-            if not self.contains_graph(graph):
-                raise InvalidInput(f"no graph {graph}")
+            self._require_graph(graph)
             if rdf_format.supports_datasets:
                 quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
                 return _serialize(quads, format=rdf_format, prefixes=prefixes)

@@ -8,18 +8,9 @@ import kg
 from kg import queries
 from kg.lookup import kind_name, local_name, split
 from kg.namespaces import CK
+from kg.search import _score
 from kg.search_index import search_index
 from kg.text import search_key
-
-
-def _score(key: str, q: str) -> float:
-    if key == q:
-        return 100.0
-    if key.startswith(q):
-        return 80.0 + 10.0 * len(q) / len(key)
-    if f" {q}" in f" {key}":
-        return 60.0 + 10.0 * len(q) / len(key)
-    return 40.0 + 10.0 * len(q) / len(key)
 
 
 def scan(store: kg.Store, q: str, type: str | None = None) -> list[tuple]:
