@@ -74,7 +74,8 @@ def _rest(results: dict[str, Any]) -> list[str]:
     for s in _sizes(results):
         for name, r in s.get("rest", {}).items():
             cold = "–" if r.get("cold_ms") is None else _num(r["cold_ms"])
-            rows.append([f"{s['actors']:,}", name, fig(r["p50_ms"]), fig(r["p99_ms"]), cold, r.get("error", "")])
+            p50, p99 = fig(r.get("p50_ms")), fig(r.get("p99_ms"))
+            rows.append([f"{s['actors']:,}", name, p50, p99, cold, r.get("error", "")])
     head = ["actors", "endpoint", "p50 ms", "p99 ms", "first request ms", "note"]
     return ["## REST latency (`kg serve`, sequential requests)", "", *_table(head, rows)]
 

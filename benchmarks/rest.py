@@ -33,6 +33,15 @@ def _slug(binding: dict[str, Any], name: str) -> str:
     return str(binding[name]["value"]).rsplit("/", 1)[-1]
 
 
+def _holds(statement: str, at: str) -> str:
+    """Filters keeping a statement that holds on ``at`` by its derived bounds (every source's)."""
+    day = f'"{at}"^^<http://www.w3.org/2001/XMLSchema#date>'
+    return (
+        f"FILTER NOT EXISTS {{ {statement} ck:latestStart ?ls{statement[1:]} FILTER(?ls{statement[1:]} > {day}) }} "
+        f"FILTER NOT EXISTS {{ {statement} ck:earliestEnd ?ee{statement[1:]} FILTER(?ee{statement[1:]} <= {day}) }}"
+    )
+
+
 def choose(select: Any, url: str, at: str, count: int = 5) -> Params:
     """Pick parameters with SPARQL on ``url``: synthetic actors ranked by how often they are backed,
     designated, and two-step backing chains ending at them (ties broken by id)."""
@@ -54,20 +63,15 @@ def choose(select: Any, url: str, at: str, count: int = 5) -> Params:
         raise BenchError("the store has no backed or designated synthetic actors to query")
     actors = [_slug(b, "a") for b in backed]
     values = " ".join(f"<https://w3id.org/conflict-kg/id/{a}>" for a in actors)
+    # two support statements that both hold on the date (the path query answers as of it)
+    chain = f"""?s1 a ck:Support ; ck:subject ?m ; ck:object ?a . ?s2 a ck:Support ; ck:subject ?src ; ck:object ?m .
+  FILTER(?src != ?a && ?src != ?m) {_holds("?s1", at)} {_holds("?s2", at)}"""
     chains = select(
-        url,
-        _PREFIXES
-        + f"""SELECT DISTINCT ?src ?a WHERE {{
-  VALUES ?a {{ {values} }} ?m ck:backs ?a . ?src ck:backs ?m . FILTER(?src != ?a && ?src != ?m)
-}} ORDER BY ?a ?src""",
+        url, _PREFIXES + f"SELECT DISTINCT ?src ?a WHERE {{ VALUES ?a {{ {values} }} {chain} }} ORDER BY ?a ?src"
     )
     if not chains:  # none ends at the most-backed actors: take the first chains in id order
         chains = select(
-            url,
-            _PREFIXES
-            + f"""SELECT DISTINCT ?src ?a WHERE {{
-  ?m ck:backs ?a . ?src ck:backs ?m . FILTER(?src != ?a && ?src != ?m) {_SYN}
-}} ORDER BY ?a ?src LIMIT {count * 4}""",
+            url, _PREFIXES + f"SELECT DISTINCT ?src ?a WHERE {{ {chain} {_SYN} }} ORDER BY ?a ?src LIMIT {count * 4}"
         )
     pairs: dict[str, str] = {}
     for b in chains:

@@ -177,12 +177,15 @@ def rest_rows(cfg: Config, store: Path, params: rest.Params) -> dict[str, Any]:
             while pending:
                 name, calls = pending.pop(0)
                 runs = []
-                for _ in range(cfg.reps):
-                    run = rest.latency(ready["ours"].base, calls, name, cfg.rest_requests, cfg.rest_budget)
-                    runs.append(run)
-                    if run["status"] != "ok":
-                        break
-                rows[name] = _rest_row(cfg, runs)
+                try:
+                    for _ in range(cfg.reps):
+                        run = rest.latency(ready["ours"].base, calls, name, cfg.rest_requests, cfg.rest_budget)
+                        runs.append(run)
+                        if run["status"] != "ok":
+                            break
+                    rows[name] = _rest_row(cfg, runs)
+                except BenchError as exc:  # a wrong or empty answer: say so, and go on with the rest
+                    rows[name] = {"status": "error", "error": str(exc)}
                 _log(f"  REST {name}: {rows[name].get('error') or fig(rows[name]['p50_ms'])}")
                 if rows[name]["status"] != "ok":
                     break  # restart the server for the next endpoint
