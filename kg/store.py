@@ -11,7 +11,6 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -38,10 +37,6 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 #: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
 #: engine's parser (taking the process down), so deeper queries are refused before parsing.
 MAX_NESTING = 256
-
-#: The nesting check scans the text in Python (milliseconds): the library's named queries are
-#: checked once each, not on every call.
-_depth = functools.lru_cache(maxsize=256)(nesting_depth)
 
 
 def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
@@ -119,7 +114,7 @@ class Store:
 
         The default graph is the union of all graphs unless ``default_graph`` lists graphs.
         """
-        if _depth(query) > MAX_NESTING:
+        if nesting_depth(query) > MAX_NESTING:
             raise QueryError(f"query nested more than {MAX_NESTING} levels deep")
         substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
         options: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}

@@ -235,11 +235,6 @@ def _guard_scan(query: str) -> tuple[int, set[str]]:
     return deepest, found
 
 
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of ``{``, ``(`` and ``[`` in a query under any reading the parser may make."""
-    return _guard_scan(query)[0]
-
-
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 
@@ -258,6 +253,12 @@ def _remembered(fn: _Fn) -> _Fn:
         return cached(text, *args) if len(text) <= 8192 else fn(text, *args)
 
     return cast(_Fn, read)
+
+
+@_remembered
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` in a query under any reading the parser may make."""
+    return _guard_scan(query)[0]
 
 
 @_remembered
