@@ -7,6 +7,9 @@ all or nothing — at a speed the per-source transaction path cannot reach:
 * a file may hold many sources (one named graph each, kept together, as ``kg generate`` writes
   them); it is read as a stream, one source at a time, so memory does not grow with the input;
 * shapes are checked by :mod:`kg.shapes` (the same checks as pySHACL, a hundred times faster);
+* reading, checking and deriving are shared out between processes (``jobs``, one per core for
+  large inputs): each reads the whole input but checks only every ``jobs``-th source, so each
+  also meets any error of the input as a whole; the error of the earliest source is reported;
 * the validated quads and their derived triples go to spool files (N-Quads, in a temporary
   folder, a new file every :data:`SPOOL_QUADS` quads), and only when every source has passed
   are the files given to the engine's bulk loader (:meth:`kg.store.Store.bulk_load`), one at a
@@ -30,9 +33,12 @@ the load, readers of the same store object may see sources appear one by one.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -40,12 +46,12 @@ from typing import IO
 import pyoxigraph as ox
 
 from . import load as loader
-from .errors import LoadError, StoreError, ValidationFailed
+from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .namespaces import ONTOLOGY_GRAPH
-from .shapes import compiled_shapes, index_triples
+from .shapes import CompiledShapes, compiled_shapes, index_triples
 from .store import Store
 
-__all__ = ["BULK_THRESHOLD_BYTES", "bulk_load_files", "read_sources"]
+__all__ = ["BULK_THRESHOLD_BYTES", "BYTES_PER_JOB", "bulk_load_files", "default_jobs", "read_sources"]
 
 #: Inputs at least this large (in bytes, all files together) are loaded by the bulk path by
 #: ``kg load`` (about 50,000 quads of N-Quads).
@@ -53,6 +59,10 @@ BULK_THRESHOLD_BYTES = 8_000_000
 
 #: Quads per spool file (the engine's bulk loader holds about one file's worth in memory).
 SPOOL_QUADS = 250_000
+
+#: Input bytes per process of a bulk load (below twice this, one process: starting a second one
+#: costs about a second). 10k synthetic actors are about 126 MB of N-Quads.
+BYTES_PER_JOB = 32_000_000
 
 _STAGING = "urn:kg:staging:"
 
@@ -64,9 +74,17 @@ class _Source:
     file: str
     graph: str
     quads: list[ox.Quad]
-    digest: str
+    #: Set for a one-source file (the digest of its bytes); else computed from the quads when
+    #: first asked for, so that a partition that skips a source never pays for its digest.
+    known_digest: str | None = None
     #: True when the file holds other sources too (reports then name the source).
     shared: bool = True
+
+    @property
+    def digest(self) -> str:
+        if self.known_digest is None:
+            self.known_digest = _graph_digest(self.quads)
+        return self.known_digest
 
     @property
     def triples(self) -> list[ox.Quad]:  # what the loader's rules read: subject, predicate, object
@@ -117,14 +135,13 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
     def finish() -> _Source:
         assert isinstance(graph, ox.NamedNode)
         done.add(graph.value)
-        return _Source(str(path), graph.value, current, "")
+        return _Source(str(path), graph.value, current)
 
     try:
         for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
             if quad.graph_name != graph:
                 if graph is not None:
                     if pending is not None:
-                        pending.digest = _graph_digest(pending.quads)
                         yield pending
                     pending = finish()
                 graph, current = quad.graph_name, []
@@ -138,12 +155,10 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
         raise LoadError(f"{path}: no data (a data file holds at least one source's named graph)")
     last = finish()
     if pending is None:  # a one-source file: digest as on the normal path
-        last.digest, last.shared = _file_digest(path), False
+        last.known_digest, last.shared = _file_digest(path), False
         yield last
         return
-    pending.digest = _graph_digest(pending.quads)
     yield pending
-    last.digest = _graph_digest(last.quads)
     yield last
 
 
@@ -168,7 +183,7 @@ def _where(source: _Source) -> str:
 
 
 class _Spool:
-    """N-Quads files in a folder, a new one every :data:`SPOOL_QUADS` quads."""
+    """N-Quads files in a folder (made when first written to), a new one every :data:`SPOOL_QUADS` quads."""
 
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
@@ -179,6 +194,7 @@ class _Spool:
     def write(self, quads: Sequence[ox.Quad]) -> None:
         if self._out is None or self._count >= SPOOL_QUADS:
             self.close()
+            self.folder.mkdir(exist_ok=True)
             self.files.append(self.folder / f"{len(self.files):05d}.nq")
             self._out = self.files[-1].open("wb")
             self._count = 0
@@ -191,71 +207,140 @@ class _Spool:
             self._out = None
 
 
-def _spool(
-    paths: Iterable[str | Path], stored: dict[str, str], force: bool, out: _Spool
-) -> tuple[list[loader.LoadResult], dict[str, str], list[str]]:
-    """Read, validate and derive every source, writing what is to be loaded to ``out``.
+@dataclass
+class _Part:
+    """What one partition of the sources wrote to its spool, or the first error it met.
 
-    Returns the results, the staging graphs (``{staging: target}``) and the new graphs.
+    Results are numbered by the source's place in the input (``(number, result)``) so that the
+    partitions' results can be put back in input order. Errors travel as data (``number``,
+    the error's class and its fields) because the library's exceptions do not all pickle.
     """
+
+    results: list[tuple[int, loader.LoadResult]]
+    moves: dict[str, str]
+    new: list[str]
+    files: list[Path]
+    error: tuple[int, str, str, list[Violation]] | None = None
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            _number, kind, text, violations = self.error
+            raise ValidationFailed(text, violations) if kind == "validation" else LoadError(text)
+
+
+def _spool_part(
+    paths: Sequence[str | Path], stored: dict[str, str], force: bool, folder: str, part: int, parts: int
+) -> _Part:
+    """Read every source of ``paths``; validate, derive and spool those of partition ``part``.
+
+    Source number ``n`` (in input order) belongs to partition ``n % parts``. Every partition
+    reads all the input, so each one also sees what is wrong with the input as a whole (a
+    syntax error, a split or repeated source) at the place the sequential reading would.
+    """
+    out = _Spool(str(Path(folder) / f"part-{part}"))
     shapes = compiled_shapes()
-    results: list[loader.LoadResult] = []
+    found = _Part([], {}, [], out.files)
     seen: dict[str, str] = {}
-    moves: dict[str, str] = {}
-    new: list[str] = []
-    for path in paths:
-        for source in read_sources(path):
-            if source.graph in seen:
-                raise LoadError(f"{path}: source {source.graph} is also in {seen[source.graph]}")
-            seen[source.graph] = source.file
-            if not force and stored.get(source.graph) == source.digest:
-                results.append(loader.LoadResult(source.file, source.graph, len(source.quads), 0, True))
-                continue
-            index = index_triples(source.quads)
-            violations = loader.loader_violations(source) + shapes.check(index)  # type: ignore[arg-type]
-            if violations:
-                violations.sort(key=lambda v: (v.focus, v.shape, v.message))
-                raise ValidationFailed(_where(source), violations)
-            derived = loader.derive(source, index)  # type: ignore[arg-type]
-            if source.graph in stored:
-                target = ox.NamedNode(f"{_STAGING}{uuid.uuid4().hex}")
-                moves[target.value] = source.graph
-                quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in source.quads]
-            else:
-                target = ox.NamedNode(source.graph)
-                new.append(source.graph)
-                quads = source.quads
-            out.write(quads + [ox.Quad(t.subject, t.predicate, t.object, target) for t in derived])
-            results.append(loader.LoadResult(source.file, source.graph, len(source.quads), len(derived), False))
-    out.close()
-    return results, moves, new
+    number = 0
+    try:
+        for path in paths:
+            for source in read_sources(path):  # an error while reading is met at source `number`
+                if source.graph in seen:
+                    raise LoadError(f"{path}: source {source.graph} is also in {seen[source.graph]}")
+                seen[source.graph] = source.file
+                if number % parts == part:
+                    found.results.append((number, _spool_source(source, stored, force, shapes, found, out)))
+                number += 1
+    except ValidationFailed as exc:
+        found.error = (number, "validation", exc.file, exc.violations)
+    except LoadError as exc:
+        found.error = (number, "load", str(exc), [])
+    finally:
+        out.close()
+    return found
+
+
+def _spool_source(
+    source: _Source, stored: dict[str, str], force: bool, shapes: CompiledShapes, found: _Part, out: _Spool
+) -> loader.LoadResult:
+    """Validate one source, derive its triples and spool them (unless it is unchanged)."""
+    if not force and stored.get(source.graph) == source.digest:
+        return loader.LoadResult(source.file, source.graph, len(source.quads), 0, True)
+    index = index_triples(source.quads)
+    violations = loader.loader_violations(source) + shapes.check(index)  # type: ignore[arg-type]
+    if violations:
+        violations.sort(key=lambda v: (v.focus, v.shape, v.message))
+        raise ValidationFailed(_where(source), violations)
+    derived = loader.derive(source, index)  # type: ignore[arg-type]
+    if source.graph in stored:
+        target = ox.NamedNode(f"{_STAGING}{uuid.uuid4().hex}")
+        found.moves[target.value] = source.graph
+        quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in source.quads]
+    else:
+        target = ox.NamedNode(source.graph)
+        found.new.append(source.graph)
+        quads = source.quads
+    out.write(quads + [ox.Quad(t.subject, t.predicate, t.object, target) for t in derived])
+    return loader.LoadResult(source.file, source.graph, len(source.quads), len(derived), False)
+
+
+def default_jobs(paths: Iterable[str | Path]) -> int:
+    """Processes for a bulk load: one per :data:`BYTES_PER_JOB` of input, at most one per core."""
+    size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+    return max(1, min(len(os.sched_getaffinity(0)), size // BYTES_PER_JOB))
+
+
+def _spool_all(paths: Sequence[str | Path], stored: dict[str, str], force: bool, folder: str, jobs: int) -> _Part:
+    """Spool every source, in ``jobs`` processes; raise the error the earliest source met."""
+    if jobs == 1:
+        parts = [_spool_part(paths, stored, force, folder, 0, 1)]
+    else:
+        context = multiprocessing.get_context("spawn")  # the parent holds an open store: never fork it
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = [pool.submit(_spool_part, paths, stored, force, folder, k, jobs) for k in range(jobs)]
+            parts = [f.result() for f in futures]
+    failed = [p for p in parts if p.error is not None]
+    if failed:
+        min(failed, key=lambda p: p.error[0] if p.error else 0).raise_error()
+    return _Part(
+        results=sorted((r for p in parts for r in p.results), key=lambda r: r[0]),
+        moves={k: v for p in parts for k, v in p.moves.items()},
+        new=[g for p in parts for g in p.new],
+        files=[f for p in parts for f in p.files],
+    )
 
 
 def bulk_load_files(
-    store: Store, paths: Iterable[str | Path], *, force: bool = False, spool_dir: str | Path | None = None
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    force: bool = False,
+    spool_dir: str | Path | None = None,
+    jobs: int | None = None,
 ) -> list[loader.LoadResult]:
     """Validate every source of ``paths``, then bulk load the changed ones (all or nothing).
 
     Raises :class:`ValidationFailed` or :class:`LoadError` before anything is written if any
     source is invalid, and :class:`StoreError` (after undoing the partial write) when writing
     fails. Unchanged sources are skipped unless ``force``. The spool goes to a temporary
-    folder in ``spool_dir`` (default: the system's). See the module's notes.
+    folder in ``spool_dir`` (default: the system's). Sources are read, validated and spooled by
+    ``jobs`` processes (default: :func:`default_jobs`). See the module's notes.
     """
+    paths = list(paths)
+    if jobs is not None and jobs < 1:
+        raise InvalidInput(f"jobs must be at least 1, not {jobs}")
     loader.ensure_ontology(store)
     stored = _stored_digests(store)
     with tempfile.TemporaryDirectory(prefix="kg-bulk-", dir=spool_dir) as folder:
-        spool = _Spool(folder)
-        try:
-            results, moves, new = _spool(paths, stored, force, spool)
-        finally:
-            spool.close()
-        if not new and not moves:
+        spooled = _spool_all(paths, stored, force, folder, jobs or default_jobs(paths))
+        results = [r for _, r in spooled.results]
+        if not spooled.new and not spooled.moves:
             return results
         try:
-            for file in spool.files:
+            for file in spooled.files:
                 store.bulk_load(file)
-            store.move_graphs(moves)
+            store.move_graphs(spooled.moves)
         except StoreError:
-            store.remove_graphs([*new, *moves])
+            store.remove_graphs([*spooled.new, *spooled.moves])
             raise
     return results

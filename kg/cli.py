@@ -111,6 +111,14 @@ def load(
             f"Default: bulk when the files add up to {bulk_loader.BULK_THRESHOLD_BYTES // 1_000_000} MB or more.",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes that validate the sources of a bulk load (default: one per "
+            f"{bulk_loader.BYTES_PER_JOB // 1_000_000} MB of input, at most one per core).",
+        ),
+    ] = None,
 ) -> None:
     """Validate FILES and load each source (all or nothing).
 
@@ -124,7 +132,7 @@ def load(
         opened = _open(store)
         try:
             if bulk:
-                results = bulk_loader.bulk_load_files(opened, files, force=force)
+                results = bulk_loader.bulk_load_files(opened, files, force=force, jobs=jobs)
             else:
                 results = loader.load_files(opened, files, force=force)
         finally:

@@ -94,14 +94,15 @@ def _defect(nq: Path, tmp_path: Path, graph_number: int, extra: str) -> tuple[Pa
     return out, graph
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("number", [1, 49])  # the first source of the file, one near the end
-def test_one_invalid_source_in_a_large_batch_writes_nothing(syn_1k, loaded_store, tmp_path, number):
+def test_one_invalid_source_in_a_large_batch_writes_nothing(syn_1k, loaded_store, tmp_path, number, jobs):
     nq, _ = syn_1k
     statement = "<https://w3id.org/conflict-kg/statement/syn-bulk-test>"
     bad, graph = _defect(nq, tmp_path, number, f"{statement} <{kg.namespaces.RDF}type> <{CK}Support>")
     before = snapshot(loaded_store)
     with pytest.raises(kg.ValidationFailed) as info:
-        bulk.bulk_load_files(loaded_store, [bad])
+        bulk.bulk_load_files(loaded_store, [bad], jobs=jobs)
     assert snapshot(loaded_store) == before
     assert graph in str(info.value) and str(bad) in str(info.value)
     shapes = {(v.focus, v.shape, v.path) for v in info.value.violations}
@@ -109,14 +110,44 @@ def test_one_invalid_source_in_a_large_batch_writes_nothing(syn_1k, loaded_store
     assert (statement.strip("<>"), "cks:BinaryStatementShape", CK + "subject") in shapes
 
 
-def test_a_syntax_error_at_the_end_writes_nothing(syn_1k, loaded_store, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_syntax_error_at_the_end_writes_nothing(syn_1k, loaded_store, tmp_path, jobs):
     nq, _ = syn_1k
     bad = tmp_path / "broken.nq"
     bad.write_bytes(nq.read_bytes() + b"<https://example.org/s> <https://example.org/p> .\n")
     before = snapshot(loaded_store)
     with pytest.raises(kg.LoadError, match="syntax error"):
-        bulk.bulk_load_files(loaded_store, [bad])
+        bulk.bulk_load_files(loaded_store, [bad], jobs=jobs)
     assert snapshot(loaded_store) == before
+
+
+def test_two_processes_load_what_one_loads(syn_1k):
+    nq, _ = syn_1k
+    by_one, by_two = kg.Store(), kg.Store()
+    one = bulk.bulk_load_files(by_one, [nq], jobs=1)
+    two = bulk.bulk_load_files(by_two, [nq], jobs=2)
+    assert two == one  # the same results, in the order of the input
+    assert snapshot(by_two) == snapshot(by_one)
+
+
+def test_with_two_processes_the_earliest_invalid_source_is_reported(syn_1k, loaded_store, tmp_path):
+    nq, _ = syn_1k
+    support = f"<{kg.namespaces.RDF}type> <{CK}Support>"
+    once, _ = _defect(nq, tmp_path, 3, f"<https://w3id.org/conflict-kg/statement/syn-bulk-b> {support}")
+    twice, earliest = _defect(once, tmp_path, 2, f"<https://w3id.org/conflict-kg/statement/syn-bulk-a> {support}")
+    before = snapshot(loaded_store)
+    with pytest.raises(kg.ValidationFailed) as info:
+        bulk.bulk_load_files(loaded_store, [twice], jobs=2)
+    assert snapshot(loaded_store) == before
+    assert f"source {earliest})" in str(info.value)
+    assert {v.focus for v in info.value.violations} == {"https://w3id.org/conflict-kg/statement/syn-bulk-a"}
+
+
+def test_jobs_must_be_positive(syn_1k):
+    store = kg.Store()
+    with pytest.raises(kg.InvalidInput, match="at least 1"):
+        bulk.bulk_load_files(store, [syn_1k[0]], jobs=0)
+    assert store.named_graphs() == []
 
 
 def test_unchanged_sources_are_skipped_and_changed_ones_replaced(syn_1k, tmp_path):
