@@ -14,8 +14,10 @@ both call :func:`respond`.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
@@ -115,12 +117,21 @@ class _Call:
                 return str(value.decode("latin-1"))
         return None
 
-    def url_params(self) -> dict[str, list[str]]:
-        return parse_qs(self.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    def url_params(self) -> Mapping[str, list[str]]:
+        text = self.scope["query_string"].decode("latin-1")
+        return _url_params(text) if len(text) <= 8192 else parse_qs(text, keep_blank_values=True)
 
     def endpoint(self) -> str:
         """The endpoint's own URL (without the query string)."""
-        return str(URL(scope=self.scope).replace(query=""))
+        scope = self.scope
+        server = scope.get("server")
+        return _endpoint_url(
+            scope.get("scheme", "http"),
+            tuple(server) if server else None,
+            self.header(b"host"),
+            scope.get("root_path", ""),
+            scope["path"],
+        )
 
     async def body(self) -> bytes:
         limit: int = self.state.settings.max_query_bytes
@@ -143,6 +154,19 @@ class _Call:
         return b"".join(chunks)
 
 
+@functools.lru_cache(maxsize=2048)
+def _url_params(text: str) -> Mapping[str, list[str]]:
+    """The parameters of a URL's query string (remembered: clients send the same queries again)."""
+    return MappingProxyType(parse_qs(text, keep_blank_values=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _endpoint_url(scheme: str, server: tuple[str, int] | None, host: str | None, root_path: str, path: str) -> str:
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": path}
+    return str(URL(scope=scope | {"headers": headers, "query_string": b""}))
+
+
 def _media_type(call: _Call) -> tuple[str | None, dict[str, str]]:
     header = call.header(b"content-type")
     if header is None:
@@ -162,14 +186,14 @@ def _decode(body: bytes, charset: str | None) -> str:
         raise HTTPException(400, "the request body is not valid UTF-8") from None
 
 
-def _single(params: dict[str, list[str]], name: str) -> str | None:
+def _single(params: Mapping[str, list[str]], name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
         raise HTTPException(400, f"exactly one '{name}' parameter is allowed, got {len(values)}")
     return values[0] if values else None
 
 
-async def _answer(call: _Call, query: str, params: dict[str, list[str]]) -> Reply:
+async def _answer(call: _Call, query: str, params: Mapping[str, list[str]]) -> Reply:
     # a long text takes a while to scan: off the event loop; a short one costs less than the hop
     shape = check_query(query) if len(query) < _INLINE_SCAN else await run_in_threadpool(check_query, query)
     offered = types_for(shape.form)
