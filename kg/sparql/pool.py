@@ -153,7 +153,9 @@ class QueryPool:
         self.timeout = timeout
         self.max_rows = max_rows
         self.wait = timeout if wait is None else wait
-        self._idle: asyncio.Queue[_Worker] | None = None
+        # the most recently used idle worker goes first: with few clients one worker answers all,
+        # its caches warm, rather than the workers taking turns (half the throughput at one client)
+        self._idle: asyncio.LifoQueue[_Worker] | None = None
         self._workers: list[_Worker] = []
         self.remote = isinstance(store, RemoteStore)
         self._slots: asyncio.Semaphore | None = None
@@ -166,7 +168,7 @@ class QueryPool:
 
     async def start(self) -> None:
         """Start the workers and wait until each has opened its replica."""
-        self._idle = asyncio.Queue()
+        self._idle = asyncio.LifoQueue()
         if self.remote:
             self._slots = asyncio.Semaphore(self.size)
             return
