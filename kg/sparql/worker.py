@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from . import channel as channel_mod
-from .text import declares_dataset, with_limit
+from .text import declares_dataset, prefixes_used, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
 
@@ -65,7 +65,7 @@ def _base(iri: str | None) -> str | None:
 
 
 def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[], None]) -> Any:
-    options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": _base(job.get("base_iri"))}
+    options: dict[str, Any] = {"base_iri": _base(job.get("base_iri"))}
     default_graphs, named_graphs = job.get("default_graphs"), job.get("named_graphs")
     if default_graphs is None and named_graphs is None:
         # the union of all graphs, unless the query names its own dataset (FROM / FROM NAMED:
@@ -74,7 +74,15 @@ def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[
     else:  # the protocol's dataset replaces the query's own FROM / FROM NAMED
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
-    result = store.query(query, **options)
+    # the service's prefixes are declared for every query, but handing the engine all of them costs
+    # more than evaluating a lookup: give it those the query uses; if the scan missed one, all
+    needed = {p: PREFIXES[p] for p in prefixes_used(query) if p in PREFIXES}
+    try:
+        result = store.query(query, prefixes=needed, **options)
+    except SyntaxError:
+        if len(needed) == len(PREFIXES):
+            raise
+        result = store.query(query, prefixes=PREFIXES, **options)
     on_parsed()
     return result
 
