@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(sparql.SparqlFastPath)  # /sparql's hot path, ahead of the router
     for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer):
         app.include_router(module.router)
     return app

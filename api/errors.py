@@ -21,7 +21,7 @@ from kg.errors import (
     ValidationFailed,
 )
 
-__all__ = ["STATUS", "install"]
+__all__ = ["HTTP_CODES", "STATUS", "error_body", "install", "status_and_code"]
 
 #: Library exception → (HTTP status, error code). The first matching class wins.
 STATUS: list[tuple[type[KGError], int, str]] = [
@@ -43,10 +43,9 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 
 
 def _kg_error(_: Request, exc: Exception) -> JSONResponse:
-    for cls, status, code in STATUS:
-        if isinstance(exc, cls):
-            return JSONResponse(error_body(code, str(exc)), status_code=status)
-    return JSONResponse(error_body("error", str(exc)), status_code=500)
+    assert isinstance(exc, KGError)
+    status, code = status_and_code(exc)
+    return JSONResponse(error_body(code, str(exc)), status_code=status)
 
 
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -58,17 +57,31 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("invalid_parameter", "; ".join(parts)), status_code=422)
 
 
+#: HTTP status → error code, for errors raised as HTTPException.
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
+def status_and_code(exc: KGError | HTTPException) -> tuple[int, str]:
+    """The HTTP status and error code of a library exception or an HTTPException."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code, HTTP_CODES.get(exc.status_code, "http_error")
+    for cls, status, code in STATUS:
+        if isinstance(exc, cls):
+            return status, code
+    return 500, "error"
+
+
 def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    code = {
-        400: "bad_request",
-        404: "not_found",
-        405: "method_not_allowed",
-        406: "not_acceptable",
-        413: "too_large",
-        415: "unsupported_media_type",
-    }.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    status, code = status_and_code(exc)
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=status, headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:

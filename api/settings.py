@@ -35,6 +35,9 @@ class Settings:
     max_query_bytes: int = 1_000_000
     # KG_QUERY_WORKERS: SPARQL worker processes (0: one per core).
     query_workers: int = 0
+    # KG_ACCESS_LOG: 1 to log every request (off by default: on a busy SPARQL endpoint the log line
+    # costs a noticeable share of a short query's time).
+    access_log: bool = False
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -53,6 +56,7 @@ class Settings:
             max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
             max_query_bytes=int(env.get("KG_MAX_QUERY_BYTES", cls.max_query_bytes)),
             query_workers=int(env.get("KG_QUERY_WORKERS", cls.query_workers)),
+            access_log=env.get("KG_ACCESS_LOG", "0").strip().lower() in ("1", "true", "yes", "on"),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 

@@ -330,7 +330,7 @@ def serve(
         f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nSPARQL:    {base}/sparql\n"
         f"Explorer:  {base}/explorer\nOntology:  {base}/ontology\nHealth:    {base}/healthz"
     )
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    uvicorn.run(application, host=host, port=port, log_level="info", access_log=settings.access_log)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,24 +4,42 @@ GET with ``query``, POST form-encoded, or POST ``application/sparql-query``; ``d
 and ``named-graph-uri`` set the dataset (otherwise the default graph is the union of all sources
 and each source is a named graph). Results come from the engine's serialisers through the
 query pool (:mod:`kg.sparql.pool`), which enforces the time limit and the row cap.
+
+The hot path is thin: :class:`SparqlFastPath`, mounted by ``create_app`` ahead of FastAPI's
+router, answers GET and POST on ``/sparql`` straight from the ASGI scope (no dependency
+injection, no Request or Response objects). The routes below describe the endpoint in the
+OpenAPI document and answer the same way through the router when the fast path is not mounted;
+both call :func:`respond`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import json
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
+from starlette.datastructures import URL, State
 from starlette.exceptions import HTTPException
 
+from api.errors import error_body, status_and_code
 from api.models import ErrorBody
 from api.negotiation import choose
 from api.pages import sparql_page
+from kg.errors import KGError
 from kg.sparql.formats import GRAPH_TYPES, SOLUTION_TYPES, types_for
 from kg.sparql.pool import QueryPool, check_query, refuse_update
 from kg.sparql.service import service_description
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -75,10 +93,82 @@ _BODY = {
 
 #: Queries shorter than this (characters) are scanned on the event loop (well under a millisecond).
 _INLINE_SCAN = 4096
+_PATHS = ("/sparql", "/sparql/")
 
 
-def _media_type(request: Request) -> tuple[str | None, dict[str, str]]:
-    header = request.headers.get("content-type")
+class Reply(NamedTuple):
+    status: int
+    media_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class _Call:
+    """What the endpoint reads of one request, straight from the ASGI scope."""
+
+    __slots__ = ("receive", "scope", "state")
+
+    def __init__(self, state: State, scope: Scope, receive: Receive) -> None:
+        self.state, self.scope, self.receive = state, scope, receive
+
+    def header(self, name: bytes) -> str | None:
+        for key, value in self.scope["headers"]:
+            if key == name:
+                return str(value.decode("latin-1"))
+        return None
+
+    def url_params(self) -> Mapping[str, list[str]]:
+        text = self.scope["query_string"].decode("latin-1")
+        return _url_params(text) if len(text) <= 8192 else parse_qs(text, keep_blank_values=True)
+
+    def endpoint(self) -> str:
+        """The endpoint's own URL (without the query string)."""
+        scope = self.scope
+        server = scope.get("server")
+        return _endpoint_url(
+            scope.get("scheme", "http"),
+            tuple(server) if server else None,
+            self.header(b"host"),
+            scope.get("root_path", ""),
+            scope["path"],
+        )
+
+    async def body(self) -> bytes:
+        limit: int = self.state.settings.max_query_bytes
+        declared = self.header(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise HTTPException(413, f"request body over the limit of {limit} bytes")
+        chunks = []
+        size = 0
+        while True:
+            message = await self.receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(413, f"request body over the limit of {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+@functools.lru_cache(maxsize=2048)
+def _url_params(text: str) -> Mapping[str, list[str]]:
+    """The parameters of a URL's query string (remembered: clients send the same queries again)."""
+    return MappingProxyType(parse_qs(text, keep_blank_values=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _endpoint_url(scheme: str, server: tuple[str, int] | None, host: str | None, root_path: str, path: str) -> str:
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": path}
+    return str(URL(scope=scope | {"headers": headers, "query_string": b""}))
+
+
+def _media_type(call: _Call) -> tuple[str | None, dict[str, str]]:
+    header = call.header(b"content-type")
     if header is None:
         return None, {}
     media, *params = [p.strip() for p in header.split(";")]
@@ -96,35 +186,22 @@ def _decode(body: bytes, charset: str | None) -> str:
         raise HTTPException(400, "the request body is not valid UTF-8") from None
 
 
-def _single(params: dict[str, list[str]], name: str) -> str | None:
+def _single(params: Mapping[str, list[str]], name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
         raise HTTPException(400, f"exactly one '{name}' parameter is allowed, got {len(values)}")
     return values[0] if values else None
 
 
-async def _read_body(request: Request) -> bytes:
-    limit: int = request.app.state.settings.max_query_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"request body over the limit of {limit} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413, f"request body over the limit of {limit} bytes")
-    return body
-
-
-async def _answer(request: Request, query: str, params: dict[str, list[str]]) -> Response:
+async def _answer(call: _Call, query: str, params: Mapping[str, list[str]]) -> Reply:
     # a long text takes a while to scan: off the event loop; a short one costs less than the hop
     shape = check_query(query) if len(query) < _INLINE_SCAN else await run_in_threadpool(check_query, query)
     offered = types_for(shape.form)
     aliases = _GRAPH_ALIASES if offered[0] == "text/turtle" else _SOLUTION_ALIASES
-    media_type = choose(request.headers.get("accept"), offered, aliases)
+    media_type = choose(call.header(b"accept"), offered, aliases)
     if media_type is None:
         raise HTTPException(406, f"cannot answer this query in the accepted types; available: {', '.join(offered)}")
-    pool: QueryPool = request.app.state.query_pool
+    pool: QueryPool = call.state.query_pool
     has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
     result = await pool.execute(
         query,
@@ -132,25 +209,98 @@ async def _answer(request: Request, query: str, params: dict[str, list[str]]) ->
         media_type=media_type,
         default_graphs=params.get("default-graph-uri", []) if has_dataset else None,
         named_graphs=params.get("named-graph-uri", []) if has_dataset else None,
-        base_iri=str(request.url.replace(query="")),
+        base_iri=call.endpoint(),
     )
-    headers = {"Vary": "Accept"}
+    headers: tuple[tuple[str, str], ...] = (("vary", "Accept"),)
     if result.truncated:
-        headers["X-KG-Truncated"] = "true"
-        headers["X-KG-Max-Rows"] = str(pool.max_rows)
+        headers += (("x-kg-truncated", "true"), ("x-kg-max-rows", str(pool.max_rows)))
     charset = "; charset=utf-8" if result.media_type.startswith("text/") else ""
-    return Response(result.body, media_type=result.media_type + charset, headers=headers)
+    return Reply(200, result.media_type + charset, result.body, headers)
 
 
-def _no_query(request: Request) -> Response:
+def _no_query(call: _Call) -> Reply:
     """A GET without a query: the query page for browsers, else the service description."""
-    accept = request.headers.get("accept")
+    accept = call.header(b"accept")
     wanted = choose(accept, ("text/turtle", "text/html"), {"application/rdf+xml": "text/turtle"})
     if wanted == "text/html" and "text/html" in (accept or ""):
-        return HTMLResponse(sparql_page())
-    endpoint = str(request.url.replace(query=""))
-    body = service_description(request.app.state.store, endpoint)
-    return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+        return Reply(200, "text/html; charset=utf-8", sparql_page().encode("utf-8"))
+    body = service_description(call.state.store, call.endpoint())
+    return Reply(200, "text/turtle; charset=utf-8", body, (("vary", "Accept"),))
+
+
+async def _get(call: _Call) -> Reply:
+    params = call.url_params()
+    if "update" in params:
+        refuse_update("\n".join(params["update"]))
+    query = _single(params, "query")
+    if query is None:
+        return _no_query(call)
+    return await _answer(call, query, params)
+
+
+async def _post(call: _Call) -> Reply:
+    media, options = _media_type(call)
+    url_params = call.url_params()
+    if media == _UPDATE:
+        refuse_update((await call.body()).decode("utf-8", errors="replace"))
+    if media not in (_FORM, _QUERY):
+        raise HTTPException(415, f"send {_FORM} or {_QUERY}, not {media or 'a body without a content type'}")
+    text = _decode(await call.body(), options.get("charset"))
+    if media == _QUERY:
+        if "query" in url_params:
+            raise HTTPException(400, "a direct POST carries the query in its body, not in the URL")
+        return await _answer(call, text, url_params)
+    form = parse_qs(text, keep_blank_values=True)
+    if "update" in form:
+        refuse_update("\n".join(form["update"]))
+    query = _single(form, "query")
+    if query is None:
+        raise HTTPException(400, "the form has no 'query' parameter")
+    params = {k: url_params.get(k, []) + form.get(k, []) for k in ("default-graph-uri", "named-graph-uri")}
+    return await _answer(call, query, {k: v for k, v in params.items() if v})
+
+
+async def respond(state: State, scope: Scope, receive: Receive) -> Reply:
+    """Answer one GET or POST to the endpoint; refusals and errors become their JSON error bodies
+    (statuses from ``api/errors.py``)."""
+    call = _Call(state, scope, receive)
+    try:
+        return await (_post(call) if scope["method"] == "POST" else _get(call))
+    except (KGError, HTTPException) as exc:
+        status, code = status_and_code(exc)
+        message = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
+        body = json.dumps(error_body(code, message), ensure_ascii=False, separators=(",", ":"))
+        return Reply(status, "application/json", body.encode("utf-8"))
+
+
+class SparqlFastPath:
+    """ASGI middleware answering GET and POST on ``/sparql`` before FastAPI's router sees them."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or _route(scope) not in _PATHS:
+            await self.app(scope, receive, send)
+            return
+        reply = await respond(scope["app"].state, scope, receive)
+        headers = [
+            (b"content-type", reply.media_type.encode("latin-1")),
+            (b"content-length", str(len(reply.body)).encode("latin-1")),
+        ]
+        headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": reply.body})
+
+
+def _route(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _response(reply: Reply) -> Response:
+    return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=dict(reply.headers))
 
 
 @router.get(
@@ -162,13 +312,7 @@ def _no_query(request: Request) -> Response:
 )
 @router.get("/sparql/", include_in_schema=False)
 async def sparql_get(request: Request) -> Response:
-    params = parse_qs(request.url.query, keep_blank_values=True)
-    if "update" in params:
-        refuse_update("\n".join(params["update"]))
-    query = _single(params, "query")
-    if query is None:
-        return _no_query(request)
-    return await _answer(request, query, params)
+    return _response(await respond(request.app.state, request.scope, request.receive))
 
 
 @router.post(
@@ -180,22 +324,4 @@ async def sparql_get(request: Request) -> Response:
 )
 @router.post("/sparql/", include_in_schema=False)
 async def sparql_post(request: Request) -> Response:
-    media, options = _media_type(request)
-    url_params = parse_qs(request.url.query, keep_blank_values=True)
-    if media == _UPDATE:
-        refuse_update((await _read_body(request)).decode("utf-8", errors="replace"))
-    if media not in (_FORM, _QUERY):
-        raise HTTPException(415, f"send {_FORM} or {_QUERY}, not {media or 'a body without a content type'}")
-    text = _decode(await _read_body(request), options.get("charset"))
-    if media == _QUERY:
-        if "query" in url_params:
-            raise HTTPException(400, "a direct POST carries the query in its body, not in the URL")
-        return await _answer(request, text, url_params)
-    form = parse_qs(text, keep_blank_values=True)
-    if "update" in form:
-        refuse_update("\n".join(form["update"]))
-    query = _single(form, "query")
-    if query is None:
-        raise HTTPException(400, "the form has no 'query' parameter")
-    params = {k: url_params.get(k, []) + form.get(k, []) for k in ("default-graph-uri", "named-graph-uri")}
-    return await _answer(request, query, {k: v for k, v in params.items() if v})
+    return _response(await respond(request.app.state, request.scope, request.receive))

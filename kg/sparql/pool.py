@@ -17,20 +17,20 @@ awaited no longer than the time limit (the store's own request timeout ends the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import mmap
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import Overloaded, QueryAborted, QueryError, QueryRefused, ReadOnly
 from ..remote import RemoteStore
 from ..store import MAX_NESTING, Store
+from .channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
 from .text import QueryShape, analyse
 from .worker import execute as execute_job
 
@@ -73,50 +73,53 @@ def refuse_update(text: str) -> NoReturn:
 
 
 class _Worker:
-    """A worker process (``python -m kg.sparql.worker``) and our end of its socket."""
+    """A worker process (``python -m kg.sparql.worker``), our end of its socket and the shared
+    memory where it marks the job whose query the engine has parsed."""
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.sparql.worker", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-        )
+        with tempfile.TemporaryFile() as marks:
+            marks.truncate(MARK_BYTES)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kg.sparql.worker", str(theirs.fileno()), str(marks.fileno())],
+                pass_fds=[theirs.fileno(), marks.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+            self.marks = mmap.mmap(marks.fileno(), MARK_BYTES)
         theirs.close()
-        self.conn = Connection(ours.detach())
+        self.socket = ours
+        self.end = PoolEnd()
+
+    async def connect(self) -> None:
+        await asyncio.get_running_loop().create_unix_connection(lambda: self.end, sock=self.socket)
+
+    def parsed(self, seq: int) -> bool:
+        """Whether the engine had parsed the query of job ``seq``."""
+        return bool(MARK.unpack_from(self.marks)[0] == seq)
 
     def stop(self, *, kill: bool = False) -> None:
         if kill:
             self.process.kill()
-        else:
-            with contextlib.suppress(OSError):
-                self.conn.send(None)
+        self.end.close()  # the worker reads the end of its input and exits
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.conn.close()
+        self.socket.close()
+        self.marks.close()
 
 
-async def _readable(conn: Connection, timeout: float) -> bool:
-    """Wait, without a thread, until the pipe has data; False after ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
-    fd = conn.fileno()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(fd, wake)
+async def _next_frame(w: _Worker, timeout: float) -> bytes | None:
+    """The worker's next frame; None after ``timeout`` seconds. EOFError when it died."""
+    frame = w.end.next_frame()
+    if frame.done():
+        return frame.result()
     try:
-        await asyncio.wait_for(ready, timeout)
-        return True
+        async with asyncio.timeout(timeout):
+            return await frame
     except TimeoutError:
-        return False
-    finally:
-        loop.remove_reader(fd)
+        return None
 
 
 class QueryPool:
@@ -150,7 +153,9 @@ class QueryPool:
         self.timeout = timeout
         self.max_rows = max_rows
         self.wait = timeout if wait is None else wait
-        self._idle: asyncio.Queue[_Worker] | None = None
+        # the most recently used idle worker goes first: with few clients one worker answers all,
+        # its caches warm, rather than the workers taking turns (half the throughput at one client)
+        self._idle: asyncio.LifoQueue[_Worker] | None = None
         self._workers: list[_Worker] = []
         self.remote = isinstance(store, RemoteStore)
         self._slots: asyncio.Semaphore | None = None
@@ -159,10 +164,11 @@ class QueryPool:
         self._snapshot: tuple[str, str, int] | None = None
         self._flushed: int | None = None
         self._starting: set[asyncio.Task[None]] = set()
+        self._seq = 0
 
     async def start(self) -> None:
         """Start the workers and wait until each has opened its replica."""
-        self._idle = asyncio.Queue()
+        self._idle = asyncio.LifoQueue()
         if self.remote:
             self._slots = asyncio.Semaphore(self.size)
             return
@@ -174,12 +180,15 @@ class QueryPool:
         w = _Worker()
         self._workers.append(w)
         try:
-            for message in (None, ("warm", self._replica())):
+            await w.connect()
+            for message in (None, encode_job(0, self._replica(), None)):
                 if message is not None:
-                    w.conn.send(message)
-                if not await _readable(w.conn, _STARTUP_LIMIT):
+                    w.end.send(message)
+                frame = await _next_frame(w, _STARTUP_LIMIT)
+                if frame is None:
                     raise QueryAborted("a query worker did not start in time")
-                w.conn.recv()
+                if not (reply := decode_reply(frame)).ok:
+                    raise QueryAborted(f"a query worker could not open the store: {reply.message}")
         except (QueryAborted, EOFError, OSError):
             self._workers.remove(w)
             w.stop(kill=True)
@@ -248,38 +257,36 @@ class QueryPool:
         }
         if self._slots is not None:
             return await self._execute_remote(job)
-        try:
-            w = await asyncio.wait_for(self._idle.get(), self.wait)
-        except TimeoutError:
-            raise Overloaded(f"every query worker stayed busy for {self.wait:g} s; try again later") from None
+        if not self._idle.empty():
+            w = self._idle.get_nowait()
+        else:
+            try:
+                w = await asyncio.wait_for(self._idle.get(), self.wait)
+            except TimeoutError:
+                raise Overloaded(f"every query worker stayed busy for {self.wait:g} s; try again later") from None
         healthy = False
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
-        parsed = False
+        self._seq += 1
+        seq = self._seq
         try:
-            w.conn.send(("job", self._replica(), job))
-            while True:
-                # the "parsed" mark and a quick answer often arrive together: read what is there
-                if not w.conn.poll(0) and not await _readable(w.conn, max(0.0, deadline - loop.time())):
-                    raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
-                try:
-                    reply = w.conn.recv()
-                except (EOFError, OSError):
-                    if not parsed:  # the engine's parser died on this text: the query is at fault
-                        raise QueryError("the query crashed the SPARQL parser (is it nested too deeply?)") from None
-                    raise QueryAborted("the query worker died while evaluating this query") from None
-                if reply != ("parsed",):
-                    break
-                parsed = True
+            w.end.send(encode_job(seq, self._replica(), job))
+            try:
+                frame = await _next_frame(w, self.timeout)
+            except EOFError:
+                if not w.parsed(seq):  # the engine's parser died on this text: the query is at fault
+                    raise QueryError("the query crashed the SPARQL parser (is it nested too deeply?)") from None
+                raise QueryAborted("the query worker died while evaluating this query") from None
+            if frame is None:
+                raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
             healthy = True
         finally:
             if healthy:
                 self._idle.put_nowait(w)
             else:
                 self._replace(w)
-        if reply[0] == "ok":
-            return QueryResult(**reply[1])
-        raise QueryError(reply[2])
+        reply = decode_reply(frame)
+        if reply.ok:
+            return QueryResult(reply.body, reply.media_type, reply.truncated)
+        raise QueryError(reply.message)
 
     async def _execute_remote(self, job: dict[str, Any]) -> QueryResult:
         """Run a job against the remote store in a thread, within the time limit."""

@@ -30,6 +30,7 @@ __all__ = [
     "declares_dataset",
     "nesting_depth",
     "pattern_start",
+    "prefixes_used",
     "with_limit",
 ]
 
@@ -302,6 +303,24 @@ def with_limit(query: str, limit: int) -> str:
         if seen_block and token.kind == "word" and token.text.upper() == "VALUES":
             return query[: token.start] + f"LIMIT {limit}\n" + query[token.start :]
     return query.rstrip() + f"\nLIMIT {limit}\n"
+
+
+@_remembered
+def prefixes_used(query: str) -> frozenset[str]:
+    """The prefixes of the prefixed names in a query that it does not declare itself.
+
+    Names are read as the parser reads code (strings, IRIs and comments skipped); the empty
+    prefix and names outside ``[A-Za-z_][A-Za-z0-9_.-]*`` are not reported.
+    """
+    tokens = _tokens(query)
+    declared: set[str] = set()
+    used: set[str] = set()
+    for k, token in enumerate(tokens):
+        if token.kind != "other" or not _WORD.fullmatch(token.text) or not query.startswith(":", token.end):
+            continue
+        after_prefix = k > 0 and tokens[k - 1].kind == "word" and tokens[k - 1].text.upper() == "PREFIX"
+        (declared if after_prefix else used).add(token.text)
+    return frozenset(used - declared)
 
 
 def pattern_start(query: str) -> int | None:

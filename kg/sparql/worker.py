@@ -7,18 +7,21 @@ store, and answers one job at a time over a pipe with bytes from the engine's se
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
+import mmap
+import socket
 import sys
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
-from .text import declares_dataset, with_limit
+from . import channel as channel_mod
+from .text import declares_dataset, prefixes_used, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
 
@@ -43,6 +46,16 @@ def count_rows(body: bytes, media_type: str) -> int:
     return max(0, len(body.rstrip(b"\n").split(b"\n")) - 1) if body.strip() else 0
 
 
+#: The fewest bytes a solution takes in each format, so that a body shorter than the row cap
+#: times this cannot hold more solutions than the cap, and need not be counted.
+_MIN_ROW_BYTES = {
+    "application/sparql-results+json": 2,  # {} and a comma
+    "application/sparql-results+xml": 17,  # <result></result>
+    "text/csv": 2,  # CRLF
+    "text/tab-separated-values": 1,  # LF
+}
+
+
 def _base(iri: str | None) -> str | None:
     """The base IRI for relative IRIs in a query (the endpoint's URL), if it is a valid IRI."""
     try:
@@ -52,7 +65,7 @@ def _base(iri: str | None) -> str | None:
 
 
 def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[], None]) -> Any:
-    options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": _base(job.get("base_iri"))}
+    options: dict[str, Any] = {"base_iri": _base(job.get("base_iri"))}
     default_graphs, named_graphs = job.get("default_graphs"), job.get("named_graphs")
     if default_graphs is None and named_graphs is None:
         # the union of all graphs, unless the query names its own dataset (FROM / FROM NAMED:
@@ -61,7 +74,15 @@ def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[
     else:  # the protocol's dataset replaces the query's own FROM / FROM NAMED
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
-    result = store.query(query, **options)
+    # the service's prefixes are declared for every query, but handing the engine all of them costs
+    # more than evaluating a lookup: give it those the query uses; if the scan missed one, all
+    needed = {p: PREFIXES[p] for p in prefixes_used(query) if p in PREFIXES}
+    try:
+        result = store.query(query, prefixes=needed, **options)
+    except SyntaxError:
+        if len(needed) == len(PREFIXES):
+            raise
+        result = store.query(query, prefixes=PREFIXES, **options)
     on_parsed()
     return result
 
@@ -85,7 +106,7 @@ def execute(store: ox.Store, job: dict[str, Any], on_parsed: Callable[[], None] 
     if form == "SELECT":
         fmt = ox.QueryResultsFormat.from_media_type(media_type)
         body = _limited(store, query, cap + 1, job, on_parsed).serialize(format=fmt)
-        if count_rows(body, media_type) <= cap:
+        if len(body) <= cap * _MIN_ROW_BYTES[media_type] or count_rows(body, media_type) <= cap:
             return {"body": body, "media_type": media_type, "truncated": False}
         body = _limited(store, query, cap, job, on_parsed).serialize(format=fmt)
         return {"body": body, "media_type": media_type, "truncated": True}
@@ -99,43 +120,41 @@ def execute(store: ox.Store, job: dict[str, Any], on_parsed: Callable[[], None] 
     return {"body": result.serialize(format=fmt), "media_type": media_type, "truncated": False}
 
 
-def serve(conn: Connection) -> None:
-    """Answer messages until the pipe closes.
+def serve(channel: socket.socket, marks: mmap.mmap) -> None:
+    """Answer jobs until the socket closes (the messages are described in :mod:`kg.sparql.channel`).
 
-    Sends ``("ready",)`` once imported; then ``("warm", replica)`` opens the replica and answers
-    ``("ok", None)``; ``("job", replica, job)`` sends ``("parsed",)`` once the engine has parsed
-    the query (so a crash before it is the parser's, on this query's text), then answers
-    ``("ok", result)`` or ``("error", kind, message)``; ``None`` stops the worker.
+    Sends a ready frame once imported. A warm message opens the replica and answers ``ok`` with
+    an empty body. A job is evaluated and answered with its body or an error; once the engine
+    has parsed its query the job's number is written to ``marks`` (shared memory the pool reads
+    only if this process dies, to tell a parser crash from a death during evaluation).
     """
     store: ox.Store | None = None
     current: tuple[str, str, int] | None = None
-    conn.send(("ready",))
+    frames = channel_mod.FrameReader(channel)
+    channel_mod.send_frame(channel, channel_mod.encode_reply(channel_mod.ok_reply(b"", "", False)))
     while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
+        payload = frames.next()
+        if payload is None:
             return
-        if message is None:
-            return
-        replica = message[1]
+        seq, replica, job = channel_mod.decode_job(payload)
         try:
             if replica != current:
                 store, current = _open(replica), replica
             assert store is not None
-            parsed = False
-
-            def on_parsed() -> None:
-                nonlocal parsed
-                if not parsed:
-                    parsed = True
-                    conn.send(("parsed",))
-
-            conn.send(("ok", execute(store, message[2], on_parsed) if message[0] == "job" else None))
+            if job is None:
+                reply = channel_mod.ok_reply(b"", "", False)
+            else:
+                on_parsed = functools.partial(channel_mod.MARK.pack_into, marks, 0, seq)
+                answer = execute(store, job, on_parsed)
+                reply = channel_mod.ok_reply(answer["body"], answer["media_type"], answer["truncated"])
         except SyntaxError as exc:
-            conn.send(("error", "syntax", f"invalid SPARQL: {exc}"))
+            reply = channel_mod.Reply.error(f"invalid SPARQL: {exc}")
         except (RuntimeError, ValueError, OSError) as exc:
-            conn.send(("error", "evaluation", str(exc)))
+            reply = channel_mod.Reply.error(str(exc))
+        channel_mod.send_frame(channel, channel_mod.encode_reply(reply))
 
 
 if __name__ == "__main__":
-    serve(Connection(int(sys.argv[1])))
+    _sock = socket.socket(fileno=int(sys.argv[1]))
+    with open(int(sys.argv[2]), "r+b") as _marks_file:
+        serve(_sock, mmap.mmap(_marks_file.fileno(), channel_mod.MARK_BYTES))
