@@ -222,3 +222,22 @@ def test_a_query_past_its_time_limit_gets_503_and_others_are_served(base_url: st
         for _ in range(3):
             assert backers(client.get("/sparql", params={"query": SELECT_BACKERS})) == BACKERS
         assert client.get("/healthz").status_code == 200
+
+
+# -- large answers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
+)
+def test_a_large_result_arrives_whole(http: httpx.Client, accept: str) -> None:
+    # every quad of the store: far more than one read of the worker's socket (about 1 MB of JSON)
+    query = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    count = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    expected = int(parse_solutions(http.get("/sparql", params={"query": count}))[0]["n"])
+    assert expected > 3000
+    response = http.get("/sparql", params={"query": query}, headers={"accept": accept})
+    assert response.status_code == 200, response.text[:300]
+    rows = parse_solutions(response)
+    assert isinstance(rows, list) and len(rows) == expected
