@@ -71,12 +71,18 @@ _CITATION_LISTS = (
 )
 
 
-def statement_citations(store: Store, entity: str) -> dict[str, list[Citation]]:
-    """Citations of every statement ``entity`` takes part in, by statement IRI, one per source."""
-    rows = store.select_terms(queries.get("statement-citations"), {"entity": ox.NamedNode(entity)})
+def statement_citations(
+    store: Store, entity: str, query: str = "statement-citations", bindings: Mapping[str, Any] | None = None
+) -> dict[str, list[Citation]]:
+    """Citations of every statement ``entity`` takes part in, by statement IRI, one per source.
+
+    ``query`` names another query of the same shape (rows ending ``node, citation, property,
+    value``) that narrows the statements, given its further ``bindings``.
+    """
+    rows = store.select_terms(queries.get(query), {"entity": ox.NamedNode(entity), **(bindings or {})})
     citations: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     order: list[tuple[str, str]] = []
-    for _, node, citation, prop, value in rows:
+    for *_, node, citation, prop, value in rows:
         key = (node_key(node), node_key(citation))
         if key not in citations:
             order.append(key)
