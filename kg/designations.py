@@ -10,7 +10,7 @@ from . import queries
 from .lookup import most_precise, ref, require_entity, split
 from .models import Amendment, Citation, Designation
 from .namespaces import CK, slug
-from .nodes import Properties, node_key, properties, statement_citations
+from .nodes import Properties, grouped_citations, node_key, properties
 from .store import Store
 from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
@@ -137,7 +137,7 @@ def designations(
     cites: dict[str, list[Citation]] = {}
     if anchor and rows:
         narrow = {"role": anchor["role"], "kind": iri(CK + "Designation")}
-        cites = statement_citations(store, anchor["entity"].value, "statement-citations-role", narrow)
+        cites = grouped_citations(store, "statement-citations-role", {"entity": anchor["entity"], **narrow})
     amendments = _amendments(store, anchor) if rows else {}
     out = []
     for row in rows:

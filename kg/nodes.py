@@ -21,7 +21,7 @@ from .namespaces import CK, DCTERMS, SCHEMA, slug
 from .store import Store
 from .terms import to_python
 
-__all__ = ["Properties", "node_key", "properties", "source_details", "statement_citations"]
+__all__ = ["Properties", "grouped_citations", "node_key", "properties", "source_details", "statement_citations"]
 
 #: Property IRI → distinct values (engine terms), per node.
 Properties = dict[str, list[Any]]
@@ -71,15 +71,15 @@ _CITATION_LISTS = (
 )
 
 
-def statement_citations(
-    store: Store, entity: str, query: str = "statement-citations", bindings: Mapping[str, Any] | None = None
-) -> dict[str, list[Citation]]:
-    """Citations of every statement ``entity`` takes part in, by statement IRI, one per source.
+def statement_citations(store: Store, entity: str) -> dict[str, list[Citation]]:
+    """Citations of every statement ``entity`` takes part in, by statement IRI, one per source."""
+    return grouped_citations(store, "statement-citations", {"entity": ox.NamedNode(entity)})
 
-    ``query`` names another query of the same shape (rows ending ``node, citation, property,
-    value``) that narrows the statements, given its further ``bindings``.
-    """
-    rows = store.select_terms(queries.get(query), {"entity": ox.NamedNode(entity), **(bindings or {})})
+
+def grouped_citations(store: Store, query: str, bindings: Mapping[str, Any]) -> dict[str, list[Citation]]:
+    """Citations by node IRI, one per source, from a named query whose rows end with
+    ``node, citation, property, value`` (``statement-citations``, ``claim-citations``...)."""
+    rows = store.select_terms(queries.get(query), bindings)
     citations: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     order: list[tuple[str, str]] = []
     for *_, node, citation, prop, value in rows:

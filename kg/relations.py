@@ -11,7 +11,7 @@ from .errors import InvalidInput
 from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
 from .namespaces import CK, RDF, slug
-from .nodes import Properties, properties, statement_citations
+from .nodes import Properties, grouped_citations, properties, statement_citations
 from .store import Store
 from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
@@ -176,7 +176,7 @@ def _relations_of(
     if not rows:
         cites = {}
     elif role is not None:
-        cites = statement_citations(store, node, "statement-citations-role", narrow)
+        cites = grouped_citations(store, "statement-citations-role", {"entity": iri(node), **narrow})
     else:
         cites = statement_citations(store, node)
     out = [_relation(store, r, day, cites) for r in rows]
