@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,22 +138,22 @@ class SearchIndex:
             while i < len(keys) and keys[i].startswith(q):
                 yield keys[i]
                 i += 1
+        # one substring search per length: keys with a word starting with ``q`` are listed at once;
+        # the others (plain substrings, ranked after every word prefix) are kept for the end
         word = " " + q
+        later: list[str] = []
         for n in lengths:
-            yield from self._find(n, word, lambda key: not key.startswith(q))
-        for n in lengths:
-            yield from self._find(n, q, lambda key: not key.startswith(q) and word not in key)
-
-    def _find(self, n: int, q: str, keep: Callable[[str], bool]) -> Iterator[str]:
-        """Keys of length ``n`` containing ``q`` that ``keep`` accepts, in sorted order."""
-        text, keys, step = self._text(n), self._by_length[n], n + 1
-        pos = text.find(q)
-        while pos != -1:
-            i = pos // step  # key i starts at i * step
-            key = keys[i]
-            if keep(key):
-                yield key
-            pos = text.find(q, (i + 1) * step)
+            text, keys, step = self._text(n), self._by_length[n], n + 1
+            pos = text.find(q)
+            while pos != -1:
+                i = pos // step  # key i starts at i * step
+                key = keys[i]
+                if word in key and not key.startswith(q):
+                    yield key
+                elif not key.startswith(q):
+                    later.append(key)
+                pos = text.find(q, (i + 1) * step)
+        yield from later
 
     def _text(self, n: int) -> str:
         text = self._texts.get(n)
@@ -201,25 +201,23 @@ class SearchIndex:
             del self._by_length[n]
 
 
-def _read(rows: Iterable[tuple[Any, ...]]) -> dict[str, _Facts]:
-    """Group ``(graph, entity, property, value)`` rows by entity."""
+def _read(store: Store, subjects: str) -> dict[str, _Facts]:
+    """The facts of the entities ``subjects`` binds to ``?s``: the distinct values of the indexed
+    properties (over all graphs), and the graphs that state any of them."""
     facts: dict[str, _Facts] = defaultdict(_Facts)
-    for graph, subject, prop, value in rows:
-        found = facts[node_key(subject)]
-        found.values[prop.value].add(value)
-        found.graphs.add(graph.value)
+    values = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {subjects} ?s ?p ?o VALUES ?p {{ {_VALUES} }} }}"
+    for subject, prop, value in store.select_terms(values):
+        facts[node_key(subject)].values[prop.value].add(value)
+    graphs = f"SELECT DISTINCT ?g ?s WHERE {{ {subjects} GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {_VALUES} }} }}"
+    for graph, subject in store.select_terms(graphs):
+        facts[node_key(subject)].graphs.add(graph.value)
     return facts
-
-
-def _facts_query(subjects: str) -> str:
-    """The indexed properties of the entities ``subjects`` binds to ``?s``, graph by graph."""
-    return f"SELECT DISTINCT ?g ?s ?p ?o WHERE {{ {subjects} GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {_VALUES} }} }}"
 
 
 def _build(store: Store) -> SearchIndex:
     """The whole index, read from every graph."""
     index = SearchIndex(store.version)
-    facts = _read(store.select_terms(_facts_query(f"{{ SELECT DISTINCT ?s WHERE {{ ?s <{_KEY}> ?k }} }}")))
+    facts = _read(store, f"{{ SELECT DISTINCT ?s WHERE {{ ?s <{_KEY}> ?k }} }}")
     index.set_facts(facts, list(facts))
     return index
 
@@ -243,7 +241,7 @@ def _update(store: Store, index: SearchIndex, graphs: frozenset[str]) -> bool:
     facts: dict[str, _Facts] = {}
     for start in range(0, len(entities), _BATCH):
         nodes = " ".join(str(ox.NamedNode(e)) for e in entities[start : start + _BATCH])
-        facts.update(_read(store.select_terms(_facts_query(f"VALUES ?s {{ {nodes} }}"))))
+        facts.update(_read(store, f"VALUES ?s {{ {nodes} }}"))
     index.set_facts(facts, entities)
     index.version = version
     return True
