@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import pyoxigraph as ox
+
 from . import queries
 from .errors import NotFound
-from .lookup import citations, kind_class, kind_name, local_name, ref, require_entity, split
-from .models import Claim, Proposition
-from .namespaces import RDF, slug
-from .queries import ANY
+from .lookup import kind_class, kind_name, local_name, ref, require_entity
+from .models import Claim, Proposition, Ref
+from .namespaces import CK, RDF, slug
+from .nodes import Properties, grouped_citations, node_key, properties
 from .store import Store
-from .terms import iri
+from .terms import iri, to_python
+
+_TYPE = RDF + "type"
+_CLAIM = iri(CK + "Claim")
 
 __all__ = ["claim_kinds", "claims"]
 
@@ -22,29 +27,50 @@ def claim_kinds(store: Store) -> list[str]:
     return sorted(kind_name(r["k"]).removesuffix("-claim") for r in rows)
 
 
-def _propositions(store: Store, claim: str) -> list[Proposition]:
+def _propositions(store: Store, rows: list[tuple[str, str, Any]]) -> list[Proposition]:
+    """A claim's propositions from its (proposition, property, value) rows."""
     fields: dict[str, dict[str, Any]] = defaultdict(dict)
-    for row in store.select(queries.get("propositions"), {"claim": iri(claim)}):
-        prop, value = row["property"], row["value"]
+    for proposition, prop, value in rows:
         if prop == RDF + "type":
             continue
         name = local_name(prop)
         target = ref(store, value) if isinstance(value, str) and value.startswith(("http://", "https://")) else None
         shown: Any = target.id if target else (str(value) if value is not None else None)
         if name == "statementKind":
-            fields[row["proposition"]]["kind"] = kind_name(value)
+            fields[proposition]["kind"] = kind_name(value)
             continue
         if name == "supportKind":
             shown = kind_name(value).removesuffix("-support")
         if name == "role":
             shown = kind_name(value).removesuffix("-role")
-        fields[row["proposition"]].setdefault(name, []).append(shown)
+        fields[proposition].setdefault(name, []).append(shown)
     out = []
     for values in fields.values():
         kind = values.pop("kind", None)
         flat = {k: (v[0] if len(v) == 1 and k not in ("supportKind",) else sorted(v)) for k, v in values.items()}
         out.append(Proposition(kind=kind, fields=dict(sorted(flat.items())), asserted=False))
     return sorted(out, key=lambda p: (p.kind or "", str(p.fields)))
+
+
+def _read(store: Store, anchor: dict[str, Any]) -> tuple[dict, dict, dict]:
+    """Properties, proposition rows and citations of the claims anchored on an entity's role
+    (``anchor`` binds ``entity`` and ``role``; empty: every claim), each by claim IRI."""
+    prefix = "claim-" if anchor else "all-claim-"
+    found = properties(store, prefix + "properties", anchor)
+    propositions: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)
+    for *_, claim, proposition, prop, value in store.select_terms(queries.get(prefix + "propositions"), anchor):
+        propositions[node_key(claim)].append((node_key(proposition), prop.value, to_python(value)))
+    cites = grouped_citations(store, prefix + "citations", anchor) if found else {}
+    return found, propositions, cites
+
+
+def _first(props: Properties, prop: str) -> Any:
+    values = props.get(prop)
+    return min((to_python(t) for t in values), key=str) if values else None
+
+
+def _refs(store: Store, props: Properties, prop: str) -> list[Ref]:
+    return [r for t in props.get(prop, []) if isinstance(t, ox.NamedNode) and (r := ref(store, t.value))]
 
 
 def claims(
@@ -59,30 +85,44 @@ def claims(
 
     A claim's propositions are returned with ``asserted=False``: the graph does not hold them.
     """
-    bindings = {"claimant": ANY, "about": ANY, "claimKind": ANY}
-    if claimant is not None:
-        bindings["claimant"] = iri(require_entity(store, claimant)["entity"])
-    if about is not None:
-        bindings["about"] = iri(require_entity(store, about)["entity"])
+    anchor: dict[str, Any] = {}
+    wanted: dict[str, str] = {}  # further roles a claim must have (property → entity)
+    for prop, ident in ((CK + "claimant", claimant), (CK + "about", about)):
+        if ident is not None:
+            node = require_entity(store, ident)["entity"]
+            if anchor:
+                wanted[prop] = node
+            else:
+                anchor = {"entity": iri(node), "role": iri(prop)}
+    kind_iri = None
     if kind is not None:
         if kind not in claim_kinds(store):
             raise NotFound(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
-        bindings["claimKind"] = iri(kind_class(kind + "-claim"))
+        kind_iri = kind_class(kind + "-claim")
+    found, propositions, cites = _read(store, anchor)
     out = []
-    for row in store.select(queries.get("claims"), bindings):
-        node = row["claim"]
+    for node, props in found.items():
+        kinds = sorted(t.value for t in props.get(CK + "claimKind", []))
+        if not (kinds and props.get(CK + "claimant") and props.get(CK + "summary") and _CLAIM in props.get(_TYPE, [])):
+            continue  # not a complete claim
+        if kind_iri is not None and kind_iri not in kinds:
+            continue
+        if any(iri(v) not in props.get(p, []) for p, v in wanted.items()):
+            continue
+        date = _first(props, CK + "date")
         out.append(
             Claim(
                 id=slug(node),
                 iri=node,
-                kind=kind_name(row["kind"]).removesuffix("-claim"),
-                date=None if row.get("date") is None else str(row["date"]),
-                summary=row["summary"],
-                claimants=[r for c in split(row.get("claimants")) if (r := ref(store, c))],
-                about=[r for c in split(row.get("abouts")) if (r := ref(store, c))],
-                places=[r for c in split(row.get("places")) if (r := ref(store, c))],
-                propositions=_propositions(store, node),
-                sources=citations(store, node).get(node, []),
+                kind=kind_name(kind_iri or kinds[0]).removesuffix("-claim"),
+                date=None if date is None else str(date),
+                summary=_first(props, CK + "summary"),
+                claimants=_refs(store, props, CK + "claimant"),
+                about=_refs(store, props, CK + "about"),
+                places=_refs(store, props, CK + "place"),
+                propositions=_propositions(store, propositions.get(node, [])),
+                sources=cites.get(node, []),
             )
         )
-    return out
+    # undated claims first, as SPARQL orders them
+    return sorted(out, key=lambda c: (c.date is not None, c.date or "", c.iri))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from . import queries
 from .lookup import most_precise, ref, require_entity, split
-from .models import Amendment, Designation
+from .models import Amendment, Citation, Designation
 from .namespaces import CK, slug
-from .nodes import Properties, properties, statement_citations
+from .nodes import Properties, grouped_citations, node_key, properties
 from .store import Store
 from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
@@ -55,20 +56,58 @@ def _row(designation: str, props: Properties) -> dict[str, Any]:
     return row
 
 
+def _anchor(designee: str | None, authority: str | None) -> dict[str, Any]:
+    """The bindings that anchor the reads on the designee, else on the authority ({}: every designation)."""
+    if designee is not None:
+        return {"entity": iri(designee), "role": iri(CK + "designee")}
+    if authority is not None:
+        return {"entity": iri(authority), "role": iri(CK + "authority")}
+    return {}
+
+
 def _rows(store: Store, designee: str | None, authority: str | None) -> list[dict[str, Any]]:
     """Designations of ``designee`` and/or by ``authority`` (both None: every designation)."""
-    if designee is not None:
-        role, entity = "designee", designee
-    elif authority is not None:
-        role, entity = "authority", authority
-    else:
-        found = properties(store, "all-designation-properties", {})
-        return [row for d, props in found.items() if "target" in (row := _row(d, props)) and "by" in row]
-    found = properties(store, "designation-properties", {"entity": iri(entity), "role": iri(CK + role)})
+    anchor = _anchor(designee, authority)
+    found = properties(store, "designation-properties" if anchor else "all-designation-properties", anchor)
     rows = [row for d, props in found.items() if "target" in (row := _row(d, props)) and "by" in row]
     if designee is not None and authority is not None:
         rows = [r for r in rows if iri(authority) in found[r["designation"]].get(CK + "authority", [])]
     return rows
+
+
+def _first(props: Properties, local: str) -> Any:
+    values = props.get(CK + local)
+    return min((to_python(t) for t in values), key=str) if values else None
+
+
+def _amendments(store: Store, anchor: dict[str, Any]) -> dict[str, list[Amendment]]:
+    """The amendments of the anchored designations (see :func:`_anchor`), by designation, oldest first.
+
+    One amendment per amendment node; a field stated several times takes the smallest value,
+    names added are all kept.
+    """
+    query = "designation-amendments" if anchor else "all-designation-amendments"
+    grouped: dict[tuple[str, str], Properties] = defaultdict(lambda: defaultdict(list))
+    for *_, designation, amendment, prop, value in store.select_terms(queries.get(query), anchor):
+        values = grouped[(node_key(designation), node_key(amendment))][prop.value]
+        if value not in values:
+            values.append(value)
+    found: dict[str, list[tuple[Any, Amendment]]] = defaultdict(list)
+    for (designation, _), props in grouped.items():
+        amendment = Amendment(
+            _text(_first(props, "effectiveDate")),
+            _text(_first(props, "announcedDate")),
+            sorted({t.value for t in props.get(CK + "nameAdded", [])}),
+            _first(props, "entryId"),
+            _first(props, "note"),
+        )
+        latest = props.get(CK + "latestStart")
+        found[designation].append((min(to_python(t) for t in latest) if latest else None, amendment))
+    # unbound dates first, as SPARQL orders them
+    return {
+        d: [a for _, a in sorted(items, key=lambda i: (i[0] is not None, i[0] or dt.date.min, str(i[1])))]
+        for d, items in found.items()
+    }
 
 
 def designations(
@@ -94,22 +133,16 @@ def designations(
     if authority is not None:
         by = require_entity(store, authority)["entity"]
     rows = _rows(store, entity, by)
-    cited = entity or by
-    cites = statement_citations(store, cited) if cited is not None and rows else {}
+    anchor = _anchor(entity, by)
+    cites: dict[str, list[Citation]] = {}
+    if anchor and rows:
+        narrow = {"role": anchor["role"], "kind": iri(CK + "Designation")}
+        cites = grouped_citations(store, "statement-citations-role", {"entity": anchor["entity"], **narrow})
+    amendments = _amendments(store, anchor) if rows else {}
     out = []
     for row in rows:
         bounds = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
         state = status(bounds, day)
-        amendments = [
-            Amendment(
-                _text(a.get("effective")),
-                _text(a.get("announced")),
-                split(a.get("nameAdded"), "\x1f"),
-                a.get("entryId"),
-                a.get("note"),
-            )
-            for a in store.select(queries.get("amendments"), {"designation": iri(row["designation"])})
-        ]
         out.append(
             Designation(
                 id=slug(row["designation"]),
@@ -125,7 +158,7 @@ def designations(
                 end_announced=most_precise(row.get("endAnnounced")),
                 alias_of=ref(store, row.get("aliasOf")),
                 names_covered=sorted(split(row.get("names"), "\x1f")),
-                amendments=amendments,
+                amendments=amendments.get(row["designation"], []),
                 in_force={Status.HOLDS: True, Status.NOT_HOLDS: False}.get(state),
                 status=state.value,
                 note=row.get("note"),

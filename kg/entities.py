@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pyoxigraph as ox
+
 from .claims import claims
 from .designations import designations
 from .events import events
 from .lookup import kind_name, local_name, ref, require_entity, split
 from .models import Entity, Group, Relation
-from .namespaces import CK, WD, slug
+from .namespaces import CK, DCTERMS, SKOS, WD, slug
+from .nodes import Properties, properties
 from .relations import relations
 from .store import Store
+from .terms import iri
 from .timeline import parse_at
 
 __all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity"]
@@ -65,6 +69,20 @@ def _group_of(rel: Relation, node: str) -> str | None:
     return "other"
 
 
+_LABEL_PROPS = (SKOS + "prefLabel", DCTERMS + "title", CK + "summary")
+_NOTE_PROPS = (CK + "note", DCTERMS + "description", CK + "summary")
+
+
+def _values(props: Properties, names: tuple[str, ...]) -> list[Any]:
+    """The distinct literal values of several properties (by language and text), in order."""
+    seen: dict[tuple[str, str], Any] = {}
+    for name in names:
+        for term in props.get(name, []):
+            if isinstance(term, ox.Literal):
+                seen.setdefault((term.language or "", term.value), term)
+    return list(seen.values())
+
+
 def _capped(items: list[Any], limit: int) -> Group:
     return Group(count=len(items), items=items[:limit])
 
@@ -94,16 +112,15 @@ def entity(
         groups["claims_about"] = list(claims(store, about=node))
     elif category == "place":
         groups["events"] = list(events(store, place=node))
+    props = properties(store, "entity-properties", {"entity": iri(node)}).get(node, {})
     labels: dict[str, str] = {}
-    for pair in split(row.get("labels"), "\x1f"):
-        lang, _, text = pair.partition("\x1e")
-        labels.setdefault(lang or "und", text)
-    aliases = []
-    for pair in split(row.get("aliases"), "\x1f"):
-        lang, _, text = pair.partition("\x1e")
-        aliases.append({"label": text, "lang": lang})
-    wikidata = sorted(m.removeprefix(WD) for m in split(row.get("matches")) if m.startswith(WD))
+    for term in _values(props, _LABEL_PROPS):
+        labels.setdefault(term.language or "und", term.value)
+    aliases = [{"label": t.value, "lang": t.language or ""} for t in _values(props, (SKOS + "altLabel",))]
+    matches = [t.value for t in props.get(SKOS + "exactMatch", [])]
+    wikidata = sorted(m.removeprefix(WD) for m in matches if m.startswith(WD))
     identifiers = {"wikidata": wikidata[0]} if wikidata else {}
+    notes = list(dict.fromkeys(t.value for t in _values(props, _NOTE_PROPS)))
     return Entity(
         id=slug(node),
         iri=node,
@@ -113,8 +130,8 @@ def entity(
         labels=labels,
         aliases=sorted(aliases, key=lambda a: (a["lang"], a["label"])),
         identifiers=identifiers,
-        notes=split(row.get("notes"), "\x1f"),
-        located_in=[r for c in split(row.get("locatedIn")) if (r := ref(store, c))],
+        notes=notes,
+        located_in=[r for t in props.get(CK + "locatedIn", []) if (r := ref(store, t.value))],
         at=day,
         groups={name: _capped(items, group_limit) for name, items in groups.items() if items or name in GROUPS},
     )

@@ -21,7 +21,7 @@ from .namespaces import CK, DCTERMS, SCHEMA, slug
 from .store import Store
 from .terms import to_python
 
-__all__ = ["Properties", "node_key", "properties", "source_details", "statement_citations"]
+__all__ = ["Properties", "grouped_citations", "node_key", "properties", "source_details", "statement_citations"]
 
 #: Property IRI → distinct values (engine terms), per node.
 Properties = dict[str, list[Any]]
@@ -73,10 +73,16 @@ _CITATION_LISTS = (
 
 def statement_citations(store: Store, entity: str) -> dict[str, list[Citation]]:
     """Citations of every statement ``entity`` takes part in, by statement IRI, one per source."""
-    rows = store.select_terms(queries.get("statement-citations"), {"entity": ox.NamedNode(entity)})
+    return grouped_citations(store, "statement-citations", {"entity": ox.NamedNode(entity)})
+
+
+def grouped_citations(store: Store, query: str, bindings: Mapping[str, Any]) -> dict[str, list[Citation]]:
+    """Citations by node IRI, one per source, from a named query whose rows end with
+    ``node, citation, property, value`` (``statement-citations``, ``claim-citations``...)."""
+    rows = store.select_terms(queries.get(query), bindings)
     citations: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     order: list[tuple[str, str]] = []
-    for _, node, citation, prop, value in rows:
+    for *_, node, citation, prop, value in rows:
         key = (node_key(node), node_key(citation))
         if key not in citations:
             order.append(key)

@@ -11,7 +11,7 @@ from .errors import InvalidInput
 from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
 from .namespaces import CK, RDF, slug
-from .nodes import Properties, properties, statement_citations
+from .nodes import Properties, grouped_citations, properties, statement_citations
 from .store import Store
 from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
@@ -144,9 +144,19 @@ def relations(
 
 
 def _relations_of(
-    store: Store, node: str, kind: str | Sequence[str] | None, day: dt.date, holding_only: bool
+    store: Store,
+    node: str,
+    kind: str | Sequence[str] | None,
+    day: dt.date,
+    holding_only: bool,
+    role: str | None = None,
 ) -> list[Relation]:
-    """:func:`relations` of a node already resolved to its IRI."""
+    """:func:`relations` of a node already resolved to its IRI.
+
+    ``role`` (with a single ``kind``) reads only the statements in which the node has that role
+    (a property IRI, e.g. ``ck:object``): the engine then starts from the node's few statements of
+    that kind instead of all of them. Callers still check the role on the built relation.
+    """
     day = parse_at(day)
     classes = _statement_classes(store)
     wanted_classes = classes
@@ -156,14 +166,28 @@ def _relations_of(
         if unknown:
             raise InvalidInput(f"unknown kind {', '.join(unknown)}; known kinds: {', '.join(statement_kinds(store))}")
         wanted_classes = frozenset(kind_class(k) for k in wanted)
-    found = properties(store, "statement-properties", {"entity": iri(node)})
+    if role is not None:
+        narrow = {"role": iri(role), "kind": iri(min(wanted_classes))}
+        found = properties(store, "statement-properties-role", {"entity": iri(node), **narrow})
+    else:
+        found = properties(store, "statement-properties", {"entity": iri(node)})
     rows = [r for statement, props in found.items() if (r := _row(statement, props, classes)) is not None]
     rows = [r for r in rows if r["kind"] in wanted_classes]
-    cites = statement_citations(store, node) if rows else {}
+    if not rows:
+        cites = {}
+    elif role is not None:
+        cites = grouped_citations(store, "statement-citations-role", {"entity": iri(node), **narrow})
+    else:
+        cites = statement_citations(store, node)
     out = [_relation(store, r, day, cites) for r in rows]
     if holding_only:
         out = [r for r in out if r.status == Status.HOLDS.value]
     return sorted(out, key=lambda r: (r.kind, r.start or "", r.id))
+
+
+def _support_rule() -> ontology.EdgeRule:
+    """The ontology's rule deriving ``ck:backs`` from a support statement (its two roles)."""
+    return next(r for r in ontology.edge_rules() if r.statement_class == CK + "Support")
 
 
 def backers(store: Store, actor: str, at: str | dt.date | None = None) -> list[Relation]:
@@ -175,7 +199,7 @@ def backers(store: Store, actor: str, at: str | dt.date | None = None) -> list[R
     node = require_entity(store, actor)["entity"]
     return [
         r
-        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True)
+        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True, role=_support_rule().to_role)
         if r.object and r.object.iri == node
     ]
 
@@ -185,7 +209,7 @@ def backed(store: Store, actor: str, at: str | dt.date | None = None) -> list[Re
     node = require_entity(store, actor)["entity"]
     return [
         r
-        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True)
+        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True, role=_support_rule().from_role)
         if r.subject and r.subject.iri == node
     ]
 

@@ -333,7 +333,8 @@ class RemoteStore(Store):
             body = json.dumps(data).encode("utf-8")
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
-    def _update(self, update: str, *, bump: bool = True) -> None:
+    def _update(self, update: str, graphs: Iterable[str] | None = None, *, bump: bool = True) -> None:
+        # ``graphs`` (what the write touches) is for a local change record; the version marker serves here
         if bump:  # last, so that readers never cache a state older than the last write
             value = ox.Literal(
                 str(secrets.randbits(62)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

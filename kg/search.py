@@ -8,7 +8,7 @@ from .errors import InvalidInput
 from .lookup import kind_name
 from .models import SearchHit
 from .namespaces import slug
-from .search_index import CATEGORIES, Entry, search_index
+from .search_index import Entry, search_index
 from .store import Store
 from .text import search_key
 
@@ -49,16 +49,26 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     if not key:
         return []  # only spaces, punctuation or marks: nothing can match
     index = search_index(store)
+    wanted = offset + limit
     best: dict[str, tuple[float, Entry]] = {}
-    for i in index.matches(key):
-        score = _score(index.keys[i], key)
-        for n in index.owners[i]:
-            entry = index.entries[n]
-            if type is not None and entry.category != type:
-                continue
-            held = best.get(entry.entity)
-            if held is None or score > held[0] or (score == held[0] and _before(entry, held[1])):
-                best[entry.entity] = (score, entry)
+    with index.lock:
+        # Keys come best first and an entity's first key is its best, so the page is certain once
+        # it is full and the score drops below its last one (ties at that score are all kept).
+        last: float | None = None
+        for matched in index.ranked(key):
+            score = _score(matched, key)
+            if last is not None and round(score, 2) < last:
+                break
+            for entity in index.owners[matched]:
+                if entity in best:
+                    continue
+                # an entity in several categories is listed under the first (see CATEGORIES)
+                entry = next((e for e in index.entries[entity] if type is None or e.category == type), None)
+                if entry is None:
+                    continue
+                best[entity] = (score, entry)
+                if last is None and len(best) >= wanted:
+                    last = round(score, 2)
     # Order every candidate cheaply, then build hits for the page only.
     ranked = heapq.nsmallest(
         offset + limit,
@@ -77,8 +87,3 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
         )
         for _, _, ident, score, e in ranked[offset:]
     ]
-
-
-def _before(entry: Entry, other: Entry) -> bool:
-    """Between two categories of one entity with the same score, the one listed first wins."""
-    return CATEGORIES.index(entry.category) < CATEGORIES.index(other.category)

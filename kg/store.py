@@ -12,7 +12,7 @@ query's projection (an engine rule), which the named queries respect.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,11 @@ def _serialize(items: Any, **options: Any) -> bytes:
 class Store:
     """An embedded Oxigraph store (``path=None``: in memory; else a directory on disk)."""
 
+    #: The most recent writes, oldest first: (version after the write, the graphs it wrote, or None
+    #: when unknown). Empty for a store whose writes this object does not see (a remote store).
+    _changes: Sequence[tuple[int, frozenset[str] | None]] = ()
+    _CHANGES_KEPT = 64
+
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         try:
@@ -71,6 +76,7 @@ class Store:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._write_lock = threading.Lock()
         self._version = 0
+        self._changes = []
         #: Values derived from the store's content, keyed by name: (version, value).
         self.cache: dict[str, tuple[int, Any]] = {}
 
@@ -92,6 +98,30 @@ class Store:
     def version(self) -> int:
         """Increases with every write made through this object (for caches)."""
         return self._version
+
+    def changed_graphs(self, since: int) -> frozenset[str] | None:
+        """The named graphs written since version ``since`` (empty: no write), or None when this
+        object can't tell (a bulk load, a write too long ago, or a store written by other processes).
+        Lets a cache derived from the store update only what those graphs touched."""
+        version = self.version
+        if since == version:
+            return frozenset()
+        written: set[str] = set()
+        seen = since
+        for after, graphs in self._changes:
+            if after <= since:
+                continue
+            if after != seen + 1 or graphs is None:
+                return None  # a gap in the record (it was cut) or an unknown write
+            written |= graphs
+            seen = after
+        return frozenset(written) if seen == version else None
+
+    def _note_change(self, graphs: Iterable[str] | None) -> None:
+        """Record the graphs of the write that made the current version (None: unknown)."""
+        changes = list(self._changes)[-(self._CHANGES_KEPT - 1) :]
+        changes.append((self._version, None if graphs is None else frozenset(graphs)))
+        self._changes = changes
 
     def __len__(self) -> int:
         return len(self._store)
@@ -210,13 +240,13 @@ class Store:
             name = ox.NamedNode(graph)
             parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
         if parts:
-            self._update(" ;\n".join(parts))
+            self._update(" ;\n".join(parts), graphs)
 
     def remove_graph(self, graph: str) -> bool:
         """Remove a named graph; False when there was none."""
         if not self.contains_graph(graph):
             return False
-        self._update(f"DROP GRAPH {ox.NamedNode(graph)}")
+        self._update(f"DROP GRAPH {ox.NamedNode(graph)}", [graph])
         return True
 
     def bulk_load(self, path: str | Path) -> None:
@@ -233,26 +263,30 @@ class Store:
                 raise StoreError(f"bulk load failed: {exc}") from exc
             finally:
                 self._version += 1
+                self._note_change(None)
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs (absent ones are ignored) in one transaction."""
+        graphs = list(graphs)
         parts = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         if parts:
-            self._update(" ;\n".join(parts))
+            self._update(" ;\n".join(parts), graphs)
 
     def move_graphs(self, moves: Mapping[str, str]) -> None:
         """Replace each target graph by its staging graph (``{staging: target}``) in one transaction."""
         parts = [f"MOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)}" for s, t in moves.items()]
         if parts:
-            self._update(" ;\n".join(parts))
+            self._update(" ;\n".join(parts), [*moves, *moves.values()])
 
-    def _update(self, update: str) -> None:
+    def _update(self, update: str, graphs: Iterable[str] | None = None) -> None:
+        """Run an update that writes ``graphs`` (None: unknown)."""
         with self._write_lock:
             try:
                 self._store.update(update)
             except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
                 raise StoreError(f"store write failed: {exc}") from exc
             self._version += 1
+            self._note_change(graphs)
 
     def flush(self) -> None:
         self._store.flush()

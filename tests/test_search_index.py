@@ -6,6 +6,7 @@ import pytest
 
 import kg
 from kg import queries
+from kg.bulk import bulk_load_files
 from kg.lookup import kind_name, local_name, split
 from kg.namespaces import CK
 from kg.search import _score
@@ -100,8 +101,105 @@ def test_no_stale_result_after_a_write(store, make_source):
     kg.load_files(store, [path])
     assert kg.search(store, "test alpha") == []
     assert [h.label for h in kg.search(store, "renamed polity")] == ["Renamed Polity"]
-    assert search_index(store) is not before
+    # updated in place to the store's version (the source's entities read again), not rebuilt
+    assert search_index(store) is before and before.version == store.version
 
 
 def test_the_index_is_reused_while_the_store_is_unchanged(bundled_store):
     assert search_index(bundled_store) is search_index(bundled_store)
+
+
+# --- updates source by source -------------------------------------------------------------------
+
+
+def snapshot(store: kg.Store) -> tuple:
+    """Everything the index holds that a search can see: keys with their owners, and entries."""
+    index = search_index(store)
+    owners = {k: sorted(v) for k, v in index.owners.items()}
+    return owners, dict(index.entries)
+
+
+def rebuilt(store: kg.Store) -> tuple:
+    """The same, from an index built afresh from the store's content."""
+    store.cache.pop("search:index", None)
+    return snapshot(store)
+
+
+GAMMA = """
+    id:test-gamma a ck:ArmedGroup ; skos:prefLabel "Gamma Legion"@en ; skos:altLabel "Gammas"@en .
+"""
+
+
+def test_a_load_updates_the_index_in_place_like_a_rebuild(store, make_source):
+    kg.load_files(store, [make_source()])
+    index = search_index(store)
+    kg.load_files(store, [make_source("second.trig", name="test-second", extra=GAMMA)])
+    assert store.changed_graphs(index.version) == {"https://w3id.org/conflict-kg/source/test-second"}
+    updated = snapshot(store)
+    assert search_index(store) is index and index.version == store.version
+    assert [h.id for h in kg.search(store, "gamma legion")] == ["test-gamma"]
+    assert kg.search(store, "gammas")[0].aliases == ["Gammas"]
+    assert updated == rebuilt(store)
+
+
+def test_replacing_a_source_drops_its_old_names_and_keeps_names_other_sources_give(store, make_source):
+    kg.load_files(store, [make_source(), make_source("second.trig", name="test-second", extra=GAMMA)])
+    index = search_index(store)
+    renamed = GAMMA.replace("Gamma Legion", "Delta Legion").replace('; skos:altLabel "Gammas"@en', "")
+    kg.load_files(store, [make_source("second.trig", name="test-second", extra=renamed)])
+    assert search_index(store) is index
+    assert kg.search(store, "gamma") == []
+    assert [h.id for h in kg.search(store, "delta legion")] == ["test-gamma"]
+    # test-alpha is declared by both sources: replacing one of them keeps it found
+    assert [h.id for h in kg.search(store, "test alpha")] == ["test-alpha"]
+    assert snapshot(store) == rebuilt(store)
+
+
+def test_removing_a_source_removes_only_what_it_alone_said(store, make_source):
+    kg.load_files(store, [make_source(), make_source("second.trig", name="test-second", extra=GAMMA)])
+    index = search_index(store)
+    assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-second")
+    assert search_index(store) is index
+    assert kg.search(store, "gamma") == []
+    assert kg.search(store, "test source test second") == []
+    assert [h.id for h in kg.search(store, "test beta")] == ["test-beta"]
+    assert snapshot(store) == rebuilt(store)
+
+
+def test_several_writes_between_two_searches_are_all_applied(store, make_source):
+    kg.load_files(store, [make_source()])
+    index = search_index(store)
+    kg.load_files(store, [make_source("second.trig", name="test-second", extra=GAMMA)])
+    kg.load_files(store, [make_source("third.trig", name="test-third")])
+    assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-source")
+    assert len(store.changed_graphs(index.version) or ()) == 3
+    assert [h.id for h in kg.search(store, "gamma legion")] == ["test-gamma"]
+    assert search_index(store) is index
+    assert snapshot(store) == rebuilt(store)
+
+
+def test_an_unknown_write_rebuilds_the_index(store, make_source, tmp_path):
+    kg.load_files(store, [make_source()])
+    index = search_index(store)
+    bulk_load_files(store, [make_source("second.trig", name="test-second", extra=GAMMA)], spool_dir=tmp_path)
+    assert store.changed_graphs(index.version) is None  # a bulk load does not say what it wrote
+    assert [h.id for h in kg.search(store, "gamma legion")] == ["test-gamma"]
+    assert search_index(store) is not index
+
+
+def test_the_store_reports_the_graphs_written_since_a_version(store):
+    import pyoxigraph as ox
+
+    triple = ox.Triple(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"), ox.Literal("x"))
+    start = store.version
+    assert store.changed_graphs(start) == frozenset()
+    store.replace_graphs({"https://example.org/g1": [triple], "https://example.org/g2": [triple]})
+    store.remove_graph("https://example.org/g1")
+    assert store.changed_graphs(start) == {"https://example.org/g1", "https://example.org/g2"}
+    assert store.changed_graphs(start + 1) == {"https://example.org/g1"}
+    store.move_graphs({"https://example.org/g2": "https://example.org/g3"})
+    assert store.changed_graphs(start + 2) == {"https://example.org/g2", "https://example.org/g3"}
+    for _ in range(80):  # older writes are forgotten: then the store can't tell
+        store.remove_graphs(["https://example.org/g3"])
+    assert store.changed_graphs(start) is None
+    assert store.changed_graphs(store.version - 1) == {"https://example.org/g3"}
