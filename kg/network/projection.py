@@ -14,9 +14,15 @@ Only what certainly holds on the day is projected (the as-of rule of :mod:`kg.ti
 sources date a statement differently their periods intersect, as in :mod:`kg.relations`), unless
 ``holding_only=False``, which keeps every statement with its status (for :func:`kg.network.changes`).
 
-The graph is read with three SPARQL queries (edges, actors, citations: ``kg/queries/network-*.rq``),
-whose results are cached on the store until it is written to; the :class:`~kg.models.Citation`
-objects in ``sources`` are shared between projections and must be treated as read-only.
+The graph is read with flat SPARQL queries (``kg/queries/network-*.rq``: statement ends, claims,
+dates and other properties, actors, labels, citations, sources), each a shape the engine evaluates
+well: parts joined by hashing in subqueries, and the big results packed by the engine in one text
+rather than read row by row through the Python binding. The rows are grouped in Python; what they
+give is cached on the store until it is written to (``store.cache``). The built graph is cached too,
+per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
+(:func:`networkx.freeze`): a repeated projection returns the same object, so callers must not change
+it (copy it with ``nx.MultiDiGraph(G)`` first). The :class:`~kg.models.Citation` objects in
+``sources`` are shared between projections and must be treated as read-only.
 """
 
 from __future__ import annotations
