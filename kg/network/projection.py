@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ def _cached(store: Store, name: str, compute: Callable[[], Any]) -> Any:
 
 
 _kind = functools.lru_cache(maxsize=1024)(kind_name)
+_GRAPHS_LOCK = threading.Lock()
 #: ``Status.value`` read through a dict (reading an enum member's value is slow, once per edge).
 _STATUS_TEXT = {s: s.value for s in Status}
 
@@ -396,14 +398,16 @@ def project(
 
     key = (day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
     graphs = _cached(store, "network:graphs", OrderedDict)
-    graph = graphs.get(key)
-    if graph is None:
-        graph = _build(store, day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
+    with _GRAPHS_LOCK:  # requests run in threads: keep the order of use consistent
+        graph = graphs.get(key)
+        if graph is not None:
+            graphs.move_to_end(key)
+            return graph
+    graph = _build(store, day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
+    with _GRAPHS_LOCK:
         graphs[key] = graph
         while len(graphs) > GRAPHS_KEPT:
             graphs.popitem(last=False)
-    else:
-        graphs.move_to_end(key)
     return graph
 
 
