@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import kg
@@ -220,3 +221,28 @@ def test_seed_accusation_never_makes_the_us_a_backer(bundled_store: kg.Store) ->
 def test_seed_designations_on_2026_11_25(bundled_store: kg.Store) -> None:
     G = network.project(bundled_store, "2026-11-25", kinds=["designation"])
     assert {u for u, _ in G.in_edges("hayat-tahrir-al-sham")} == {"russia", "turkey"}
+
+
+def test_a_projection_is_kept_frozen_until_the_store_changes(store: kg.Store) -> None:
+    kg.load_files(store, [FIXTURES / "crossroads.trig"])
+    first = network.project(store, "2010-06-01")
+    assert network.project(store, "2010-06-01") is first  # same day and options: the same graph
+    assert network.project(store, "2010-06-01", kinds=["support"]) is not first
+    with pytest.raises(nx.NetworkXError):
+        first.add_edge("nw-north", "nw-regime", key="made-up")  # shared between callers: read-only
+    kg.load_files(store, [FIXTURES / "crossroads-second.trig"])
+    again = network.project(store, "2010-06-01")
+    assert again is not first
+    assert "nw-north-backs-regime" in statements(again) and "nw-north-backs-regime" not in statements(first)
+
+
+def test_paths_on_a_frozen_projection_follow_each_request_s_options() -> None:
+    G = nx.MultiDiGraph()
+    G.add_edge("a", "b", key="s1", kind="support")
+    G.add_edge("c", "b", key="h1", kind="hostility", symmetric=True)
+    G = nx.freeze(G)
+    assert [p.nodes for p in network.paths(G, "a", "c")] == [["a", "b", "c"]]
+    assert network.paths(G, "a", "c", kinds=["support"]) == []  # steps remembered per kinds
+    assert network.paths(G, "b", "a") == []
+    assert [p.nodes for p in network.paths(G, "b", "a", ignore_direction=True)] == [["b", "a"]]
+    assert [p.nodes for p in network.paths(G, "a", "c")] == [["a", "b", "c"]]

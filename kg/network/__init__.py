@@ -13,8 +13,8 @@ Typical use::
 Every analytic takes the graph first and returns plain objects (:mod:`kg.network.models`) whose
 edges carry their statement, dates and sources. Modules:
 
-* :mod:`~kg.network.projection` — :func:`project` (one SPARQL query for the edges, one for the
-  actors, one for the citations; cached until the store changes);
+* :mod:`~kg.network.projection` — :func:`project` (flat SPARQL queries for the edges, actors and
+  citations; the reads and the frozen graph are cached until the store changes);
 * :mod:`~kg.network.paths` — :func:`paths`, :func:`shortest_paths`;
 * :mod:`~kg.network.chains` — :func:`backing_chains`, :func:`proxy_conflicts`;
 * :mod:`~kg.network.centrality` — :func:`centrality`, :func:`brokers`;

@@ -22,7 +22,11 @@ BETWEENNESS_SAMPLE = 200
 
 
 def _betweenness(H: nx.Graph) -> dict[str, float]:
-    """Normalised betweenness: exact up to :data:`EXACT_BETWEENNESS` actors, else a seeded estimate."""
+    """Normalised betweenness: exact up to :data:`EXACT_BETWEENNESS` actors, else a seeded estimate.
+
+    Not interactive at scale: each sampled actor costs one breadth-first search of the whole graph,
+    so the estimate takes seconds at 10k actors and tens of seconds at 100k (README, "Speed and scale").
+    """
     k = BETWEENNESS_SAMPLE if len(H) > EXACT_BETWEENNESS else None
     return nx.betweenness_centrality(H, k=k, normalized=True, seed=0)
 

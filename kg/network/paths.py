@@ -8,7 +8,10 @@ statements between the same two actors give separate paths (one statement per st
 from __future__ import annotations
 
 import itertools
+import threading
+import weakref
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -27,6 +30,33 @@ MAX_PATHS = 500
 _Step = tuple[str, str, str, bool]
 
 
+#: Graphs of steps (and their simple ``DiGraph``) built from frozen projections, which cannot change:
+#: a projection is cached per store version (:func:`kg.network.project`), so repeated path
+#: requests on it reuse these instead of rebuilding them from every edge.
+_WALKS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[Any, ...], tuple[nx.MultiDiGraph, nx.DiGraph]]] = (
+    weakref.WeakKeyDictionary()
+)
+_WALKS_LOCK = threading.Lock()
+
+
+def _steps(
+    G: nx.MultiDiGraph, kinds: frozenset[str] | None, ignore_direction: bool
+) -> tuple[nx.MultiDiGraph, nx.DiGraph]:
+    """The graph of steps and its simple form, remembered for a frozen graph."""
+    if not nx.is_frozen(G):
+        W = _walks(G, kinds, ignore_direction)
+        return W, nx.DiGraph(W)
+    key = (kinds, ignore_direction)
+    with _WALKS_LOCK:
+        hit = _WALKS.get(G, {}).get(key)
+    if hit is None:
+        W = _walks(G, kinds, ignore_direction)
+        hit = (nx.freeze(W), nx.freeze(nx.DiGraph(W)))
+        with _WALKS_LOCK:
+            _WALKS.setdefault(G, {})[key] = hit
+    return hit
+
+
 def _walks(G: nx.MultiDiGraph, kinds: frozenset[str] | None, ignore_direction: bool) -> nx.MultiDiGraph:
     """The graph of possible steps: each edge forward, and backward when it may be walked so."""
     W = nx.MultiDiGraph()
@@ -38,10 +68,10 @@ def _walks(G: nx.MultiDiGraph, kinds: frozenset[str] | None, ignore_direction: b
     return W
 
 
-def _node_paths(W: nx.MultiDiGraph, source: str, target: str, max_length: int) -> Iterator[list[str]]:
+def _node_paths(D: nx.DiGraph, source: str, target: str, max_length: int) -> Iterator[list[str]]:
     """Simple node paths from ``source`` to ``target``, shortest first, up to ``max_length`` steps."""
     try:
-        for nodes in nx.shortest_simple_paths(nx.DiGraph(W), source, target):
+        for nodes in nx.shortest_simple_paths(D, source, target):
             if len(nodes) - 1 > max_length:
                 return
             yield nodes
@@ -77,10 +107,10 @@ def _search(
         raise InvalidInput("source and target are the same actor")
     check_range("max_length", max_length, 1, MAX_LENGTH)
     check_range("limit", limit, 1, MAX_PATHS)
-    W = _walks(G, check_kinds(G, kinds), ignore_direction)
+    W, D = _steps(G, check_kinds(G, kinds), ignore_direction)
     found: list[Path] = []
     shortest = None
-    for nodes in _node_paths(W, start, end, max_length):
+    for nodes in _node_paths(D, start, end, max_length):
         steps = len(nodes) - 1
         shortest = shortest or steps
         if shortest_only and steps > shortest:

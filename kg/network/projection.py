@@ -14,31 +14,43 @@ Only what certainly holds on the day is projected (the as-of rule of :mod:`kg.ti
 sources date a statement differently their periods intersect, as in :mod:`kg.relations`), unless
 ``holding_only=False``, which keeps every statement with its status (for :func:`kg.network.changes`).
 
-The graph is read with three SPARQL queries (edges, actors, citations: ``kg/queries/network-*.rq``),
-whose results are cached on the store until it is written to; the :class:`~kg.models.Citation`
-objects in ``sources`` are shared between projections and must be treated as read-only.
+The graph is read with flat SPARQL queries (``kg/queries/network-*.rq``: statement ends, claims,
+dates and other properties, actors, labels, citations, sources), each a shape the engine evaluates
+well: parts joined by hashing in subqueries, and the big results packed by the engine in one text
+rather than read row by row through the Python binding. The rows are grouped in Python; what they
+give is cached on the store until it is written to (``store.cache``). The built graph is cached too,
+per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
+(:func:`networkx.freeze`): a repeated projection returns the same object, so callers must not change
+it (copy it with ``nx.MultiDiGraph(G)`` first). The :class:`~kg.models.Citation` objects in
+``sources`` are shared between projections and must be treated as read-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import networkx as nx
 
 from .. import ontology, queries
 from ..errors import InvalidInput, NotFound
-from ..lookup import kind_name, most_precise, split
+from ..lookup import kind_name, most_precise
 from ..models import Citation, Ref
-from ..namespaces import CK, ONTOLOGY_GRAPH, SRC, slug
+from ..namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from ..store import Store
+from ..terms import to_python
 from ..timeline import Bounds, Status, parse_at, status
 
-__all__ = ["NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
+__all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
+
+#: Projections kept per store version (the most recently used), each for its day and options.
+GRAPHS_KEPT = 8
 
 #: Statement kinds of the positive (cooperative) network.
 POSITIVE = ("support", "alliance")
@@ -92,11 +104,61 @@ def _cached(store: Store, name: str, compute: Callable[[], Any]) -> Any:
 
 
 _kind = functools.lru_cache(maxsize=1024)(kind_name)
+_GRAPHS_LOCK = threading.Lock()
+#: ``Status.value`` read through a dict (reading an enum member's value is slow, once per edge).
+_STATUS_TEXT = {s: s.value for s in Status}
+
+
+@functools.lru_cache(maxsize=65536)
+def _day(lexical: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(lexical)
+    except ValueError:
+        return None
+
+
+def _packed(store: Store, name: str) -> list[list[str]]:
+    """The rows of a query that packs them in one text (``GROUP_CONCAT``: fields separated by
+    spaces, rows by newlines), split back into fields."""
+    rows = store.select_terms(queries.get(name))
+    text = rows[0][0].value if rows and rows[0][0] is not None else ""
+    return [line.split(" ") for line in text.split("\n") if line]
+
+
+def _text(encoded: str) -> str:
+    """A value the query percent-encoded (``ENCODE_FOR_URI``)."""
+    return unquote(encoded) if "%" in encoded else encoded
+
+
+#: What each property of ``network-properties.rq`` is to the projection.
+_PROPERTIES = {
+    **dict.fromkeys(("startDate", "effectiveDate", "listedDate", "date"), "start"),
+    "endDate": "end",
+    "earliestStart": "earliestStart",
+    "latestStart": "latestStart",
+    "earliestEnd": "earliestEnd",
+    "latestEnd": "latestEnd",
+    "supportKind": "supportKind",
+    "alleged": "alleged",
+    "claimKind": "claimKind",
+    "claimant": "claimant",
+}
+_PROPERTY_OF = {CK + name: role for name, role in _PROPERTIES.items()}
+
+
+def _latest(values: set[str]) -> dt.date | None:
+    days = [d for d in map(_day, values) if d is not None]
+    return max(days) if days else None
+
+
+def _earliest(values: set[str]) -> dt.date | None:
+    days = [d for d in map(_day, values) if d is not None]
+    return min(days) if days else None
 
 
 @dataclass(frozen=True)
 class _Edge:
-    """One row of ``network-edges.rq``, read once: IRIs of the ends, kind and the fixed attributes."""
+    """One edge as read from the store: IRIs of the ends, kind and the fixed attributes."""
 
     source: str
     target: str
@@ -107,36 +169,87 @@ class _Edge:
     attrs: tuple[tuple[str, Any], ...]
 
 
+def _edge(
+    rule: ontology.EdgeRule,
+    kind: str,
+    node: str,
+    ends: tuple[str, str],
+    dated: dict[str, set[Any]],
+    proposition: dict[str, set[Any]],
+    claim: bool,
+) -> _Edge:
+    """An edge from its ends, the properties of the dated node (the statement, or the claim) and
+    those of what it states (the statement itself, or the claim's proposition)."""
+    none: set[Any] = set()
+    alleged = proposition.get("alleged")
+    attrs = {
+        "statement": slug(node),
+        "iri": node,
+        "kind": "claim" if claim else kind,
+        "group": "claim" if claim else rule.group,
+        "symmetric": rule.symmetric,
+        "support_kinds": sorted(_kind(k).removesuffix("-support") for k in proposition.get("supportKind", none)),
+        "alleged": any(a in ("true", "1") for a in alleged) if alleged else None,
+        "start": most_precise(" ".join(dated.get("start", none))),
+        "end": most_precise(" ".join(dated.get("end", none))),
+        "claim": claim,
+        "claimants": sorted(slug(c) for c in dated.get("claimant", none)) if claim else [],
+        "claim_kind": (
+            min(_kind(k) for k in dated["claimKind"]).removesuffix("-claim")
+            if claim and dated.get("claimKind")
+            else None
+        ),
+        "proposition_kind": kind if claim else None,
+    }
+    # Sources that date a node differently: their periods intersect.
+    bounds = Bounds(
+        _latest(dated.get("earliestStart", none)),
+        _earliest(dated.get("latestStart", none)),
+        _latest(dated.get("earliestEnd", none)),
+        _earliest(dated.get("latestEnd", none)),
+    )
+    return _Edge(ends[0], ends[1], kind, node, claim, bounds, tuple(attrs.items()))
+
+
 def _edges(store: Store) -> list[_Edge]:
     def read() -> list[_Edge]:
         rules = edge_kinds()
-        out = []
-        for row in store.select(queries.get("network-edges")):
-            kind = _kind(row["kind"])
-            rule = rules.get(kind)
-            if rule is None:  # a class the ontology files do not know: no edge rule to read it by
-                continue
-            claim = row.get("claim")
-            node = claim or row["node"]
-            attrs = {
-                "statement": slug(node),
-                "iri": node,
-                "kind": "claim" if claim else kind,
-                "group": "claim" if claim else rule.group,
-                "symmetric": rule.symmetric,
-                "support_kinds": sorted(_kind(k).removesuffix("-support") for k in split(row.get("supportKinds"))),
-                "alleged": row.get("alleged"),
-                "start": most_precise(row.get("start")),
-                "end": most_precise(row.get("end")),
-                "claim": claim is not None,
-                "claimants": sorted(slug(c) for c in split(row.get("claimants"))),
-                "claim_kind": _kind(row["claimKind"]).removesuffix("-claim") if row.get("claimKind") else None,
-                "proposition_kind": kind if claim else None,
-            }
-            bounds = Bounds(
-                row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd")
-            )
-            out.append(_Edge(row["from"], row["to"], kind, node, claim is not None, bounds, tuple(attrs.items())))
+        # Statements: (node, kind) -> ends; claims: (claim, proposition) -> kind, ends, properties.
+        statements: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
+        for node, kind, source, target in _packed(store, "network-edges"):
+            kinds, ends = statements.setdefault(node, (set(), set()))
+            kinds.add(_kind(kind))
+            ends.add((source, target))
+        claims: dict[tuple[str, Any], tuple[set[str], set[tuple[str, str]], dict[str, set[Any]]]] = {}
+        for claim, proposition, kind, source, target, prop, value in store.select_terms(queries.get("network-claims")):
+            kinds, ends, props = claims.setdefault((claim.value, proposition), (set(), set(), defaultdict(set)))
+            kinds.add(_kind(kind.value))
+            ends.add((source.value, target.value))
+            if prop is not None:
+                props[_PROPERTY_OF[prop.value]].add(value.value)
+        wanted = statements.keys() | {claim for claim, _ in claims}
+        properties: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+        for node, prop, value in _packed(store, "network-properties"):
+            if node in wanted:
+                properties[node][_PROPERTY_OF[prop]].add(value)
+
+        def known(kinds: set[str]) -> str | None:
+            """The statement's kind: the first with an edge rule (a class the ontology files do not
+            know has no rule to read it by; a statement of two edge kinds is an error in the data)."""
+            return min((k for k in kinds if k in rules), default=None)
+
+        empty: dict[str, set[Any]] = {}
+        out: list[_Edge] = []
+        for node, (kinds, ends_of) in statements.items():
+            first = known(kinds)
+            if first is not None:
+                dated = properties.get(node, empty)
+                out.extend(_edge(rules[first], first, node, ends, dated, dated, claim=False) for ends in ends_of)
+        for (claim, _), (kinds, ends_of, props) in claims.items():
+            first = known(kinds)
+            if first is not None:
+                dated = properties.get(claim, empty)
+                out.extend(_edge(rules[first], first, claim, ends, dated, props, claim=True) for ends in ends_of)
         # Blank-node propositions get new labels per query: order by what is stable.
         return sorted(out, key=lambda e: (e.claim, e.node, e.source, e.target, e.kind))
 
@@ -145,8 +258,15 @@ def _edges(store: Store) -> list[_Edge]:
 
 def _actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
     def read() -> list[tuple[str, str | None, list[str]]]:
-        rows = store.select(queries.get("network-actors"))
-        return sorted((r["actor"], r.get("label"), sorted(_kind(t) for t in split(r.get("types")))) for r in rows)
+        types: dict[str, set[str]] = defaultdict(set)
+        for actor, cls in store.select_terms(queries.get("network-actors")):
+            types[actor.value].add(_kind(cls.value))
+        labels: dict[str, str] = {}
+        for node, encoded in _packed(store, "network-labels"):
+            if node in types:
+                label, known = _text(encoded), labels.get(node)
+                labels[node] = label if known is None else min(known, label)
+        return sorted((actor, labels.get(actor), sorted(kinds)) for actor, kinds in types.items())
 
     return _cached(store, "network:actors", read)
 
@@ -158,26 +278,42 @@ def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
     """
 
     def read() -> dict[str, tuple[Citation, ...]]:
+        about: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+        for source, prop, value in store.select_terms(queries.get("network-sources")):
+            about[source.value][prop.value].add(value)
+        refs: dict[str, tuple[Ref, str | None]] = {}
+
+        def ref(source: str) -> tuple[Ref, str | None]:
+            known = about.get(source, {})
+            titles = known.get(DCTERMS + "title")
+            dates = known.get(DCTERMS + "date")
+            title = min(str(to_python(t)) for t in titles) if titles else None
+            date = min(str(to_python(d)) for d in dates) if dates else None
+            refs[source] = (Ref(slug(source), source, title), date)
+            return refs[source]
+
         grouped: dict[str, dict[str, Citation]] = defaultdict(dict)
-        for row in store.select(queries.get("network-citations")):
-            source = row["source"]
-            by_source = grouped[row["node"]]
+        field_of = {CK + "paragraph": "paragraphs", CK + "locator": "locators", SCHEMA + "url": "urls"}
+        verifications: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for node, source, prop, encoded in _packed(store, "network-citations"):
+            by_source = grouped[node]
             citation = by_source.get(source)
             if citation is None:
-                date = row.get("date")
-                citation = by_source[source] = Citation(
-                    Ref(slug(source), source, row.get("title")),
-                    date=None if date is None else str(date),
-                    verification=row.get("verification"),
-                )
-            for key, values in (
-                ("paragraph", citation.paragraphs),
-                ("locator", citation.locators),
-                ("url", citation.urls),
-            ):
-                value = row.get(key)
-                if value is not None and value not in values:
-                    values.append(value)
+                source_ref, date = refs.get(source) or ref(source)
+                citation = by_source[source] = Citation(source_ref, date=date)
+            if prop == "-":  # a citation with no paragraph, locator, URL or verification
+                continue
+            value = _text(encoded)
+            field = field_of.get(prop)
+            if field is None:
+                verifications[node, source].add(value)
+                continue
+            values = getattr(citation, field)
+            python: int | str = int(value) if field == "paragraphs" and value.isdigit() else value
+            if python not in values:
+                values.append(python)
+        for (node, source), found in verifications.items():
+            grouped[node][source].verification = min(found)
         for by_source in grouped.values():
             for citation in by_source.values():
                 citation.paragraphs.sort()
@@ -260,6 +396,31 @@ def project(
     wanted_types = _choose(actor_types, known_actor_types(), "actor type")
     wanted_sources = _sources(store, sources)
 
+    key = (day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
+    graphs = _cached(store, "network:graphs", OrderedDict)
+    with _GRAPHS_LOCK:  # requests run in threads: keep the order of use consistent
+        graph = graphs.get(key)
+        if graph is not None:
+            graphs.move_to_end(key)
+            return graph
+    graph = _build(store, day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
+    with _GRAPHS_LOCK:
+        graphs[key] = graph
+        while len(graphs) > GRAPHS_KEPT:
+            graphs.popitem(last=False)
+    return graph
+
+
+def _build(
+    store: Store,
+    day: dt.date,
+    wanted_kinds: frozenset[str] | None,
+    wanted_types: frozenset[str] | None,
+    wanted_sources: frozenset[str] | None,
+    include_claims: bool,
+    holding_only: bool,
+) -> nx.MultiDiGraph:
+    """The projection for validated options, built from the cached reads and frozen."""
     graph = nx.MultiDiGraph(
         at=day,
         kinds=None if wanted_kinds is None else sorted(wanted_kinds),
@@ -269,14 +430,18 @@ def project(
         holding_only=holding_only,
     )
     actors: dict[str, str] = {}
+    nodes = []
     for node, label, types in _actors(store):
         if wanted_types is not None and "actor" not in wanted_types and not wanted_types.intersection(types):
             continue
         ident = slug(node)
         actors[node] = ident
-        graph.add_node(ident, id=ident, iri=node, label=label, types=list(types))
+        nodes.append((ident, {"id": ident, "iri": node, "label": label, "types": list(types)}))
+    graph.add_nodes_from(nodes)
 
     cites = _citations(store)
+    edges = []
+    keys: set[tuple[str, str, str]] = set()
     for edge in _edges(store):
         if edge.claim and not include_claims:
             continue
@@ -295,10 +460,13 @@ def project(
         attrs = dict(edge.attrs)
         attrs["support_kinds"] = list(attrs["support_kinds"])
         attrs["claimants"] = list(attrs["claimants"])
+        attrs.update(bounds=edge.bounds, status=_STATUS_TEXT[state], sources=list(cited))
         key = attrs["statement"]
         n = 1
-        while graph.has_edge(u, v, key):
+        while (u, v, key) in keys:
             n += 1
             key = f"{attrs['statement']}#{n}"
-        graph.add_edge(u, v, key=key, **attrs, bounds=edge.bounds, status=state.value, sources=list(cited))
-    return graph
+        keys.add((u, v, key))
+        edges.append((u, v, key, attrs))
+    graph.add_edges_from(edges)
+    return nx.freeze(graph)
