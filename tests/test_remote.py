@@ -110,3 +110,17 @@ def test_settings_select_the_remote_store(monkeypatch, oxigraph_server):
     store = kg.Store.open(settings.store, **settings.remote_options())
     assert store.dialect.name == "oxigraph" and store.update_url == oxigraph_server.url + "/update"
     assert Settings(store="var/store").remote_options() == {}
+
+
+def test_the_network_projection_on_a_server_is_the_embedded_one(server, bundled_store):
+    # the projection's queries pack their rows into long texts: every server must return them whole
+    store = server.open()
+    wipe(store)
+    kg.load_files(store, kg.bundled_data_files())
+    for at in ("2024-11-30", "2016-06-01"):
+        here = kg.network.project(bundled_store, at, include_claims=True)
+        there = kg.network.project(store, at, include_claims=True)
+        assert dict(there.nodes(data=True)) == dict(here.nodes(data=True))
+        assert len(here.edges) > 20
+        edges = {(u, v, k): d for u, v, k, d in here.edges(keys=True, data=True)}
+        assert {(u, v, k): d for u, v, k, d in there.edges(keys=True, data=True)} == edges
