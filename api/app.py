@@ -7,6 +7,7 @@ passed in; routers are thin and call ``kg``; errors from the library map to HTTP
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from api import errors
 from api.models import ERROR_RESPONSES
 from api.routers import actors, claims, explorer, health, network, ontology, search, sources, sparql
 from api.settings import Settings
+from kg import search_index
 from kg.load import open_store
 from kg.sparql.pool import QueryPool
 from kg.store import Store
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         )
         await pool.start()
         app.state.query_pool = pool
+        # the first search would otherwise wait for the whole index (about a minute at 100k actors)
+        threading.Thread(target=search_index.warm, args=(app.state.store,), name="warm-search", daemon=True).start()
         try:
             yield
         finally:

@@ -17,6 +17,7 @@ comes from an older graph.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,11 +27,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import ontology
+from .errors import KGError
 from .namespaces import CK, DCTERMS, RDF, SKOS
 from .nodes import node_key
 from .store import Store
 
-__all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index"]
+__all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index", "warm"]
 
 #: Entity categories, in the order an entity in several is reported.
 CATEGORIES = ("actor", "place", "event", "claim", "source")
@@ -263,6 +265,26 @@ def search_index(store: Store) -> SearchIndex:
             if changed is not None and _update(store, index, changed):
                 store.cache["search:index"] = (index.version, index)
                 return index
-    index = _build(store)
-    store.cache["search:index"] = (index.version, index)
+    with _build_lock(store):  # one build at a time: a second caller waits for it and takes it
+        hit = store.cache.get("search:index")
+        if hit is not None and hit[0] == store.version:
+            return hit[1]
+        index = _build(store)
+        store.cache["search:index"] = (index.version, index)
     return index
+
+
+def _build_lock(store: Store) -> threading.Lock:
+    """The store's lock for full builds of the index (made once: ``dict.setdefault`` is atomic)."""
+    lock: threading.Lock = store.cache.setdefault("search:build-lock", (-1, threading.Lock()))[1]
+    return lock
+
+
+def warm(store: Store) -> None:
+    """Build the index ahead of the first search (the service does this at start-up, in a thread).
+
+    At 100k actors a build takes about a minute; a search that arrives meanwhile waits for it. A
+    store that cannot be read is left to the first search, which then reports the error.
+    """
+    with contextlib.suppress(KGError):
+        search_index(store)

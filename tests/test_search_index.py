@@ -203,3 +203,47 @@ def test_the_store_reports_the_graphs_written_since_a_version(store):
         store.remove_graphs(["https://example.org/g3"])
     assert store.changed_graphs(start) is None
     assert store.changed_graphs(store.version - 1) == {"https://example.org/g3"}
+
+
+def test_callers_arriving_together_share_one_build(store, make_source, monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg import search_index as module
+
+    kg.load_files(store, [make_source(name="build-once")])
+    builds: list[int] = []
+    started = threading.Event()
+    real = module._build
+
+    def slow_build(s):
+        builds.append(s.version)
+        started.set()
+        threading.Event().wait(0.3)  # long enough for the other callers to arrive
+        return real(s)
+
+    monkeypatch.setattr(module, "_build", slow_build)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first = pool.submit(search_index, store)
+        started.wait(5)
+        others = [pool.submit(search_index, store) for _ in range(3)]
+        indexes = [first.result(), *(f.result() for f in others)]
+    assert builds == [store.version]
+    assert all(index is indexes[0] for index in indexes)
+
+
+def test_the_service_builds_the_index_at_start_up(bundled_store):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    bundled_store.cache.pop("search:index", None)
+    with TestClient(create_app(Settings(store="memory", query_workers=1), store=bundled_store)):
+        deadline = time.monotonic() + 30
+        while "search:index" not in bundled_store.cache and time.monotonic() < deadline:
+            time.sleep(0.05)
+        hit = bundled_store.cache.get("search:index")
+        assert hit is not None and hit[0] == bundled_store.version  # built with no search asked
