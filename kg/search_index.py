@@ -47,6 +47,8 @@ _PROPS = (_KEY, _TYPE, *_LABELS, _ALIAS)
 _VALUES = " ".join(f"<{p}>" for p in _PROPS)
 #: Entities read again per query after a write (bounds the length of the query text).
 _BATCH = 500
+#: Held during a full build, so that callers arriving together share one build.
+_BUILD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -265,19 +267,13 @@ def search_index(store: Store) -> SearchIndex:
             if changed is not None and _update(store, index, changed):
                 store.cache["search:index"] = (index.version, index)
                 return index
-    with _build_lock(store):  # one build at a time: a second caller waits for it and takes it
+    with _BUILD_LOCK:  # one build at a time: a caller arriving meanwhile waits for it and takes it
         hit = store.cache.get("search:index")
         if hit is not None and hit[0] == store.version:
             return hit[1]
         index = _build(store)
         store.cache["search:index"] = (index.version, index)
     return index
-
-
-def _build_lock(store: Store) -> threading.Lock:
-    """The store's lock for full builds of the index (made once: ``dict.setdefault`` is atomic)."""
-    lock: threading.Lock = store.cache.setdefault("search:build-lock", (-1, threading.Lock()))[1]
-    return lock
 
 
 def warm(store: Store) -> None:
