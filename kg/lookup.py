@@ -35,12 +35,9 @@ SELECT ?entity (SAMPLE(?label) AS ?l) WHERE {
 
 def labels(store: Store) -> dict[str, str]:
     """English label of every labelled resource, cached until the store changes."""
-    cached = store.cache.get("labels")
-    if cached is not None and cached[0] == store.version:
-        return cached[1]
-    table = {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
-    store.cache["labels"] = (store.version, table)
-    return table
+    return store.derived(
+        "labels", lambda: {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
+    )
 
 
 def ref(store: Store, value: str | None) -> Ref | None:

@@ -46,9 +46,10 @@ def properties(store: Store, query: str, bindings: Mapping[str, Any]) -> dict[st
 
 def source_details(store: Store) -> dict[str, tuple[Any, Any]]:
     """Title and date of every node that has one (sources), cached until the store changes."""
-    cached = store.cache.get("nodes:source-details")
-    if cached is not None and cached[0] == store.version:
-        return cached[1]
+    return store.derived("nodes:source-details", lambda: _source_details(store))
+
+
+def _source_details(store: Store) -> dict[str, tuple[Any, Any]]:
     table: dict[str, list[Any]] = defaultdict(lambda: [None, None])
     rows = store.select_terms(
         "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p = dcterms:title || ?p = dcterms:date) }"
@@ -59,9 +60,7 @@ def source_details(store: Store) -> dict[str, tuple[Any, Any]]:
         value = to_python(o)
         if slot[i] is None or str(value) < str(slot[i]):
             slot[i] = value
-    result = {k: (v[0], v[1]) for k, v in table.items()}
-    store.cache["nodes:source-details"] = (store.version, result)
-    return result
+    return {k: (v[0], v[1]) for k, v in table.items()}
 
 
 _CITATION_LISTS = (

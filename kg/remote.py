@@ -41,6 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from .derived import DerivedValues
 from .errors import InvalidInput, QueryError, StoreError
 from .namespaces import BASE, PREFIXES
 from .sparql.text import analyse, declares_dataset, nesting_depth, pattern_start
@@ -242,7 +243,7 @@ class RemoteStore(Store):
         password = password or (parts.password or None)
         netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
         self.url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-        self.cache: dict[str, tuple[int, Any]] = {}
+        self.cache = DerivedValues()
         self.timeout = timeout
         self._registry: tuple[int, list[str]] | None = None
         self._union_checked = False

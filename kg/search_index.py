@@ -47,8 +47,6 @@ _PROPS = (_KEY, _TYPE, *_LABELS, _ALIAS)
 _VALUES = " ".join(f"<{p}>" for p in _PROPS)
 #: Entities read again per query after a write (bounds the length of the query text).
 _BATCH = 500
-#: Held during a full build, so that callers arriving together share one build.
-_BUILD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -253,27 +251,21 @@ def _update(store: Store, index: SearchIndex, graphs: frozenset[str]) -> bool:
 
 def search_index(store: Store) -> SearchIndex:
     """The index of ``store`` at its current version: built on first use, then updated after each
-    write by reading again only the entities of the graphs written (rebuilt when that is unknown)."""
+    write by reading again only the entities of the graphs written (rebuilt when that is unknown).
+    Callers arriving together share one build or update (:meth:`kg.store.Store.derived`)."""
+    return store.derived("search:index", lambda: _current(store))
+
+
+def _current(store: Store) -> SearchIndex:
+    """The index of an older version brought up to date, or a new one."""
     hit = store.cache.get("search:index")
-    if hit is not None and hit[0] == store.version:
-        index: SearchIndex = hit[1]
-        return index
     if hit is not None:
-        index = hit[1]
+        index: SearchIndex = hit[1]
         with index.lock:
-            if index.version == store.version:
-                return index  # another thread brought it up to date meanwhile
             changed = store.changed_graphs(index.version)
             if changed is not None and _update(store, index, changed):
-                store.cache["search:index"] = (index.version, index)
                 return index
-    with _BUILD_LOCK:  # one build at a time: a caller arriving meanwhile waits for it and takes it
-        hit = store.cache.get("search:index")
-        if hit is not None and hit[0] == store.version:
-            return hit[1]
-        index = _build(store)
-        store.cache["search:index"] = (index.version, index)
-    return index
+    return _build(store)
 
 
 def warm(store: Store) -> None:

@@ -12,12 +12,13 @@ query's projection (an engine rule), which the named queries respect.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from .derived import DerivedValues
 from .errors import InvalidInput, QueryError, StoreError
 from .namespaces import PREFIXES
 from .sparql.text import nesting_depth
@@ -37,6 +38,8 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 #: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
 #: engine's parser (taking the process down), so deeper queries are refused before parsing.
 MAX_NESTING = 256
+
+T = TypeVar("T")
 
 
 def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
@@ -77,8 +80,8 @@ class Store:
         self._write_lock = threading.Lock()
         self._version = 0
         self._changes = []
-        #: Values derived from the store's content, keyed by name: (version, value).
-        self.cache: dict[str, tuple[int, Any]] = {}
+        #: Values derived from the store's content, keyed by name: (version, value); see :meth:`derived`.
+        self.cache = DerivedValues()
 
     @classmethod
     def open(cls, spec: str | Path | None, **remote: Any) -> Store:
@@ -98,6 +101,11 @@ class Store:
     def version(self) -> int:
         """Increases with every write made through this object (for caches)."""
         return self._version
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """A value derived from the store's content (an index, a table), computed by ``compute()``
+        once per version and shared by the callers that ask together (:mod:`kg.derived`)."""
+        return self.cache.value(name, lambda: self.version, compute)
 
     def changed_graphs(self, since: int) -> frozenset[str] | None:
         """The named graphs written since version ``since`` (empty: no write), or None when this

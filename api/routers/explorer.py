@@ -28,10 +28,7 @@ _CACHED_PAGES = 16
 
 
 def _cache(store: Store) -> OrderedDict[tuple[object, ...], str]:
-    hit = store.cache.get("explorer:pages")
-    if hit is None or hit[0] != store.version:
-        hit = store.cache["explorer:pages"] = (store.version, OrderedDict())
-    pages: OrderedDict[tuple[object, ...], str] = hit[1]
+    pages: OrderedDict[tuple[object, ...], str] = store.derived("explorer:pages", OrderedDict)
     return pages
 
 

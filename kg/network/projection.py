@@ -18,7 +18,7 @@ The graph is read with flat SPARQL queries (``kg/queries/network-*.rq``: stateme
 dates and other properties, actors, labels, citations, sources), each a shape the engine evaluates
 well: parts joined by hashing in subqueries, and the big results packed by the engine in one text
 rather than read row by row through the Python binding. The rows are grouped in Python; what they
-give is cached on the store until it is written to (``store.cache``). The built graph is cached too,
+give is cached on the store until it is written to (:meth:`kg.store.Store.derived`). The built graph is cached too,
 per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
 (:func:`networkx.freeze`): a repeated projection returns the same object, so callers must not change
 it (copy it with ``nx.MultiDiGraph(G)`` first). The :class:`~kg.models.Citation` objects in
@@ -31,7 +31,7 @@ import datetime as dt
 import functools
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -91,16 +91,6 @@ def _choose(values: Iterable[str] | None, known: Iterable[str], what: str) -> fr
             f"unknown {what} {', '.join(map(repr, unknown)) or '(none given)'}; known: {', '.join(sorted(known))}"
         )
     return chosen
-
-
-def _cached(store: Store, name: str, compute: Callable[[], Any]) -> Any:
-    """A value derived from the store, computed once per store version (``store.cache``)."""
-    hit = store.cache.get(name)
-    if hit is not None and hit[0] == store.version:
-        return hit[1]
-    value = compute()
-    store.cache[name] = (store.version, value)
-    return value
 
 
 _kind = functools.lru_cache(maxsize=1024)(kind_name)
@@ -253,7 +243,7 @@ def _edges(store: Store) -> list[_Edge]:
         # Blank-node propositions get new labels per query: order by what is stable.
         return sorted(out, key=lambda e: (e.claim, e.node, e.source, e.target, e.kind))
 
-    return _cached(store, "network:edges", read)
+    return store.derived("network:edges", read)
 
 
 def _actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
@@ -268,7 +258,7 @@ def _actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
                 labels[node] = label if known is None else min(known, label)
         return sorted((actor, labels.get(actor), sorted(kinds)) for actor, kinds in types.items())
 
-    return _cached(store, "network:actors", read)
+    return store.derived("network:actors", read)
 
 
 def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
@@ -321,7 +311,7 @@ def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
                 citation.urls.sort()
         return {node: tuple(sorted(c.values(), key=lambda c: c.source.id)) for node, c in grouped.items()}
 
-    return _cached(store, "network:citations", read)
+    return store.derived("network:citations", read)
 
 
 def _sources(store: Store, sources: Iterable[str] | None) -> frozenset[str] | None:
@@ -397,7 +387,7 @@ def project(
     wanted_sources = _sources(store, sources)
 
     key = (day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
-    graphs = _cached(store, "network:graphs", OrderedDict)
+    graphs: OrderedDict[tuple[Any, ...], nx.MultiDiGraph] = store.derived("network:graphs", OrderedDict)
     with _GRAPHS_LOCK:  # requests run in threads: keep the order of use consistent
         graph = graphs.get(key)
         if graph is not None:
