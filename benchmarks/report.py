@@ -222,6 +222,22 @@ def _servers(results: dict[str, Any]) -> list[str]:
     return ["## Servers (same exported quads everywhere)", "", *_table(head, rows)]
 
 
+def _updates(results: dict[str, Any]) -> list[str]:
+    """Parts measured again later (``--merge``): they replace the first run's figures in the tables."""
+    updates = results.get("updates", [])
+    if not updates:
+        return []
+    lines = ["Parts measured again later replace the first run's figures in the tables below:", ""]
+    for u in updates:
+        st = u.get("settings", {})
+        sizes = ", ".join(f"{n:,}" for n in st.get("sizes", []))
+        lines.append(
+            f"- {u.get('date')}: {', '.join(st.get('parts', []))} at {sizes} actors, {st.get('reps')} "
+            f"repetitions, {st.get('rest_requests')} requests per REST run, wrk runs of {st.get('wrk_seconds')} s."
+        )
+    return [*lines, ""]
+
+
 def markdown(results: dict[str, Any]) -> str:
     m, v = results.get("machine", {}), results.get("versions", {})
     st = results.get("settings", {})
@@ -244,6 +260,7 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     if st.get("note"):
         lines += [f"Note: {st['note']}.", ""]
+    lines += _updates(results)
     errors = [f"- {s['actors']:,} actors: {s['error']}" for s in _sizes(results) if "error" in s]
     skipped = [f"- {s['actors']:,} actors: {s['skipped']}" for s in _sizes(results) if "skipped" in s]
     if errors or skipped:

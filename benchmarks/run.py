@@ -5,6 +5,9 @@ as N-Quads so that every server holds the same quads, then start our ``kg serve`
 query worker), the Oxigraph server and rdflib-endpoint side by side on 127.0.0.1, time REST latency and
 SPARQL throughput (``wrk``, interleaved across servers in each repetition), and time the network
 analytics in fresh processes. Every step has a time budget; a step over it is recorded as not finished.
+
+``--parts`` measures only some parts (``rest,analytics``: the store loaded by an earlier run in ``--work``
+is reused) and ``--merge`` writes them into the existing results, each part dated, the rest kept.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from benchmarks.report import fig
 from benchmarks.stats import summary
 
 PY = sys.executable
+#: The parts of a size's measurement, in the order they run.
+PARTS = ("load", "rest", "sparql", "analytics")
 
 
 @dataclass
@@ -43,6 +48,8 @@ class Config:
     analytics_budget: float
     work: Path
     out: Path
+    parts: tuple[str, ...] = PARTS
+    merge: bool = False
 
 
 def _kg(*args: str) -> list[str]:
@@ -330,24 +337,39 @@ def analytics(cfg: Config, store: Path, params: rest.Params) -> dict[str, Any]:
     }
 
 
+def _stored(cfg: Config, n: int, data: Path, quads: int, result: dict[str, Any]) -> Path | None:
+    """The store to measure: loaded now (the load part, timed) or left by an earlier run."""
+    store = cfg.work / f"store-{n}"
+    if "load" not in cfg.parts:
+        if not store.is_dir():
+            raise BenchError(f"no store at {store}: measure the load part first")
+        return store
+    _log(f"{n} actors: loading {quads} quads")
+    result["load"], loaded = load(cfg, n, data, quads)
+    return loaded
+
+
 def bench_size(cfg: Config, n: int, result: dict[str, Any]) -> dict[str, Any]:
     """Measure one size into ``result`` (so that what was measured survives a later failure)."""
     _log(f"{n} actors: generating")
     data, quads = generate(cfg, n)
     result["quads_generated"] = quads
-    _log(f"{n} actors: loading {quads} quads")
-    result["load"], store = load(cfg, n, data, quads)
+    dates = result.setdefault("dates", {})
+    store = _stored(cfg, n, data, quads, result)
+    if "load" in cfg.parts:
+        dates["load"] = machine.now()
     if store is None:
         result["skipped"] = "no store: the load did not finish"
         return result
     exported = cfg.work / f"export-{n}.nq"
-    _timed_step(
-        _kg("export", "--format", "nquads", "--store", str(store), "-o", str(exported)),
-        cfg.load_budget,
-        "export",
-        cfg.work / "export.log",
-    )
-    result["quads_served"] = sum(1 for _ in exported.open("rb"))
+    if "load" in cfg.parts or not exported.exists():
+        _timed_step(
+            _kg("export", "--format", "nquads", "--store", str(store), "-o", str(exported)),
+            cfg.load_budget,
+            "export",
+            cfg.work / "export.log",
+        )
+        result["quads_served"] = sum(1 for _ in exported.open("rb"))
     # choosing parameters aggregates over the whole graph: past the service's default time limit at 100k
     patient = {**os.environ, "KG_QUERY_TIMEOUT": str(cfg.step_budget)}
     with procs.serving(
@@ -359,23 +381,38 @@ def bench_size(cfg: Config, n: int, result: dict[str, Any]) -> dict[str, Any]:
             raise BenchError(f"kg serve did not start: {failed['ours']}")
         params = rest.choose(sparql.select, ready["ours"].sparql, cfg.at)
     result["params"] = asdict(params)
-    _log(f"{n} actors: REST latency")
-    result["rest"] = rest_rows(cfg, store, params)
-    specs, ox_load = server_specs(cfg, n, store, exported)
-    with procs.serving(specs, cfg.step_budget, cfg.work) as (handles, failed):
-        result["servers"] = {
-            "oxigraph load seconds": round(ox_load, 2),
-            **{name: {"startup_s": round(s.startup_seconds, 2)} for name, s in handles.items()},
-            **{name: {"failed": why} for name, why in failed.items()},
-        }
-        for required in ("ours", "oxigraph"):
-            if required not in handles:
-                raise BenchError(f"{required} did not start: {failed[required]}")
-        _log(f"{n} actors: SPARQL throughput ({', '.join(handles)})")
-        result["sparql"] = sparql_rows(cfg, handles, params)
-    _log(f"{n} actors: analytics")
-    result["analytics"] = analytics(cfg, store, params)
+    if "rest" in cfg.parts:
+        _log(f"{n} actors: REST latency")
+        result["rest"] = rest_rows(cfg, store, params)
+        dates["rest"] = machine.now()
+    if "sparql" in cfg.parts:
+        specs, ox_load = server_specs(cfg, n, store, exported)
+        with procs.serving(specs, cfg.step_budget, cfg.work) as (handles, failed):
+            result["servers"] = {
+                "oxigraph load seconds": round(ox_load, 2),
+                **{name: {"startup_s": round(s.startup_seconds, 2)} for name, s in handles.items()},
+                **{name: {"failed": why} for name, why in failed.items()},
+            }
+            for required in ("ours", "oxigraph"):
+                if required not in handles:
+                    raise BenchError(f"{required} did not start: {failed[required]}")
+            _log(f"{n} actors: SPARQL throughput ({', '.join(handles)})")
+            result["sparql"] = sparql_rows(cfg, handles, params)
+        dates["sparql"] = machine.now()
+    if "analytics" in cfg.parts:
+        _log(f"{n} actors: analytics")
+        result["analytics"] = analytics(cfg, store, params)
+        dates["analytics"] = machine.now()
     return result
+
+
+def _previous(cfg: Config) -> dict[str, Any] | None:
+    """The results to merge into (``--merge``), if there are any."""
+    path = cfg.out / "results.json"
+    if not cfg.merge or not path.exists():
+        return None
+    previous: dict[str, Any] = json.loads(path.read_text())
+    return previous
 
 
 def write(cfg: Config, results: dict[str, Any]) -> None:
@@ -401,7 +438,23 @@ def parse(argv: list[str] | None) -> Config:
     p.add_argument("--analytics-budget", type=float, default=120, help="seconds allowed for each analytic")
     p.add_argument("--work", type=Path, default=Path("var/bench"), help="scratch folder (data, stores, logs)")
     p.add_argument("--out", type=Path, default=Path("benchmarks"), help="where results.json and RESULTS.md go")
+    p.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"what to measure, comma-separated, of {','.join(PARTS)}; without load, the store an earlier run "
+        "left in --work is used",
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="write into the existing results.json: the parts measured replace those of the same sizes, each "
+        "dated; everything else is kept",
+    )
     a = p.parse_args(argv)
+    parts = tuple(part.strip() for part in a.parts.split(",") if part.strip())
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown or not parts:
+        p.error(f"unknown parts {', '.join(unknown) or '(none given)'}; choose from {', '.join(PARTS)}")
     return Config(
         sizes=[int(s) for s in a.sizes.split(",") if s.strip()],
         reps=a.reps,
@@ -416,6 +469,8 @@ def parse(argv: list[str] | None) -> Config:
         analytics_budget=a.analytics_budget,
         work=a.work,
         out=a.out,
+        parts=tuple(part for part in PARTS if part in parts),
+        merge=a.merge,
     )
 
 
@@ -429,19 +484,30 @@ def main(argv: list[str] | None = None) -> int:
     cfg.work.mkdir(parents=True, exist_ok=True)
     for name in ("wrk", "oxigraph", "rdflib-endpoint"):
         procs.tool(name)  # fail at once, not after the first load
-    results: dict[str, Any] = {
+    settings = {
+        k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items() if k not in ("work", "out", "merge")
+    }
+    previous = _previous(cfg)
+    results: dict[str, Any] = previous or {
         "date": machine.now(),
         "machine": machine.machine(),
         "versions": machine.versions(),
-        "settings": {
-            k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items() if k not in ("work", "out")
-        },
+        "settings": settings,
         "sizes": [],
     }
+    if previous is not None:
+        results.setdefault("updates", []).append(
+            {"date": machine.now(), "versions": machine.versions(), "settings": settings}
+        )
     failed = False
     for n in cfg.sizes:
-        result: dict[str, Any] = {"actors": n}
-        results["sizes"].append(result)
+        result = next((r for r in results["sizes"] if r.get("actors") == n), None)
+        if result is None:
+            result = {"actors": n}
+            results["sizes"].append(result)
+            results["sizes"].sort(key=lambda r: r["actors"])
+        result.pop("error", None)
+        result.pop("skipped", None)
         try:
             bench_size(cfg, n, result)
         except BenchError as exc:

@@ -97,6 +97,12 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert done.returncode == 0, done.stderr[-3000:]
     data: dict[str, Any] = json.loads((tmp / "out" / "results.json").read_text())
     data["markdown"] = (tmp / "out" / "RESULTS.md").read_text()
+    # measure one part again on the same store and merge it into the results
+    again = [*cmd, "--parts", "analytics", "--merge"]
+    done = subprocess.run(again, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data["merged"] = json.loads((tmp / "out" / "results.json").read_text())
+    data["merged markdown"] = (tmp / "out" / "RESULTS.md").read_text()
     shutil.rmtree(tmp / "work", ignore_errors=True)
     return data
 
@@ -167,3 +173,27 @@ def test_markdown_report_has_every_table(results: dict[str, Any]) -> None:
                     "## Network projection and analytics"):  # fmt: skip
         assert heading in md
     assert f"| {SIZE} | lookup | 1 |" in md
+
+
+def test_a_part_measured_again_is_merged_and_dated(results: dict[str, Any]) -> None:
+    merged = results["merged"]
+    [first], [size] = results["sizes"], merged["sizes"]
+    assert size["load"] == first["load"] and size["rest"] == first["rest"]  # kept as measured
+    assert size["dates"]["analytics"] > first["dates"]["analytics"] >= first["dates"]["load"]
+    assert set(size["analytics"]) == set(first["analytics"])
+    [update] = merged["updates"]
+    assert update["settings"]["parts"] == ["analytics"]
+    assert "measured again later" in results["merged markdown"]
+    assert "measured again later" not in results["markdown"]
+
+
+def test_unknown_parts_are_refused() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--parts", "rest,speed"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "unknown parts speed" in done.stderr
