@@ -259,6 +259,23 @@ def test_events_filters_combine(bundled_store):
     }
 
 
+def test_an_events_page_is_a_slice_of_the_whole_list(bundled_store):
+    everything = [e.id for e in kg.events(bundled_store)]
+    assert len(everything) > 20
+    assert [e.id for e in kg.events(bundled_store, offset=5, limit=7)] == everything[5:12]
+    assert [e.id for e in kg.events(bundled_store, offset=len(everything) - 2)] == everything[-2:]
+    assert kg.events(bundled_store, offset=len(everything)) == []
+
+
+def test_an_event_reports_the_same_type_however_it_is_found(bundled_store):
+    # the victory conference is a gathering and a political change: one is reported, always the same
+    by_id = {e.id: e.type for e in kg.events(bundled_store)}
+    assert by_id["victory-conference-2025"] == "gathering"
+    for actor in ("hayat-tahrir-al-sham", "ahmed-al-sharaa"):
+        for event in kg.events(bundled_store, actor=actor):
+            assert event.type == by_id[event.id], (actor, event.id)
+
+
 def test_events_bad_period_raises(bundled_store):
     with pytest.raises(kg.InvalidInput):
         kg.events(bundled_store, from_="30 November 2024")

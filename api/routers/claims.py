@@ -34,4 +34,4 @@ def events(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Event]:
-    return kg_events(store, actor=actor, place=place, from_=from_, to=to)[offset : offset + limit]
+    return kg_events(store, actor=actor, place=place, from_=from_, to=to, offset=offset, limit=limit)

@@ -9,6 +9,7 @@ filter parameter is always bound: to a value, or to :data:`ANY` meaning "no filt
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import NotFound
 from ..namespaces import CK
 
-__all__ = ["ANY", "get", "names"]
+__all__ = ["ANY", "get", "names", "with_values"]
 
 _DIR = Path(__file__).resolve().parent
 
@@ -36,3 +37,15 @@ def get(name: str) -> str:
 def names() -> list[str]:
     """Names of all named queries."""
     return sorted(p.stem for p in _DIR.glob("*.rq"))
+
+
+def with_values(text: str, var: str, nodes: Iterable[ox.NamedNode]) -> str:
+    """``text`` with ``VALUES ?var { ... }`` first in its outermost WHERE clause, so that the engine
+    starts from those nodes. For a set of values, which the engine's substitutions (one value per
+    variable) can't bind; the nodes are written by the engine's own term syntax, never as raw text.
+    """
+    head, where, rest = text.partition("WHERE {")
+    if not where:
+        raise ValueError("the query has no 'WHERE {' to put the values in")
+    values = " ".join(str(node) for node in nodes)
+    return f"{head}WHERE {{\n  VALUES ?{var} {{ {values} }}{rest}"
