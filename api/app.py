@@ -41,7 +41,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             timeout=settings.query_timeout,
             max_rows=settings.max_rows,
         )
-        await pool.start()
+        try:
+            await pool.start()
+        except BaseException:  # a worker could not start: stop those that did, and the service
+            pool.close()
+            if owned:
+                app.state.store.close()
+            raise
         app.state.query_pool = pool
         # the first search would otherwise wait for the whole index (about a minute at 100k actors)
         threading.Thread(target=search_index.warm, args=(app.state.store,), name="warm-search", daemon=True).start()

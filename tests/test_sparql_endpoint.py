@@ -5,6 +5,7 @@ description and query page."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -17,6 +18,7 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
+import kg.errors
 import kg.sparql.pool
 from api.app import create_app
 from api.pages import example_queries
@@ -731,3 +733,45 @@ def test_odd_headers_never_get_a_server_error(client: TestClient, headers: dict[
 def test_odd_query_strings_never_get_a_server_error(client: TestClient, raw: str) -> None:
     for response in (client.get("/sparql?" + raw), post_form(client, raw)):
         assert response.status_code < 500, (response.status_code, response.text[:300])
+
+
+def _children() -> set[int]:
+    """Live child processes of this test process (Linux /proc)."""
+    mine = str(os.getpid())
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == mine and fields[0] != "Z":
+            found.add(int(status.parent.name))
+    return found
+
+
+def test_a_worker_that_cannot_start_stops_the_service_and_leaves_no_worker_behind(bundled_store, monkeypatch) -> None:
+    before = _children()
+    real = kg.sparql.pool.QueryPool._replica
+    calls = []
+
+    def replica(self):  # the second worker gets a store that does not exist
+        calls.append(1)
+        return ("disk", "/nonexistent/store", 0) if len(calls) == 2 else real(self)
+
+    monkeypatch.setattr(kg.sparql.pool.QueryPool, "_replica", replica)
+    app = create_app(Settings(query_workers=2), store=bundled_store)
+    with pytest.raises(kg.errors.QueryAborted, match="could not open the store"), TestClient(app):
+        pass
+    assert len(calls) == 2
+    assert _children() <= before  # the worker that did start was stopped too
+
+
+def test_workers_exit_on_their_own_when_the_service_stops(bundled_store) -> None:
+    # each worker exits at the end of its input; one still running after 5 s is killed (-9), which
+    # made every stop of the service wait 5 s per worker
+    app = create_app(Settings(query_workers=2), store=bundled_store)
+    with TestClient(app) as http:
+        assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        processes = [w.process for w in app.state.query_pool._workers]
+    assert len(processes) == 2
+    assert [p.returncode for p in processes] == [0, 0]

@@ -17,6 +17,7 @@ awaited no longer than the time limit (the store's own request timeout ends the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import mmap
 import os
 import socket
@@ -100,7 +101,11 @@ class _Worker:
     def stop(self, *, kill: bool = False) -> None:
         if kill:
             self.process.kill()
-        self.end.close()  # the worker reads the end of its input and exits
+        self.end.close()
+        # the worker exits on the end of its input; the transport closes the socket only on a later
+        # turn of the event loop, which this blocking wait holds up, so end the input here
+        with contextlib.suppress(OSError):
+            self.socket.shutdown(socket.SHUT_RDWR)
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
