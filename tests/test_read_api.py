@@ -281,6 +281,38 @@ def test_events_bad_period_raises(bundled_store):
         kg.events(bundled_store, from_="30 November 2024")
 
 
+# --- lists kept per store version ---------------------------------------------------------------------
+
+GAMMA = """
+    id:test-gamma a ck:ArmedGroup ; skos:prefLabel "Gamma Legion"@en .
+"""
+
+
+def test_the_actor_and_source_lists_follow_every_write(store, make_source):
+    kg.load_files(store, [make_source()])
+    total, before = catalog.actors(store, limit=500)
+    sources_before = {s.id for s in kg.sources(store)}
+    assert "test-gamma" not in {a.id for a in before}
+
+    kg.load_files(store, [make_source("second.trig", name="test-second", extra=GAMMA)])
+    total_after, after = catalog.actors(store, limit=500)
+    assert total_after == total + 1
+    assert next(a for a in after if a.id == "test-gamma").label == "Gamma Legion"
+    _, groups = catalog.actors(store, type="armed-group", limit=500)
+    assert "test-gamma" in {a.id for a in groups}
+    assert {s.id for s in kg.sources(store)} == sources_before | {"test-second"}
+
+    assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-second")
+    assert catalog.actors(store, limit=500) == (total, before)
+    assert {s.id for s in kg.sources(store)} == sources_before
+
+
+def test_a_listed_source_can_be_changed_without_changing_the_list(bundled_store):
+    first = kg.sources(bundled_store)[0]
+    first.title = "changed by a caller"
+    assert kg.sources(bundled_store)[0].title != "changed by a caller"
+
+
 # --- sources ---------------------------------------------------------------------------------------------
 
 SOURCES = {
