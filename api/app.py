@@ -18,10 +18,10 @@ from api import errors
 from api.models import ERROR_RESPONSES
 from api.routers import actors, claims, explorer, health, network, ontology, search, sources, sparql
 from api.settings import Settings
-from kg import search_index
 from kg.load import open_store
 from kg.sparql.pool import QueryPool
 from kg.store import Store
+from kg.warm import warm
 
 __all__ = ["create_app"]
 
@@ -49,8 +49,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 app.state.store.close()
             raise
         app.state.query_pool = pool
-        # the first search would otherwise wait for the whole index (about a minute at 100k actors)
-        threading.Thread(target=search_index.warm, args=(app.state.store,), name="warm-search", daemon=True).start()
+        # the first requests would otherwise wait for the labels, the search index... (kg.warm)
+        threading.Thread(target=warm, args=(app.state.store,), name="warm", daemon=True).start()
         try:
             yield
         finally:

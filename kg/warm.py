@@ -1,0 +1,48 @@
+"""Compute ahead of the first request what the service reads on most requests.
+
+Each of these is derived from the store once per version (:meth:`kg.store.Store.derived`): the
+English labels (every page and list names things by them), the search index, the list of actors,
+the table of sources and the number of quads (the health check). With 100k actors they take from
+seconds to about a minute each, which the first request to need one would otherwise wait for.
+``kg serve`` runs :func:`warm` in a thread at start-up; a request that arrives meanwhile and needs
+a value being computed waits for it rather than computing it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import catalog, lookup, search_index
+from .errors import KGError
+from .store import Store
+
+__all__ = ["STEPS", "quads", "warm"]
+
+#: What :func:`warm` computes, in order: the labels first, since other steps and pages use them.
+STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
+    ("labels", lookup.labels),
+    ("search index", search_index.search_index),
+    ("actor list", lambda store: catalog.actors(store, limit=1)),
+    ("sources", catalog.sources),
+    ("quad count", lambda store: quads(store)),
+)
+
+
+def warm(store: Store, steps: Sequence[tuple[str, Callable[[Store], Any]]] = STEPS) -> list[str]:
+    """Compute each step's value for the store's current version; the names of those that failed.
+
+    A store that can't be read is left to the first request that needs it, which reports the error.
+    """
+    failed = []
+    for name, step in steps:
+        try:
+            step(store)
+        except KGError:
+            failed.append(name)
+    return failed
+
+
+def quads(store: Store) -> int:
+    """The number of quads in the store, counted once per version."""
+    return store.derived("quads", lambda: len(store))

@@ -1,0 +1,50 @@
+"""Values the service reads on most requests are computed ahead of the first request."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+import kg
+from api.app import create_app
+from api.settings import Settings
+from kg.errors import StoreError
+from kg.warm import STEPS, warm
+
+KEYS = {"labels", "search:index", "catalog:actors", "catalog:sources", "quads"}
+
+
+def current(store: kg.Store) -> set[str]:
+    return {name for name, (version, _) in store.cache.items() if version == store.version}
+
+
+def test_warm_computes_each_value_for_the_current_version(store, make_source):
+    kg.load_files(store, [make_source()])
+    assert warm(store) == []
+    assert current(store) >= KEYS
+    kg.load_files(store, [make_source("second.trig", name="test-second")])
+    assert not KEYS & current(store)  # a write leaves them to be computed again
+    warm(store)
+    assert current(store) >= KEYS
+
+
+def test_a_step_that_fails_is_named_and_the_others_still_run(store, make_source):
+    kg.load_files(store, [make_source()])
+
+    def broken(_store: kg.Store) -> None:
+        raise StoreError("the store went away")
+
+    steps = [STEPS[0], ("broken", broken), *STEPS[1:]]
+    assert warm(store, steps) == ["broken"]
+    assert current(store) >= KEYS
+
+
+def test_the_service_warms_at_start_up(bundled_store):
+    for key in KEYS:
+        bundled_store.cache.pop(key, None)
+    with TestClient(create_app(Settings(store="memory", query_workers=1), store=bundled_store)):
+        deadline = time.monotonic() + 60
+        while not current(bundled_store) >= KEYS and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert current(bundled_store) >= KEYS  # with no request made
