@@ -241,15 +241,22 @@ def export(
 ) -> None:
     """Export the graph (or one source's graph)."""
     graph = None if source is None else (source if source.startswith(("http://", "https://")) else SRC + source)
-    try:
-        data = _open(store).export(fmt.value, graph)
-    except KGError as exc:
-        _fail(str(exc))
+    opened = _open(store)
     if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
-        typer.echo(f"wrote {len(data)} bytes ({EXPORT_FORMATS[fmt.value][1]}) to {output}", err=True)
+        try:
+            opened.export_to(sys.stdout.buffer, fmt.value, graph)
+        except KGError as exc:
+            _fail(str(exc))
+        return
+    partial = output.with_name(output.name + ".partial")  # a failed export leaves no file behind
+    try:
+        with partial.open("wb") as out:
+            opened.export_to(out, fmt.value, graph)
+        partial.replace(output)
+    except KGError as exc:
+        partial.unlink(missing_ok=True)
+        _fail(str(exc))
+    typer.echo(f"wrote {output.stat().st_size} bytes ({EXPORT_FORMATS[fmt.value][1]}) to {output}", err=True)
 
 
 @app.command()

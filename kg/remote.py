@@ -35,7 +35,7 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -476,31 +476,29 @@ class RemoteStore(Store):
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
         return list(self.query(query, named_graphs=[ox.NamedNode(graph)], default_graph=[]))  # type: ignore[arg-type]
 
-    def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
+    def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
         rdf_format, prefixes = export_format(fmt)
         if graph is not None:
             self._require_graph(graph)
             triples = self.triples(graph)
             if rdf_format.supports_datasets:
                 name = ox.NamedNode(graph)
-                return _serialize(
-                    [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
-                    format=rdf_format,
-                    prefixes=prefixes,
-                )
-            return _serialize(triples, format=rdf_format, prefixes=prefixes)
-        if rdf_format.supports_datasets:
+                quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+                ox.serialize(quads, output, format=rdf_format, prefixes=prefixes)
+            else:
+                ox.serialize(triples, output, format=rdf_format, prefixes=prefixes)
+        elif rdf_format.supports_datasets:
             graphs = self.named_graphs()
-            quads: list[ox.Quad] = []
-            if graphs:
-                result = self.query(
-                    f"SELECT ?s ?p ?o ?g WHERE {{ {self._graph_values(graphs)} GRAPH ?g {{ ?s ?p ?o }} }}"
-                )
-                assert isinstance(result, ox.QuerySolutions)
-                quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
-            return _serialize(quads, format=rdf_format, prefixes=prefixes)
-        union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-        return _serialize(union, format=rdf_format, prefixes=prefixes)
+            if not graphs:
+                ox.serialize([], output, format=rdf_format, prefixes=prefixes)
+                return
+            result = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ {self._graph_values(graphs)} GRAPH ?g {{ ?s ?p ?o }} }}")
+            assert isinstance(result, ox.QuerySolutions)
+            rows = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result)
+            ox.serialize(rows, output, format=rdf_format, prefixes=prefixes)
+        else:
+            union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+            ox.serialize(union, output, format=rdf_format, prefixes=prefixes)
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -11,10 +11,11 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -219,17 +220,27 @@ class Store:
 
     def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
         """The whole store (union of sources) or one named graph, serialised."""
+        buffer = io.BytesIO()
+        self.export_to(buffer, fmt, graph)
+        return buffer.getvalue()
+
+    def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
+        """Write the whole store (union of sources) or one named graph to ``output`` as it is
+        serialised, without holding the serialisation in memory (1.3 GB at 100k actors)."""
         rdf_format, prefixes = export_format(fmt)
         if graph is not None:
             self._require_graph(graph)
             if rdf_format.supports_datasets:
                 quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                return _serialize(quads, format=rdf_format, prefixes=prefixes)
-            return _serialize(self.triples(graph), format=rdf_format, prefixes=prefixes)
-        if rdf_format.supports_datasets:
-            return _bytes(self._store.dump(format=rdf_format, prefixes=prefixes))
-        union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-        return _serialize(union, format=rdf_format, prefixes=prefixes)
+                ox.serialize(quads, output, format=rdf_format, prefixes=prefixes)
+            else:
+                ox.serialize(self.triples(graph), output, format=rdf_format, prefixes=prefixes)
+        elif rdf_format.supports_datasets:
+            self._store.dump(output, format=rdf_format, prefixes=prefixes)
+        else:
+            union = self.raw_query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+            assert isinstance(union, ox.QueryTriples)
+            ox.serialize(union, output, format=rdf_format, prefixes=prefixes)
 
     # -- writing ---------------------------------------------------------------
 

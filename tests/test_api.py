@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+import kg
 from api.app import create_app
 from api.settings import Settings
 
@@ -88,6 +90,20 @@ def test_claims_are_marked_as_not_asserted(client: TestClient) -> None:
     propositions = accusation[0]["propositions"]
     assert propositions and all(p["asserted"] is False for p in propositions)
     assert {p["fields"]["subject"] for p in propositions} == {"united-states", "israel"}
+
+
+def test_the_whole_graph_is_exported_from_a_file_that_is_then_removed(
+    client: TestClient, bundled_store: kg.Store, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    response = client.get("/api/v1/export", params={"format": "nquads"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/n-quads")
+    got, expected = response.content.splitlines(), bundled_store.export("nquads").splitlines()
+    assert len(got) == len(expected) > 1000
+    named = [line for line in expected if not line.startswith(b"_:") and b" _:" not in line]  # blank nodes differ
+    assert set(named) <= set(got)
+    assert client.get("/api/v1/export", params={"source": "no-such-source"}).status_code == 404
+    assert list(tmp_path.iterdir()) == []  # sent, then removed; nothing left by the refused one
 
 
 def test_export_one_source_as_turtle(client: TestClient) -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 
 from api.deps import StoreDep
 from kg.catalog import source as kg_source
@@ -39,4 +42,12 @@ def export(
     graph = None
     if source is not None:
         graph = kg_source(store, source).iri if not source.startswith(SRC) else source
-    return Response(store.export(format, graph), media_type=EXPORT_FORMATS[format][1])
+    # written to a file and sent from it: the whole graph is over a gigabyte at 100k actors
+    fd, path = tempfile.mkstemp(prefix="kg-export-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            store.export_to(out, format, graph)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return FileResponse(path, media_type=EXPORT_FORMATS[format][1], background=BackgroundTask(os.unlink, path))

@@ -227,7 +227,8 @@ class QueryPool:
         if self._snapshot is None or self._snapshot[2] != version:
             assert self._snapshot_dir is not None
             path = Path(self._snapshot_dir.name) / f"snapshot-{version}.nq"
-            path.write_bytes(self.store.export("nquads"))
+            with path.open("wb") as out:
+                self.store.export_to(out, "nquads")
             self._snapshot = ("snapshot", str(path), version)
         return self._snapshot
 
