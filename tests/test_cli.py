@@ -135,6 +135,15 @@ def test_export_unknown_source_fails(store_dir: str) -> None:
     assert result.exit_code == 1 and "no graph" in result.output
 
 
+def test_a_failed_export_to_a_file_leaves_no_file(tmp_path: Path, store_dir: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "export.trig"
+    result = runner.invoke(app, ["export", "--source", "no-such-source", "-o", str(out), "--store", store_dir])
+    assert result.exit_code == 1 and "no graph" in result.output
+    assert list(folder.iterdir()) == []
+
+
 def test_remove_source(tmp_path: Path, store_dir: str) -> None:
     path = _write(tmp_path, VALID)
     runner.invoke(app, ["load", str(path), "--store", store_dir])
