@@ -18,6 +18,7 @@ from api import errors
 from api.models import ERROR_RESPONSES
 from api.routers import actors, claims, explorer, health, network, ontology, search, sources, sparql
 from api.settings import Settings
+from kg import network as kg_network
 from kg import search_index
 from kg.load import open_store
 from kg.sparql.pool import QueryPool
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.query_pool = pool
         # the first search would otherwise wait for the whole index (about a minute at 100k actors)
         threading.Thread(target=search_index.warm, args=(app.state.store,), name="warm-search", daemon=True).start()
+        # likewise the first path, network or explorer request would wait for the projection
+        threading.Thread(target=kg_network.warm, args=(app.state.store,), name="warm-network", daemon=True).start()
         try:
             yield
         finally:

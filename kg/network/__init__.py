@@ -14,7 +14,8 @@ Every analytic takes the graph first and returns plain objects (:mod:`kg.network
 edges carry their statement, dates and sources. Modules:
 
 * :mod:`~kg.network.projection` — :func:`project` (flat SPARQL queries for the edges, actors and
-  citations; the reads and the frozen graph are cached until the store changes);
+  citations; the reads and the frozen graph are cached until the store changes), :func:`warm`
+  (the same, ahead of the first request);
 * :mod:`~kg.network.paths` — :func:`paths`, :func:`shortest_paths`;
 * :mod:`~kg.network.chains` — :func:`backing_chains`, :func:`proxy_conflicts`;
 * :mod:`~kg.network.centrality` — :func:`centrality`, :func:`brokers`;
@@ -55,7 +56,7 @@ from .models import (
     TriadSide,
 )
 from .paths import paths, shortest_paths
-from .projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
+from .projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project, warm
 from .views import ego_network
 
 __all__ = [
@@ -93,4 +94,5 @@ __all__ = [
     "signed_graph",
     "to_json",
     "triads",
+    "warm",
 ]

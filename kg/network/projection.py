@@ -27,6 +27,7 @@ it (copy it with ``nx.MultiDiGraph(G)`` first). The :class:`~kg.models.Citation`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -41,7 +42,7 @@ from urllib.parse import unquote
 import networkx as nx
 
 from .. import ontology, queries
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, KGError, NotFound
 from ..lookup import kind_name, most_precise
 from ..models import Citation, Ref
 from ..namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
@@ -49,7 +50,7 @@ from ..store import Store
 from ..terms import to_python
 from ..timeline import Bounds, Status, parse_at, status
 
-__all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
+__all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project", "warm"]
 
 #: Projections kept per store version (the most recently used), each for its day and options.
 GRAPHS_KEPT = 8
@@ -443,6 +444,19 @@ def project(
         while len(graphs) > GRAPHS_KEPT:
             graphs.popitem(last=False)
     return graph
+
+
+def warm(store: Store) -> None:
+    """Read the projection's tables and build today's whole network ahead of the first request
+    (the service does this at start-up, in a thread, as it does for the search index).
+
+    At 100k actors the cold read takes tens of seconds (the engine turns every statement, actor
+    and citation into text: README, "Speed and scale"); a request arriving meanwhile shares the
+    read under way (:meth:`kg.store.Store.derived`) rather than starting another. A store that
+    cannot be read is left to the first request, which then reports the error.
+    """
+    with contextlib.suppress(KGError):
+        project(store)
 
 
 def _build(
