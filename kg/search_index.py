@@ -17,7 +17,6 @@ comes from an older graph.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -27,12 +26,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import ontology
-from .errors import KGError
 from .namespaces import CK, DCTERMS, RDF, SKOS
 from .nodes import node_key
 from .store import Store
 
-__all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index", "warm"]
+__all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index"]
 
 #: Entity categories, in the order an entity in several is reported.
 CATEGORIES = ("actor", "place", "event", "claim", "source")
@@ -266,13 +264,3 @@ def _current(store: Store) -> SearchIndex:
             if changed is not None and _update(store, index, changed):
                 return index
     return _build(store)
-
-
-def warm(store: Store) -> None:
-    """Build the index ahead of the first search (the service does this at start-up, in a thread).
-
-    At 100k actors a build takes about a minute; a search that arrives meanwhile waits for it. A
-    store that cannot be read is left to the first search, which then reports the error.
-    """
-    with contextlib.suppress(KGError):
-        search_index(store)

@@ -2,8 +2,9 @@
 
 Each of these is derived from the store once per version (:meth:`kg.store.Store.derived`): the
 English labels (every page and list names things by them), the search index, the list of actors,
-the table of sources and the number of quads (the health check). With 100k actors they take from
-seconds to about a minute each, which the first request to need one would otherwise wait for.
+the table of sources, the number of quads (the health check) and today's network projection
+(the explorer, paths and analytics). With 100k actors they take from seconds to minutes each,
+which the first request to need one would otherwise wait for.
 ``kg serve`` runs :func:`warm` in a thread at start-up; a request that arrives meanwhile and needs
 a value being computed waits for it rather than computing it again.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import catalog, lookup, search_index
+from . import catalog, lookup, network, search_index
 from .errors import KGError
 from .store import Store
 
@@ -26,6 +27,8 @@ STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
     ("actor list", lambda store: catalog.actors(store, limit=1)),
     ("sources", catalog.sources),
     ("quad count", lambda store: quads(store)),
+    # last: the largest (minutes and about 3 GB at 100k actors); the explorer, paths and analytics need it
+    ("network", lambda store: network.project(store)),
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import networkx as nx
 import pytest
 
@@ -123,3 +125,25 @@ def test_betweenness_of_a_large_network_is_estimated_repeatably() -> None:
     assert first == network.centrality(G, "betweenness", limit=5)
     # On a line the middle carries the most shortest paths; the estimate keeps it near the top.
     assert all(abs(int(s.id[1:]) - size // 2) < size // 4 for s in first)
+
+
+def test_the_betweenness_sample_shrinks_as_the_graph_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("kg.network.centrality")  # the package exports a function of that name
+    monkeypatch.setattr(module, "BETWEENNESS_WORK", 250_000)  # a smaller budget keeps the test quick
+    assert module.betweenness_sample(nx.path_graph(EXACT_BETWEENNESS)) is None
+    assert module.betweenness_sample(nx.path_graph(EXACT_BETWEENNESS + 1)) == module.BETWEENNESS_SAMPLE
+    middle = nx.path_graph(1501)
+    assert module.MIN_BETWEENNESS_SAMPLE < module.betweenness_sample(middle) < module.BETWEENNESS_SAMPLE
+    assert module.betweenness_sample(nx.path_graph(50_000)) == module.MIN_BETWEENNESS_SAMPLE
+    # centrality and brokers estimate from that many actors
+    seen = []
+    real = nx.betweenness_centrality
+    monkeypatch.setattr(
+        module.nx, "betweenness_centrality", lambda H, k=None, **kw: seen.append(k) or real(H, k=k, **kw)
+    )
+    G = nx.MultiDiGraph()
+    for i in range(1500):
+        G.add_edge(f"n{i}", f"n{i + 1}", key=f"s{i}", kind="alliance", symmetric=True)
+    network.centrality(G, "betweenness", limit=1)
+    network.brokers(G, kinds=["alliance"])
+    assert seen == [module.betweenness_sample(middle)] * 2

@@ -12,7 +12,7 @@ from api.settings import Settings
 from kg.errors import StoreError
 from kg.warm import STEPS, warm
 
-KEYS = {"labels", "search:index", "catalog:actors", "catalog:sources", "quads"}
+KEYS = {"labels", "search:index", "catalog:actors", "catalog:sources", "quads", "network:graphs"}
 
 
 def current(store: kg.Store) -> set[str]:

@@ -140,7 +140,16 @@ def proxies(
     return Proxies(G.graph["at"], network.proxy_conflicts(G, require_both=require_both)[:limit])
 
 
-@router.get("/centrality", summary="Actors ranked by degree, betweenness or PageRank")
+@router.get(
+    "/centrality",
+    summary="Actors ranked by degree, betweenness or PageRank",
+    description=(
+        "Betweenness is exact up to 500 actors; above, it is estimated from shortest paths out of a "
+        "seeded sample of actors (at most 200, fewer on large graphs, at least 20: "
+        "`kg.network.centrality.betweenness_sample`). It is not interactive on very large networks "
+        "(tens of seconds at 100k actors); degree and PageRank are."
+    ),
+)
 def centrality(
     G: GraphDep,
     metric: Annotated[str, Query(pattern="^(degree|betweenness|pagerank)$")] = "degree",

@@ -14,7 +14,8 @@ Every analytic takes the graph first and returns plain objects (:mod:`kg.network
 edges carry their statement, dates and sources. Modules:
 
 * :mod:`~kg.network.projection` — :func:`project` (flat SPARQL queries for the edges, actors and
-  citations; the reads and the frozen graph are cached until the store changes);
+  citations; the reads and the frozen graph are cached until the store changes; the service
+  builds today's graph at start-up, :mod:`kg.warm`);
 * :mod:`~kg.network.paths` — :func:`paths`, :func:`shortest_paths`;
 * :mod:`~kg.network.chains` — :func:`backing_chains`, :func:`proxy_conflicts`;
 * :mod:`~kg.network.centrality` — :func:`centrality`, :func:`brokers`;
