@@ -26,6 +26,13 @@ from kg.warm import warm
 __all__ = ["create_app"]
 
 
+def _warm(store: Store, done: threading.Event) -> None:
+    try:
+        warm(store)
+    finally:
+        done.set()
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
 
@@ -49,8 +56,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 app.state.store.close()
             raise
         app.state.query_pool = pool
-        # the first requests would otherwise wait for the labels, the search index... (kg.warm)
-        threading.Thread(target=warm, args=(app.state.store,), name="warm", daemon=True).start()
+        # the first requests would otherwise wait for the labels, the search index... (kg.warm);
+        # /healthz says when this is done ("warm")
+        app.state.warm = threading.Event()
+        threading.Thread(target=_warm, args=(app.state.store, app.state.warm), name="warm", daemon=True).start()
         try:
             yield
         finally:

@@ -77,7 +77,19 @@ def _rest(results: dict[str, Any]) -> list[str]:
             p50, p99 = fig(r.get("p50_ms")), fig(r.get("p99_ms"))
             rows.append([f"{s['actors']:,}", name, p50, p99, cold, r.get("error", "")])
     head = ["actors", "endpoint", "p50 ms", "p99 ms", "first request ms", "note"]
-    return ["## REST latency (`kg serve`, sequential requests)", "", *_table(head, rows)]
+    warm = [f"{s['actors']:,} actors {fig(s['rest_warm_up_s'])} s" for s in _sizes(results) if s.get("rest_warm_up_s")]
+    notes = (
+        [
+            "",
+            "Timed once the service reported its start-up values computed (`/healthz` `warm`: labels, search "
+            "index, actor and source lists, today's network projection), which took, from its first answer: "
+            + "; ".join(warm)
+            + ".",
+        ]
+        if warm
+        else []
+    )
+    return ["## REST latency (`kg serve`, sequential requests)", "", *_table(head, rows), *notes]
 
 
 def _cell(row: dict[str, Any], server: str, clients: str, key: str) -> str:

@@ -137,6 +137,12 @@ def test_rest_rows(results: dict[str, Any]) -> None:
             assert row["p50_ms"] == {"n": 0}
 
 
+def test_rest_is_timed_once_the_service_is_warm(results: dict[str, Any]) -> None:
+    size = results["sizes"][0]
+    _positive(size["rest_warm_up_s"])
+    assert "start-up values computed" in results["markdown"]
+
+
 def test_sparql_rows_agree_across_servers_and_give_ratios(results: dict[str, Any]) -> None:
     sparql = results["sizes"][0]["sparql"]
     assert set(sparql) == {"lookup", "backers-asof", "two-hop"}

@@ -48,3 +48,19 @@ def test_the_service_warms_at_start_up(bundled_store):
         while not current(bundled_store) >= KEYS and time.monotonic() < deadline:
             time.sleep(0.05)
         assert current(bundled_store) >= KEYS  # with no request made
+
+
+def test_the_health_check_says_when_the_start_up_values_are_ready(bundled_store, monkeypatch):
+    import threading
+
+    import api.app
+
+    release = threading.Event()
+    monkeypatch.setattr(api.app, "warm", lambda store: release.wait(30))
+    with TestClient(api.app.create_app(Settings(store="memory", query_workers=1), store=bundled_store)) as http:
+        assert http.get("/healthz").json()["warm"] is False
+        release.set()
+        deadline = time.monotonic() + 30
+        while not http.get("/healthz").json()["warm"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert http.get("/healthz").json()["warm"] is True

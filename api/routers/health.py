@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api.deps import StoreDep
 from kg.catalog import sources
@@ -12,6 +12,14 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/healthz", summary="Store reachable, and its size")
-def healthz(store: StoreDep) -> dict[str, Any]:
+def healthz(store: StoreDep, request: Request) -> dict[str, Any]:
+    """``warm``: whether the values computed at start-up (kg.warm: labels, search index, lists,
+    today's network) are ready; until then the first requests needing them wait."""
+    warmed = getattr(request.app.state, "warm", None)
     # both counted once per store version: counting quads reads them all (seconds at 100k actors)
-    return {"status": "ok", "quads": quads(store), "sources": len(sources(store))}
+    return {
+        "status": "ok",
+        "warm": warmed is not None and warmed.is_set(),
+        "quads": quads(store),
+        "sources": len(sources(store)),
+    }
