@@ -139,7 +139,8 @@ def test_rest_rows(results: dict[str, Any]) -> None:
 
 def test_rest_is_timed_once_the_service_is_warm(results: dict[str, Any]) -> None:
     size = results["sizes"][0]
-    _positive(size["rest_warm_up_s"])
+    warm_up = size["rest_warm_up_s"]
+    assert warm_up["n"] >= 1 and 0 <= warm_up["min"] <= warm_up["max"] < 120
     assert "start-up values computed" in results["markdown"]
 
 
