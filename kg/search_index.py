@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import re
 import threading
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,14 +45,6 @@ _LABELS = (_PREF, DCTERMS + "title", CK + "summary")
 _ALIAS = SKOS + "altLabel"
 _PROPS = (_KEY, _TYPE, *_LABELS, _ALIAS)
 _VALUES = " ".join(f"<{p}>" for p in _PROPS)
-_SPACE = re.compile(" ")
-
-
-def _spaces(text: str) -> Iterator[int]:
-    """Positions of the spaces in ``text``."""
-    return (m.start() for m in _SPACE.finditer(text))
-
-
 #: Entities read again per query after a write (bounds the length of the query text).
 _BATCH = 500
 
@@ -131,8 +121,6 @@ class SearchIndex:
         self._graphs_of: dict[str, frozenset[str]] = {}
         self._by_length: dict[int, list[str]] = defaultdict(list)
         self._texts: dict[int, str] = {}
-        #: Length → word starts of :attr:`_texts` (built with the text, dropped with it).
-        self._starts: dict[int, array[int]] = {}
         self._category_of = _category_of()
         #: Held while the index is read or updated (a service answers from several threads).
         self.lock = threading.RLock()
@@ -152,53 +140,28 @@ class SearchIndex:
             while i < len(keys) and keys[i].startswith(q):
                 yield keys[i]
                 i += 1
-        # words starting with ``q``: a range of the sorted word starts of each length (a search
-        # that fills its page here never scans the keys)
-        size = len(q)
-        for n in lengths:
-            text, keys, step = self._text(n), self._by_length[n], n + 1
-            starts = self._word_starts(n)
-            i = bisect.bisect_left(starts, q, key=lambda o: text[o : min(o + size, o - o % step + n)])
-            listed: set[int] = set()
-            while i < len(starts) and (o := starts[i]) + size <= o - o % step + n and text.startswith(q, o):
-                k = o // step
-                if k not in listed and not keys[k].startswith(q):
-                    listed.add(k)
-                    yield keys[k]
-                i += 1
-        # the others (plain substrings): one substring search per length
+        # one substring search per length: keys with a word starting with ``q`` are listed at once;
+        # the others (plain substrings, ranked after every word prefix) are kept for the end
         word = " " + q
+        later: list[str] = []
         for n in lengths:
             text, keys, step = self._text(n), self._by_length[n], n + 1
             pos = text.find(q)
             while pos != -1:
                 i = pos // step  # key i starts at i * step
                 key = keys[i]
-                if word not in key and not key.startswith(q):
+                if word in key and not key.startswith(q):
                     yield key
+                elif not key.startswith(q):
+                    later.append(key)
                 pos = text.find(q, (i + 1) * step)
+        yield from later
 
     def _text(self, n: int) -> str:
         text = self._texts.get(n)
         if text is None:
             text = self._texts[n] = _SEP.join(self._by_length[n]) + _SEP
         return text
-
-    def _drop_text(self, n: int) -> None:
-        """Forget the text of the keys of length ``n`` and its word starts (keys were added or removed)."""
-        self._texts.pop(n, None)
-        self._starts.pop(n, None)
-
-    def _word_starts(self, n: int) -> array[int]:
-        """Where the words after the first of the keys of length ``n`` start in :meth:`_text`,
-        sorted by the text from there to the key's end (a word prefix is a range of them)."""
-        starts = self._starts.get(n)
-        if starts is None:
-            text, step = self._text(n), n + 1
-            found = [i + 1 for i in _spaces(text)]
-            found.sort(key=lambda o: text[o : o - o % step + n])
-            starts = self._starts[n] = array("l", found)
-        return starts
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -219,12 +182,12 @@ class SearchIndex:
                     del self.owners[key]
                     bucket = self._by_length[len(key)]
                     del bucket[bisect.bisect_left(bucket, key)]
-                    self._drop_text(len(key))
+                    self._texts.pop(len(key), None)
             for key in keys - self._keys_of.get(entity, frozenset()):
                 if key not in self.owners:
                     self.owners[key] = set()
                     bisect.insort(self._by_length[len(key)], key)
-                    self._drop_text(len(key))
+                    self._texts.pop(len(key), None)
                 self.owners[key].add(entity)
             graphs = frozenset(found.graphs) if found and keys else frozenset()
             for graph in self._graphs_of.get(entity, frozenset()) - graphs:
