@@ -16,7 +16,9 @@ from kg.store import Store
 __all__ = ["ActorTypesQuery", "AtQuery", "StoreDep", "get_store"]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    """The service's store. A coroutine on purpose: FastAPI runs a plain function dependency in its
+    thread pool, a thread hop per request for reading one attribute."""
     store: Store = request.app.state.store
     return store
 

@@ -61,8 +61,45 @@ def kind_class(name: str) -> str:
     return CK + "".join(part.capitalize() for part in name.split("-"))
 
 
+#: Entity categories (as in ``class-categories.rq``), in the order an entity found in several is
+#: resolved: actors first.
+_CATEGORIES = ("Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument")
+
+
+def _categories_of(store: Store) -> dict[str, tuple[str, ...]]:
+    """Class IRI → the categories (``ck:Actor``...) it falls under in the store, cached per version.
+
+    Resolving an id is the first step of every read; walking ``rdfs:subClassOf*`` from the
+    entity's types on each call cost about 1 ms at 100k actors, and a page resolves its entity
+    several times.
+    """
+
+    def compute() -> dict[str, tuple[str, ...]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for row in store.select(queries.get("class-categories")):
+            found[row["type"]].add(row["category"])
+        return {t: tuple(sorted(c)) for t, c in found.items()}
+
+    return store.derived("lookup:categories", compute)
+
+
+def _entity_rows(store: Store, node: Any) -> list[dict[str, Any]]:
+    """The entity row of ``node`` per category it falls under (none: not an entity)."""
+    categories_of = _categories_of(store)
+    types = sorted({str(row["type"]) for row in store.select(queries.get("entity"), {"entity": node}) if "type" in row})
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for t in types:
+        for category in categories_of.get(t, ()):
+            by_category[category].append(t)
+    return [{"entity": node.value, "category": c, "types": " ".join(ts)} for c, ts in by_category.items()]
+
+
 def require_entity(store: Store, ident: str) -> dict[str, Any]:
-    """The entity row of ``ident`` (a slug or an IRI); :class:`NotFound` when absent."""
+    """The entity row of ``ident`` (a slug or an IRI); :class:`NotFound` when absent.
+
+    The row holds ``entity`` (its IRI), ``category`` (``ck:Actor``, ``ck:Place``...) and ``types``
+    (its classes under that category, space-separated, sorted).
+    """
     # a slug may name an entity, a statement or a source
     candidates = [ident] if ident.startswith(("http://", "https://")) else [ID + ident, ST + ident, SRC + ident]
     rows: list[dict[str, Any]] = []
@@ -71,14 +108,13 @@ def require_entity(store: Store, ident: str) -> dict[str, Any]:
             node = iri(target)
         except ValueError:
             raise NotFound(f"no entity {ident!r}") from None
-        rows = store.select(queries.get("entity"), {"entity": node})
+        rows = _entity_rows(store, node)
         if rows:
             break
     if not rows:
         raise NotFound(f"no entity {ident!r}")
     # An entity in several categories (a state that is also a country): actors first.
-    order = ["Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument"]
-    rows.sort(key=lambda r: order.index(local_name(r["category"])))
+    rows.sort(key=lambda r: _CATEGORIES.index(local_name(r["category"])))
     return rows[0]
 
 

@@ -366,3 +366,34 @@ def test_reference_source_supports_with_locators(bundled_store):
     assert fact["id"] == "uk-designates-hts"
     assert fact["paragraphs"] == []
     assert len(fact["locators"]) == 2
+
+
+# --- resolving ids -------------------------------------------------------------------------------
+
+_WALK = """
+SELECT ?entity ?category (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {
+  ?entity a ?type .
+  ?type rdfs:subClassOf* ?category .
+  VALUES ?category { ck:Actor ck:Place ck:Event ck:Claim ck:Source ck:Statement ck:Instrument }
+} GROUP BY ?entity ?category
+"""
+
+
+def test_require_entity_matches_a_walk_of_the_class_hierarchy(bundled_store):
+    """The categories read once per store version give every entity the row a walk of
+    rdfs:subClassOf* from its own types gives (actors first, then places, events...)."""
+    from kg.lookup import require_entity
+
+    order = ["Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument"]
+    walked: dict[str, list[dict]] = {}
+    for row in bundled_store.select(_WALK):
+        walked.setdefault(row["entity"], []).append(row)
+    assert len(walked) > 100
+    for entity, rows in walked.items():
+        first = min(rows, key=lambda r: order.index(r["category"].rsplit("#", 1)[-1]))
+        got = require_entity(bundled_store, entity)
+        assert (got["entity"], got["category"], got["types"].split()) == (
+            entity,
+            first["category"],
+            sorted(first["types"].split()),
+        )
