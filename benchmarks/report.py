@@ -243,10 +243,15 @@ def _updates(results: dict[str, Any]) -> list[str]:
     for u in updates:
         st = u.get("settings", {})
         sizes = ", ".join(f"{n:,}" for n in st.get("sizes", []))
-        lines.append(
-            f"- {u.get('date')}: {', '.join(st.get('parts', []))} at {sizes} actors, {st.get('reps')} "
-            f"repetitions, {st.get('rest_requests')} requests per REST run, wrk runs of {st.get('wrk_seconds')} s."
-        )
+        parts = st.get("parts", [])
+        details = [f"{st.get('reps')} repetition{'s' if st.get('reps') != 1 else ''}"]
+        if "rest" in parts:
+            details.append(f"{st.get('rest_requests')} requests per REST run")
+        if "sparql" in parts:
+            details.append(f"wrk runs of {st.get('wrk_seconds')} s at {st.get('clients')} clients")
+        if "analytics" in parts:
+            details.append(f"{st.get('analytics_budget'):g} s allowed per analytic")
+        lines.append(f"- {u.get('date')}: {', '.join(parts)} at {sizes} actors, {', '.join(details)}.")
     return [*lines, ""]
 
 
