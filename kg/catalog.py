@@ -14,7 +14,7 @@ from .namespaces import CK, SRC, slug
 from .store import Store
 from .terms import iri
 
-__all__ = ["source", "sources"]
+__all__ = ["quad_count", "source", "sources"]
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -42,6 +42,11 @@ def sources(store: Store) -> list[Source]:
     """
     table = store.derived("catalog:sources", lambda: [_source(r) for r in store.select(queries.get("sources"))])
     return [dataclasses.replace(s) for s in table]
+
+
+def quad_count(store: Store) -> int:
+    """The number of quads in the store, counted once per version (counting reads them all)."""
+    return store.derived("quads", lambda: len(store))
 
 
 def source(store: Store, ident: str) -> Source:

@@ -18,7 +18,7 @@ from . import catalog, lookup, network, search_index
 from .errors import KGError
 from .store import Store
 
-__all__ = ["STEPS", "quads", "warm"]
+__all__ = ["STEPS", "warm"]
 
 #: What :func:`warm` computes, in order: the labels first, since other steps and pages use them.
 STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
@@ -26,7 +26,7 @@ STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
     ("search index", search_index.search_index),
     ("actor list", lambda store: catalog.actors(store, limit=1)),
     ("sources", catalog.sources),
-    ("quad count", lambda store: quads(store)),
+    ("quad count", catalog.quad_count),
     # last: the largest (minutes and about 3 GB at 100k actors); the explorer, paths and analytics need it
     ("network", lambda store: network.project(store)),
 )
@@ -44,8 +44,3 @@ def warm(store: Store, steps: Sequence[tuple[str, Callable[[Store], Any]]] = STE
         except KGError:
             failed.append(name)
     return failed
-
-
-def quads(store: Store) -> int:
-    """The number of quads in the store, counted once per version."""
-    return store.derived("quads", lambda: len(store))

@@ -5,8 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.deps import StoreDep
-from kg.catalog import sources
-from kg.warm import quads
+from kg.catalog import quad_count, sources
 
 router = APIRouter(tags=["service"])
 
@@ -20,6 +19,6 @@ def healthz(store: StoreDep, request: Request) -> dict[str, Any]:
     return {
         "status": "ok",
         "warm": warmed is not None and warmed.is_set(),
-        "quads": quads(store),
+        "quads": quad_count(store),
         "sources": len(sources(store)),
     }

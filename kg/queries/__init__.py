@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import NotFound
+from ..errors import NotFound, QueryError
 from ..namespaces import CK
 
 __all__ = ["ANY", "get", "names", "with_values"]
@@ -46,6 +46,6 @@ def with_values(text: str, var: str, nodes: Iterable[ox.NamedNode]) -> str:
     """
     head, where, rest = text.partition("WHERE {")
     if not where:
-        raise ValueError("the query has no 'WHERE {' to put the values in")
+        raise QueryError("the query has no 'WHERE {' to put the values in")
     values = " ".join(str(node) for node in nodes)
     return f"{head}WHERE {{\n  VALUES ?{var} {{ {values} }}{rest}"
