@@ -59,7 +59,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # the first requests would otherwise wait for the labels, the search index... (kg.warm);
         # /healthz says when this is done ("warm")
         app.state.warm = threading.Event()
-        threading.Thread(target=_warm, args=(app.state.store, app.state.warm), name="warm", daemon=True).start()
+        if settings.warm:
+            threading.Thread(target=_warm, args=(app.state.store, app.state.warm), name="warm", daemon=True).start()
+        else:
+            app.state.warm.set()  # nothing to wait for: each value is computed by its first request
         try:
             yield
         finally:

@@ -9,6 +9,11 @@ from typing import Any
 __all__ = ["Settings"]
 
 
+def _flag(value: str) -> bool:
+    """An on/off setting: 1, true, yes or on (any case) is on."""
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     # KG_STORE: where the graph lives: a directory for the on-disk store, "memory", or the URL of a
@@ -38,6 +43,9 @@ class Settings:
     # KG_ACCESS_LOG: 1 to log every request (off by default: on a busy SPARQL endpoint the log line
     # costs a noticeable share of a short query's time).
     access_log: bool = False
+    # KG_WARM: 0 to skip computing the labels, search index, lists and today's network at start-up
+    # (kg.warm; about 3 GB and minutes at 100k actors); the first request needing one computes it.
+    warm: bool = True
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -56,7 +64,8 @@ class Settings:
             max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
             max_query_bytes=int(env.get("KG_MAX_QUERY_BYTES", cls.max_query_bytes)),
             query_workers=int(env.get("KG_QUERY_WORKERS", cls.query_workers)),
-            access_log=env.get("KG_ACCESS_LOG", "0").strip().lower() in ("1", "true", "yes", "on"),
+            access_log=_flag(env.get("KG_ACCESS_LOG", "0")),
+            warm=_flag(env.get("KG_WARM", "1")),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 

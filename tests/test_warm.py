@@ -64,3 +64,17 @@ def test_the_health_check_says_when_the_start_up_values_are_ready(bundled_store,
         while not http.get("/healthz").json()["warm"] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert http.get("/healthz").json()["warm"] is True
+
+
+def test_kg_warm_0_computes_nothing_at_start_up(bundled_store, monkeypatch):
+    monkeypatch.setenv("KG_WARM", "0")
+    settings = Settings.from_env(store="memory", query_workers=1)
+    assert settings.warm is False
+    for key in KEYS:
+        bundled_store.cache.pop(key, None)
+    with TestClient(create_app(settings, store=bundled_store)) as http:
+        assert http.get("/healthz").json()["warm"] is True  # nothing to wait for
+        time.sleep(0.5)
+        assert not current(bundled_store) & {"search:index", "network:graphs", "labels"}
+        assert http.get("/api/v1/search", params={"q": "aleppo"}).status_code == 200
+        assert "search:index" in current(bundled_store)  # computed by the first request needing it
