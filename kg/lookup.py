@@ -7,14 +7,13 @@ from typing import Any
 
 from . import queries
 from .errors import NotFound
-from .models import Citation, Ref
+from .models import Ref
 from .names import kebab, local_name
 from .namespaces import CK, ID, SRC, ST, slug
 from .store import Store
 from .terms import iri
 
 __all__ = [
-    "citations",
     "kind_class",
     "kind_name",
     "labels",
@@ -116,31 +115,6 @@ def require_entity(store: Store, ident: str) -> dict[str, Any]:
     # An entity in several categories (a state that is also a country): actors first.
     rows.sort(key=lambda r: _CATEGORIES.index(local_name(r["category"])))
     return rows[0]
-
-
-def citations(store: Store, entity: str) -> dict[str, list[Citation]]:
-    """Citations of ``entity`` and of every node pointing at it, by node IRI."""
-    grouped: dict[str, dict[str, Citation]] = defaultdict(dict)
-    for row in store.select(queries.get("citations"), {"entity": iri(entity)}):
-        by_source = grouped[row["node"]]
-        source = row["source"]
-        if source not in by_source:
-            date = row.get("date")
-            by_source[source] = Citation(
-                Ref(slug(source), source, row.get("title")),
-                date=str(date) if date is not None else None,
-                verification=row.get("verification"),
-            )
-        citation = by_source[source]
-        for key, attr in (("paragraph", "paragraphs"), ("locator", "locators"), ("url", "urls")):
-            value = row.get(key)
-            if value is not None and value not in getattr(citation, attr):
-                getattr(citation, attr).append(value)
-    for by_source in grouped.values():
-        for citation in by_source.values():
-            citation.paragraphs.sort()
-            citation.locators.sort()
-    return {node: sorted(c.values(), key=lambda c: c.source.id) for node, c in grouped.items()}
 
 
 def most_precise(dates: str | None) -> str | None:
