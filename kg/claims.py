@@ -70,7 +70,9 @@ def _first(props: Properties, prop: str) -> Any:
 
 
 def _refs(store: Store, props: Properties, prop: str) -> list[Ref]:
-    return [r for t in props.get(prop, []) if isinstance(t, ox.NamedNode) and (r := ref(store, t.value))]
+    """The IRI values of ``prop`` as references, by id (the engine's row order varies between stores)."""
+    refs = [r for t in props.get(prop, []) if isinstance(t, ox.NamedNode) and (r := ref(store, t.value))]
+    return sorted(refs, key=lambda r: r.id)
 
 
 def claims(

@@ -6,11 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from . import queries
 from .lookup import most_precise, ref, require_entity, split
-from .models import Amendment, Citation, Designation
-from .namespaces import CK, slug
-from .nodes import Properties, grouped_citations, node_key, properties
+from .models import Amendment, Designation
+from .namespaces import CK, RDF, slug
+from .nodes import Properties
+from .statement_table import amendment_rows, statement_citations, statement_properties
 from .store import Store
 from .terms import iri, to_python
 from .timeline import Bounds, Status, parse_at, status
@@ -56,19 +56,19 @@ def _row(designation: str, props: Properties) -> dict[str, Any]:
     return row
 
 
-def _anchor(designee: str | None, authority: str | None) -> dict[str, Any]:
-    """The bindings that anchor the reads on the designee, else on the authority ({}: every designation)."""
+def _anchor(designee: str | None, authority: str | None) -> tuple[str, str]:
+    """The node and role the reads start from: the designee, else the authority, else every
+    designation (the class, by rdf:type)."""
     if designee is not None:
-        return {"entity": iri(designee), "role": iri(CK + "designee")}
+        return designee, CK + "designee"
     if authority is not None:
-        return {"entity": iri(authority), "role": iri(CK + "authority")}
-    return {}
+        return authority, CK + "authority"
+    return CK + "Designation", RDF + "type"
 
 
 def _rows(store: Store, designee: str | None, authority: str | None) -> list[dict[str, Any]]:
     """Designations of ``designee`` and/or by ``authority`` (both None: every designation)."""
-    anchor = _anchor(designee, authority)
-    found = properties(store, "designation-properties" if anchor else "all-designation-properties", anchor)
+    found = statement_properties(store, *_anchor(designee, authority), CK + "Designation")
     rows = [row for d, props in found.items() if "target" in (row := _row(d, props)) and "by" in row]
     if designee is not None and authority is not None:
         rows = [r for r in rows if iri(authority) in found[r["designation"]].get(CK + "authority", [])]
@@ -80,16 +80,15 @@ def _first(props: Properties, local: str) -> Any:
     return min((to_python(t) for t in values), key=str) if values else None
 
 
-def _amendments(store: Store, anchor: dict[str, Any]) -> dict[str, list[Amendment]]:
+def _amendments(store: Store, anchor: tuple[str, str]) -> dict[str, list[Amendment]]:
     """The amendments of the anchored designations (see :func:`_anchor`), by designation, oldest first.
 
     One amendment per amendment node; a field stated several times takes the smallest value,
     names added are all kept.
     """
-    query = "designation-amendments" if anchor else "all-designation-amendments"
     grouped: dict[tuple[str, str], Properties] = defaultdict(lambda: defaultdict(list))
-    for *_, designation, amendment, prop, value in store.select_terms(queries.get(query), anchor):
-        values = grouped[(node_key(designation), node_key(amendment))][prop.value]
+    for designation, node, prop, value in amendment_rows(store, *anchor):
+        values = grouped[(designation, node)][prop]
         if value not in values:
             values.append(value)
     found: dict[str, list[tuple[Any, Amendment]]] = defaultdict(list)
@@ -134,10 +133,7 @@ def designations(
         by = require_entity(store, authority)["entity"]
     rows = _rows(store, entity, by)
     anchor = _anchor(entity, by)
-    cites: dict[str, list[Citation]] = {}
-    if anchor and rows:
-        narrow = {"role": anchor["role"], "kind": iri(CK + "Designation")}
-        cites = grouped_citations(store, "statement-citations-role", {"entity": anchor["entity"], **narrow})
+    cites = statement_citations(store, *anchor, CK + "Designation") if rows else {}
     amendments = _amendments(store, anchor) if rows else {}
     out = []
     for row in rows:

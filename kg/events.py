@@ -90,7 +90,7 @@ def _event(store: Store, row: dict[str, Any]) -> Event:
         date=most_precise(row.get("date")),
         start=most_precise(row.get("start")),
         end=most_precise(row.get("end")),
-        places=[r for p in split(row.get("places")) if (r := ref(store, p))],
+        places=[r for p in sorted(set(split(row.get("places")))) if (r := ref(store, p))],  # engine order varies
         participants=participants,
         sources=grouped_citations(store, "event-citations", {"event": iri(node)}).get(node, []),
     )

@@ -10,10 +10,8 @@ earliest days, earliest of the latest days) are applied by the callers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
-
-import pyoxigraph as ox
 
 from . import queries
 from .models import Citation, Ref
@@ -21,7 +19,7 @@ from .namespaces import CK, DCTERMS, SCHEMA, slug
 from .store import Store
 from .terms import to_python
 
-__all__ = ["Properties", "grouped_citations", "node_key", "properties", "source_details", "statement_citations"]
+__all__ = ["Properties", "citations_from_rows", "grouped_citations", "node_key", "properties", "source_details"]
 
 #: Property IRI → distinct values (engine terms), per node.
 Properties = dict[str, list[Any]]
@@ -70,26 +68,31 @@ _CITATION_LISTS = (
 )
 
 
-def statement_citations(store: Store, entity: str) -> dict[str, list[Citation]]:
-    """Citations of every statement ``entity`` takes part in, by statement IRI, one per source."""
-    return grouped_citations(store, "statement-citations", {"entity": ox.NamedNode(entity)})
-
-
 def grouped_citations(store: Store, query: str, bindings: Mapping[str, Any]) -> dict[str, list[Citation]]:
     """Citations by node IRI, one per source, from a named query whose rows end with
     ``node, citation, property, value`` (``statement-citations``, ``claim-citations``...)."""
     rows = store.select_terms(queries.get(query), bindings)
+    return citations_from_rows(store, ((node_key(n), node_key(c), p.value, v) for *_, n, c, p, v in rows))
+
+
+def citations_from_rows(store: Store, rows: Iterable[tuple[str, str, str, Any]]) -> dict[str, list[Citation]]:
+    """Citations by node IRI, one per source, from rows ``(node, citation node, property IRI, value)``.
+
+    The answer does not depend on the order of the rows: a citation's lists are sorted, and when
+    a source's citations state several verifications the smallest is kept ("partial").
+    """
     citations: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     order: list[tuple[str, str]] = []
-    for *_, node, citation, prop, value in rows:
-        key = (node_key(node), node_key(citation))
+    for node, cited, prop, value in rows:
+        key = (node, cited)
         if key not in citations:
             order.append(key)
-        values = citations[key][prop.value]
+        values = citations[key][prop]
         if value not in values:
             values.append(value)
     details = source_details(store)
     grouped: dict[str, dict[str, Citation]] = defaultdict(dict)
+    verifications: dict[tuple[str, str], set[str]] = defaultdict(set)
     for node, citation_node in order:
         props = citations[(node, citation_node)]
         for source_term in props.get(CK + "source", []):
@@ -98,20 +101,22 @@ def grouped_citations(store: Store, query: str, bindings: Mapping[str, Any]) -> 
             citation = by_source.get(source)
             if citation is None:
                 title, date = details.get(source, (None, None))
-                verification = props.get(CK + "verification")
                 citation = by_source[source] = Citation(
-                    Ref(slug(source), source, title),
-                    date=None if date is None else str(date),
-                    verification=to_python(verification[0]) if verification else None,
+                    Ref(slug(source), source, title), date=None if date is None else str(date)
                 )
+            verifications[node, source].update(str(to_python(v)) for v in props.get(CK + "verification", []))
             for prop, attr in _CITATION_LISTS:
                 kept = getattr(citation, attr)
                 for term in props.get(prop, []):
                     value = to_python(term)
                     if value not in kept:
                         kept.append(value)
+    for (node, source), found in verifications.items():
+        if found:  # several citations from one source: the smallest, as the network projection does
+            grouped[node][source].verification = min(found)
     for by_source in grouped.values():
         for citation in by_source.values():
             citation.paragraphs.sort()
             citation.locators.sort()
+            citation.urls.sort()
     return {node: sorted(c.values(), key=lambda c: c.source.id) for node, c in grouped.items()}

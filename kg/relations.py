@@ -11,9 +11,10 @@ from .errors import InvalidInput
 from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
 from .namespaces import CK, RDF, slug
-from .nodes import Properties, grouped_citations, properties, statement_citations
+from .nodes import Properties
+from .statement_table import statement_citations, statement_properties
 from .store import Store
-from .terms import iri, to_python
+from .terms import to_python
 from .timeline import Bounds, Status, parse_at, status
 
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
@@ -166,19 +167,12 @@ def _relations_of(
         if unknown:
             raise InvalidInput(f"unknown kind {', '.join(unknown)}; known kinds: {', '.join(statement_kinds(store))}")
         wanted_classes = frozenset(kind_class(k) for k in wanted)
-    if role is not None:
-        narrow = {"role": iri(role), "kind": iri(min(wanted_classes))}
-        found = properties(store, "statement-properties-role", {"entity": iri(node), **narrow})
-    else:
-        found = properties(store, "statement-properties", {"entity": iri(node)})
+    # with a role, read only the node's statements of that kind in that role
+    narrow = (role, min(wanted_classes)) if role is not None else (None, None)
+    found = statement_properties(store, node, *narrow)
     rows = [r for statement, props in found.items() if (r := _row(statement, props, classes)) is not None]
     rows = [r for r in rows if r["kind"] in wanted_classes]
-    if not rows:
-        cites = {}
-    elif role is not None:
-        cites = grouped_citations(store, "statement-citations-role", {"entity": iri(node), **narrow})
-    else:
-        cites = statement_citations(store, node)
+    cites = statement_citations(store, node, *narrow) if rows else {}
     out = [_relation(store, r, day, cites) for r in rows]
     if holding_only:
         out = [r for r in out if r.status == Status.HOLDS.value]

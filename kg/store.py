@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -189,12 +189,17 @@ class Store:
         The fast read path: no conversion to Python values, for queries returning many rows or
         read in bulk (a remote store returns the same shape of terms).
         """
+        return list(self.iter_terms(query, bindings))
+
+    def iter_terms(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
+        """:meth:`select_terms` one row at a time, for reads too large to hold as a list."""
         result = self.raw_query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         width = range(len(result.variables))
         try:
-            return [tuple(row[i] for i in width) for row in result]
+            for row in result:
+                yield tuple(row[i] for i in width)
         except (RuntimeError, OSError) as exc:
             raise QueryError(str(exc)) from None
 
