@@ -14,7 +14,7 @@ from .namespaces import CK, SRC, slug
 from .store import Store
 from .terms import iri
 
-__all__ = ["quad_count", "source", "sources"]
+__all__ = ["quad_count", "source", "source_count", "sources"]
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -40,8 +40,19 @@ def sources(store: Store) -> list[Source]:
     Read once per store version (counting the facts reads every citation: over a second at 10k
     actors); callers get copies, so the table kept can't be changed through them.
     """
-    table = store.derived("catalog:sources", lambda: [_source(r) for r in store.select(queries.get("sources"))])
-    return [dataclasses.replace(s) for s in table]
+    return [dataclasses.replace(s) for s in _sources(store).values()]
+
+
+def _sources(store: Store) -> dict[str, Source]:
+    """The sources by IRI, kept per store version (not to be changed: :func:`sources` copies)."""
+    return store.derived(
+        "catalog:sources", lambda: {s.iri: s for s in (_source(r) for r in store.select(queries.get("sources")))}
+    )
+
+
+def source_count(store: Store) -> int:
+    """The number of sources (the health check), without copying the table."""
+    return len(_sources(store))
 
 
 def quad_count(store: Store) -> int:
@@ -52,10 +63,10 @@ def quad_count(store: Store) -> int:
 def source(store: Store, ident: str) -> Source:
     """One source and the facts it supports (statements, events, claims with paragraphs)."""
     node = ident if ident.startswith(("http://", "https://")) else SRC + ident
-    match = [s for s in sources(store) if s.iri == node]
-    if not match:
+    kept = _sources(store).get(node)
+    if kept is None:
         raise NotFound(f"no source {ident!r}")
-    found = match[0]
+    found = dataclasses.replace(kept)
     facts: dict[str, dict[str, Any]] = {}
     types: dict[str, set[str]] = defaultdict(set)
     names = labels(store)

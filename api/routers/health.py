@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.deps import StoreDep
-from kg.catalog import quad_count, sources
+from kg.catalog import quad_count, source_count
 
 router = APIRouter(tags=["service"])
 
@@ -20,5 +20,5 @@ def healthz(store: StoreDep, request: Request) -> dict[str, Any]:
         "status": "ok",
         "warm": warmed is not None and warmed.is_set(),
         "quads": quad_count(store),
-        "sources": len(sources(store)),
+        "sources": source_count(store),
     }
