@@ -267,6 +267,45 @@ def test_an_events_page_is_a_slice_of_the_whole_list(bundled_store):
     assert kg.events(bundled_store, offset=len(everything)) == []
 
 
+def test_the_list_of_every_event_follows_loads_and_removals(store, make_source):
+    # the unfiltered list is read once per store version: a write must show in the next list
+    kg.load_files(store, [make_source()])
+    assert kg.events(store) == []
+    extra = (
+        'id:test-clash a ck:Capture ; skos:prefLabel "Test clash"@en ; ck:date "2016-05-01"^^xsd:date ;'
+        ' ck:citation [ ck:source src:test-events ; ck:locator "test locator" ] .'
+    )
+    kg.load_files(store, [make_source("events.trig", name="test-events", extra=extra)])
+    assert [(e.id, e.type, e.date) for e in kg.events(store)] == [("test-clash", "capture", "2016-05-01")]
+    assert [e.id for e in kg.events(store, from_="2016", to="2016")] == ["test-clash"]
+    assert kg.events(store, from_="2017") == []
+    assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-events")
+    assert kg.events(store) == []
+
+
+def test_a_claims_page_is_a_slice_of_the_whole_list(bundled_store):
+    everything = [c.id for c in kg.claims(bundled_store)]
+    assert len(everything) > 10
+    assert [c.id for c in kg.claims(bundled_store, offset=3, limit=4)] == everything[3:7]
+    assert kg.claims(bundled_store, offset=len(everything)) == []
+
+
+def test_the_list_of_every_claim_follows_loads_and_removals(store, make_source):
+    # the unfiltered list is read once per store version: a write must show in the next list
+    kg.load_files(store, [make_source()])
+    assert kg.claims(store) == []
+    extra = (
+        "id:test-claim a ck:Claim ; ck:claimant id:test-alpha ; ck:claimKind ck:ReportClaim ; ck:about id:test-beta ;"
+        ' ck:summary "Alpha reports on Beta."@en ; ck:citation [ ck:source src:test-claims ; ck:locator "here" ] .'
+    )
+    kg.load_files(store, [make_source("claims.trig", name="test-claims", extra=extra)])
+    assert [(c.id, c.kind, [a.id for a in c.about]) for c in kg.claims(store)] == [
+        ("test-claim", "report", ["test-beta"])
+    ]
+    assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-claims")
+    assert kg.claims(store) == []
+
+
 def test_an_event_reports_the_same_type_however_it_is_found(bundled_store):
     # the victory conference is a gathering and a political change: one is reported, always the same
     by_id = {e.id: e.type for e in kg.events(bundled_store)}

@@ -21,7 +21,7 @@ def claims(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Claim]:
-    return kg_claims(store, claimant=claimant, about=about, kind=kind)[offset : offset + limit]
+    return kg_claims(store, claimant=claimant, about=about, kind=kind, offset=offset, limit=limit)
 
 
 @router.get("/events", summary="Events by participant, place and period")
