@@ -1,0 +1,155 @@
+"""Which strings of a changing set contain a given text: a trigram index.
+
+Every string (a *key*) gets a small integer id; each three-character sequence (trigram) maps to the
+ids of the keys containing it, stored as an ``array('I')`` (4 bytes an id) and kept in the order
+the caller wants the keys listed in (for the search index: shorter first). A key contains a text of
+three or more characters only if it contains each of the text's trigrams, so the keys of the
+text's rarest trigram are the only candidates, and ``in`` checks each of them, lazily, so a caller
+that needs only the first few keys stops early. Shorter texts can't be looked up here (see
+:data:`N`).
+
+The first set of keys is numbered in that order and indexed in bulk with numpy (one sort of every
+trigram occurrence); later keys are added and removed one by one (bisection in each of their
+trigrams' lists). Both give the same lists.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+__all__ = ["N", "TrigramIndex", "trigrams"]
+
+#: Length of the indexed sequences: texts shorter than this can't be looked up.
+N = 3
+_BITS = 21  # a code point fits in 21 bits, so a trigram fits in one 64-bit integer
+_MASK = (1 << _BITS) - 1
+_BATCH = 256  # candidates checked at a time
+_ITEM = array("I").itemsize  # bytes an id takes (4 on the usual platforms)
+
+
+def trigrams(text: str) -> set[str]:
+    """The distinct sequences of :data:`N` characters in ``text``."""
+    return {text[i : i + N] for i in range(len(text) - N + 1)}
+
+
+class TrigramIndex:
+    """A set of distinct strings, listing those that contain a text of ``N`` or more characters in
+    ascending ``order`` (by default, sorted)."""
+
+    def __init__(self, keys: Iterable[str] = (), order: Callable[[str], Any] | None = None) -> None:
+        self._order: Callable[[str], Any] = order or _same
+        #: Id → key, ids numbered in ``order`` at first; a freed id holds "" until it is reused.
+        self._keys: list[str] = sorted(keys, key=self._order)
+        self._ids: dict[str, int] = {key: i for i, key in enumerate(self._keys)}
+        if len(self._ids) != len(self._keys):
+            raise ValueError("the keys of a trigram index must be distinct")
+        self._free: list[int] = []
+        #: Trigram → the ids of the keys containing it, in ``order`` of the keys (not of the ids,
+        #: once keys are added or removed).
+        self._postings: dict[str, array[int]] = _postings(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
+
+    def _rank(self, i: int) -> Any:
+        return self._order(self._keys[i])
+
+    def add(self, key: str) -> None:
+        """Index ``key`` (nothing happens if it is already indexed)."""
+        if key in self._ids:
+            return
+        if self._free:
+            i = self._free.pop()
+            self._keys[i] = key
+        else:
+            i = len(self._keys)
+            self._keys.append(key)
+        self._ids[key] = i
+        for gram in trigrams(key):
+            ids = self._postings.get(gram)
+            if ids is None:
+                self._postings[gram] = array("I", (i,))
+            else:
+                bisect.insort(ids, i, key=self._rank)
+
+    def discard(self, key: str) -> None:
+        """Stop indexing ``key`` (nothing happens if it isn't indexed)."""
+        i = self._ids.pop(key, None)
+        if i is None:
+            return
+        rank = self._order(key)
+        for gram in trigrams(key):
+            ids = self._postings[gram]
+            del ids[bisect.bisect_left(ids, rank, key=self._rank)]
+            if not ids:
+                del self._postings[gram]
+        self._keys[i] = ""
+        self._free.append(i)
+
+    def containing(self, text: str) -> Iterator[list[str]]:
+        """The keys containing ``text`` (at least :data:`N` characters) in ascending order, a few
+        hundred at a time, found as they are asked for: the keys of the text's rarest trigram, each
+        checked with ``in``."""
+        if len(text) < N:
+            raise ValueError(f"a trigram index can't look up a text shorter than {N} characters")
+        rarest: array[int] | None = None
+        for gram in trigrams(text):
+            ids = self._postings.get(gram)
+            if ids is None:
+                return
+            if rarest is None or len(ids) < len(rarest):
+                rarest = ids
+        assert rarest is not None
+        for start in range(0, len(rarest), _BATCH):
+            found = [key for key in map(self._keys.__getitem__, rarest[start : start + _BATCH]) if text in key]
+            if found:
+                yield found
+
+    def postings(self) -> dict[str, list[str]]:
+        """Each trigram with the keys containing it, in order (to compare two indexes)."""
+        return {gram: [self._keys[i] for i in ids] for gram, ids in self._postings.items()}
+
+
+def _same(key: str) -> str:
+    return key
+
+
+def _postings(keys: list[str]) -> dict[str, array[int]]:
+    """Each trigram of ``keys`` with the sorted positions of the keys containing it."""
+    if len(keys) >= 2**32:
+        raise ValueError("a trigram index holds fewer than 2**32 keys")
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(chars) < N:
+        return {}
+    # the trigram starting at each position, as one integer, and the key it belongs to
+    codes = chars[: 1 - N] << np.uint64(2 * _BITS)
+    codes |= chars[1 : 2 - N] << np.uint64(_BITS)
+    codes |= chars[2:]
+    owner = np.repeat(np.arange(len(keys), dtype=np.uint32), lengths)[: 1 - N]
+    start = np.repeat(np.cumsum(lengths) - lengths, lengths)[: 1 - N]
+    inside = np.arange(len(owner)) - start <= lengths[owner] - N  # not running into the next key
+    codes, owner = codes[inside], owner[inside]
+    # group by trigram; a stable sort keeps each group's ids ascending, then drop repeats
+    order = np.argsort(codes, kind="stable")
+    codes, owner = codes[order], owner[order]
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])
+    codes, owner = codes[first], owner[first]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    raw = owner.astype(f"u{_ITEM}").tobytes()
+    found: dict[str, array[int]] = {}
+    for s, e, code in zip(starts.tolist(), ends.tolist(), codes[starts].tolist(), strict=True):
+        ids = array("I")
+        ids.frombytes(raw[_ITEM * s : _ITEM * e])
+        found[chr(code >> 2 * _BITS) + chr((code >> _BITS) & _MASK) + chr(code & _MASK)] = ids
+    return found
