@@ -2,10 +2,12 @@
 
 The loader derives ``ck:searchKey`` values (normalised labels, aliases, titles and summaries, see
 :func:`kg.text.search_key`). Scanning them with a ``CONTAINS`` filter costs tens of milliseconds
-per query at 10k actors. Here the distinct keys are grouped by length; each group is kept sorted
-and written once into one string, so that :meth:`SearchIndex.ranked` can list the matching keys
-best first (exact, prefix, word prefix, substring; shorter before longer) with bisection and
-substring searches in C (``str.find``), and a search stops once its page is certain.
+per query at 10k actors. Here the distinct keys are grouped by length, each group kept sorted, so
+that :meth:`SearchIndex.ranked` lists the matching keys best first (exact, prefix, word prefix,
+substring; shorter before longer): prefixes by bisection, the keys containing the text elsewhere
+from a trigram index (:mod:`kg.trigrams`; a text of one or two characters is searched for in each
+length group written once into one string, with ``str.find``). A search stops once its page is
+certain.
 
 The index belongs to one store version (``store.cache``). After a write it is updated, not rebuilt:
 the store reports which named graphs (sources) were written (:meth:`kg.store.Store.changed_graphs`)
@@ -25,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import ontology
+from . import ontology, trigrams
 from .namespaces import CK, DCTERMS, RDF, SKOS
 from .nodes import node_key
 from .store import Store
@@ -104,6 +106,10 @@ def _entries(entity: str, facts: _Facts, category_of: dict[str, tuple[str, ...]]
     )
 
 
+def _shorter_first(key: str) -> tuple[int, str]:
+    return len(key), key
+
+
 class SearchIndex:
     """Distinct search keys grouped by length, each with the entities that carry it."""
 
@@ -118,7 +124,8 @@ class SearchIndex:
         self._keys_of: dict[str, frozenset[str]] = {}
         self._graphs_of: dict[str, frozenset[str]] = {}
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        self._texts: dict[int, str] = {}
+        self._texts: dict[int, str] = {}  # only for texts too short for the trigram index
+        self._substrings: trigrams.TrigramIndex | None = None
         self._category_of = _category_of()
         #: Held while the index is read or updated (a service answers from several threads).
         self.lock = threading.RLock()
@@ -128,7 +135,8 @@ class SearchIndex:
     def ranked(self, q: str) -> Iterator[str]:
         """The keys containing ``q`` (non-empty, no separator), best first: the key equal to it,
         then keys starting with it, then keys with a word starting with it, then the others; within
-        each kind shorter keys first (the order of :func:`kg.search._score`)."""
+        each kind shorter keys first, keys of one length in sorted order (the order of
+        :func:`kg.search._score`)."""
         if q in self.owners:
             yield q
         lengths = sorted(n for n in self._by_length if n > len(q))
@@ -138,9 +146,17 @@ class SearchIndex:
             while i < len(keys) and keys[i].startswith(q):
                 yield keys[i]
                 i += 1
-        # one substring search per length: keys with a word starting with ``q`` are listed at once;
-        # the others (plain substrings, ranked after every word prefix) are kept for the end
         word = " " + q
+        if len(q) >= trigrams.N:
+            # keys with a word starting with ``q``, then the others, each kind from the trigram index
+            index = self.substrings()
+            for found in index.containing(word):
+                yield from [key for key in found if not key.startswith(q)]
+            for found in index.containing(q):
+                yield from [key for key in found if word not in key and not key.startswith(q)]
+            return
+        # a text too short for the trigram index: one substring search (in C) per length, keys with
+        # a word starting with ``q`` listed at once, the others kept for the end
         later: list[str] = []
         for n in lengths:
             text, keys, step = self._text(n), self._by_length[n], n + 1
@@ -154,6 +170,14 @@ class SearchIndex:
                     later.append(key)
                 pos = text.find(q, (i + 1) * step)
         yield from later
+
+    def substrings(self) -> trigrams.TrigramIndex:
+        """The trigram index of the keys, listing keys in the order of :meth:`ranked` (built on first
+        use, then kept in step by :meth:`set_facts`)."""
+        if self._substrings is None:
+            ordered = [key for n in sorted(self._by_length) for key in self._by_length[n]]
+            self._substrings = trigrams.TrigramIndex(ordered, order=_shorter_first)
+        return self._substrings
 
     def _text(self, n: int) -> str:
         text = self._texts.get(n)
@@ -181,11 +205,15 @@ class SearchIndex:
                     bucket = self._by_length[len(key)]
                     del bucket[bisect.bisect_left(bucket, key)]
                     self._texts.pop(len(key), None)
+                    if self._substrings is not None:
+                        self._substrings.discard(key)
             for key in keys - self._keys_of.get(entity, frozenset()):
                 if key not in self.owners:
                     self.owners[key] = set()
                     bisect.insort(self._by_length[len(key)], key)
                     self._texts.pop(len(key), None)
+                    if self._substrings is not None:
+                        self._substrings.add(key)
                 self.owners[key].add(entity)
             graphs = frozenset(found.graphs) if found and keys else frozenset()
             for graph in self._graphs_of.get(entity, frozenset()) - graphs:
@@ -219,6 +247,7 @@ def _build(store: Store) -> SearchIndex:
     index = SearchIndex(store.version)
     facts = _read(store, f"{{ SELECT DISTINCT ?s WHERE {{ ?s <{_KEY}> ?k }} }}")
     index.set_facts(facts, list(facts))
+    index.substrings()  # in bulk, now rather than at the first search
     return index
 
 

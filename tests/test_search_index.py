@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
+
+import pyoxigraph as ox
 import pytest
 
 import kg
 from kg import queries
 from kg.bulk import bulk_load_files
 from kg.lookup import kind_name, local_name, split
-from kg.namespaces import CK
+from kg.namespaces import CK, RDF
 from kg.search import _score
-from kg.search_index import search_index
+from kg.search_index import SearchIndex, _Facts, search_index
 from kg.text import search_key
 
 
@@ -113,10 +117,11 @@ def test_the_index_is_reused_while_the_store_is_unchanged(bundled_store):
 
 
 def snapshot(store: kg.Store) -> tuple:
-    """Everything the index holds that a search can see: keys with their owners, and entries."""
+    """Everything the index holds that a search can see: keys with their owners, entries, and the
+    trigram lists (with their order)."""
     index = search_index(store)
     owners = {k: sorted(v) for k, v in index.owners.items()}
-    return owners, dict(index.entries)
+    return owners, dict(index.entries), index.substrings().postings()
 
 
 def rebuilt(store: kg.Store) -> tuple:
@@ -247,3 +252,71 @@ def test_the_service_builds_the_index_at_start_up(bundled_store):
             time.sleep(0.05)
         hit = bundled_store.cache.get("search:index")
         assert hit is not None and hit[0] == bundled_store.version  # built with no search asked
+
+
+# --- ranking over generated keys, against a brute-force reference --------------------------------
+
+NAMES = [
+    "Ahrar",
+    "al-Sham",
+    "Jabhat",
+    "Taḥrīr",
+    "Hay'at",
+    "Éclair",
+    "Brigade",
+    "Front",
+    "هيئة",
+    "تحرير",
+    "الشّام",
+    "جبهة",
+]
+
+
+def reference(keys: Iterable[str], q: str) -> list[str]:
+    """The keys containing ``q`` in the order ranked promises: exact, prefix, word prefix, substring;
+    shorter first, then sorted."""
+
+    def kind(key: str) -> int:
+        return 0 if key == q else 1 if key.startswith(q) else 2 if f" {q}" in key else 3
+
+    return sorted((key for key in keys if q in key), key=lambda key: (kind(key), len(key), key))
+
+
+def generated_facts(count: int, seed: int) -> dict[str, _Facts]:
+    """Armed groups with one to three normalised names each, in Latin (with accents) and Arabic."""
+    rng = random.Random(seed)
+    facts = {}
+    for n in range(count):
+        found = _Facts()
+        found.values[RDF + "type"].add(ox.NamedNode(CK + "ArmedGroup"))
+        for _ in range(rng.randint(1, 3)):
+            name = " ".join(rng.choice(NAMES) for _ in range(rng.randint(1, 4)))
+            found.values[CK + "searchKey"].add(ox.Literal(search_key(name)))
+        found.graphs.add(f"https://example.org/source/{n % 7}")
+        facts[f"https://example.org/id/group-{n}"] = found
+    return facts
+
+
+def test_ranked_lists_keys_like_a_scan_after_keys_are_added_and_removed():
+    facts = generated_facts(400, seed=7)
+    entities = sorted(facts)
+    index = SearchIndex(0)
+    index.set_facts(facts, entities[:250])
+    index.substrings()  # built in bulk here, then kept in step
+    later = generated_facts(400, seed=8)  # the same entities renamed, and new ones
+    index.set_facts(later, entities[100:200])
+    index.set_facts({}, entities[:50])  # removed
+    index.set_facts(facts, entities[250:])
+    now = {e: facts[e] for e in entities[50:100] + entities[200:]} | {e: later[e] for e in entities[100:200]}
+    keys = {k.value for found in now.values() for k in found.values[CK + "searchKey"]}
+    assert set(index.owners) == keys
+    fresh = SearchIndex(0)
+    fresh.set_facts(now, entities)
+    assert index.substrings().postings() == fresh.substrings().postings()
+    rng = random.Random(9)
+    queries = ["a", "al", "ال", "هيئه", "tahrir", "al sham", "sham", "eclair", "r", "ront", "zzz", "hayat tahrir"]
+    for key in rng.sample(sorted(keys), 60):
+        start = rng.randrange(len(key))
+        queries.append(key[start : rng.randint(start + 1, len(key))].strip() or key)
+    for q in queries:
+        assert list(index.ranked(q)) == reference(keys, q), q
