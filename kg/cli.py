@@ -332,10 +332,6 @@ def serve(
     # Collect young objects less often and leave what exists at start-up out of full collections.
     gc.set_threshold(50_000, 20, 100)
     gc.freeze()
-    # Each request passes between the event loop and a worker thread; with the interpreter's default
-    # 5 ms switch interval that hand-over cost about 2 ms a request (10k actors, sequential requests:
-    # a search 4.4 -> 2.6 ms, the health check 2.6 -> 1.5 ms with 1 ms).
-    sys.setswitchinterval(0.001)
     base = f"http://{host}:{port}"
     typer.echo(
         f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nSPARQL:    {base}/sparql\n"
