@@ -205,7 +205,8 @@ def _read(store: Store, classes: list[ox.NamedNode], statements: list[ox.NamedNo
 
 
 def _merge(reads: Iterable[_Read]) -> _Read:
-    """One read from several (a statement of two kinds is in both, with the same properties)."""
+    """One read from several (batches; or kinds read apart, where a statement of two kinds is in
+    both with the same properties)."""
     merged = _Read()
     for read in reads:
         for statement, props in read.props.items():
@@ -244,13 +245,8 @@ def _update(store: Store, table: StatementTable, graphs: frozenset[str]) -> bool
                 return False
             touched.add(statement.value)
     ordered = sorted(touched)
-    found = _Read()
-    for start in range(0, len(ordered), _BATCH):
-        batch = _read(store, classes, [ox.NamedNode(s) for s in ordered[start : start + _BATCH]])
-        found.props.update(batch.props)
-        found.parts.update(batch.parts)
-        for node, seen in batch.graphs.items():
-            found.graphs[node] |= seen
+    batches = (ordered[start : start + _BATCH] for start in range(0, len(ordered), _BATCH))
+    found = _merge(_read(store, classes, [ox.NamedNode(s) for s in batch]) for batch in batches)
     with table.lock:
         table.set_statements(found, ordered)
         table.version = version
