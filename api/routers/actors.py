@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ACTOR_TYPES, STATEMENT_KINDS, AtQuery, StoreDep
+from api.routing import JSONRoute
 from kg.catalog import actors as kg_actors
 from kg.designations import designations as kg_designations
 from kg.entities import entity
@@ -14,7 +15,7 @@ from kg.relations import backed as kg_backed
 from kg.relations import backers as kg_backers
 from kg.relations import relations as kg_relations
 
-router = APIRouter(prefix="/api/v1", tags=["actors and places"])
+router = APIRouter(prefix="/api/v1", tags=["actors and places"], route_class=JSONRoute)
 
 ActorId = Annotated[str, Path(description="Entity id (slug)", examples=["hayat-tahrir-al-sham"])]
 

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CLAIM_KINDS, Day, StoreDep
+from api.routing import JSONRoute
 from kg.claims import claims as kg_claims
 from kg.events import events as kg_events
 from kg.models import Claim, Event
 
-router = APIRouter(prefix="/api/v1", tags=["claims and events"])
+router = APIRouter(prefix="/api/v1", tags=["claims and events"], route_class=JSONRoute)
 
 
 @router.get("/claims", summary="Claims by or about an actor (never facts)")

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ACTOR_TYPES, ActorTypesQuery, AtQuery, StoreDep
+from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
 from kg.store import Store
 
-router = APIRouter(tags=["explorer"])
+router = APIRouter(tags=["explorer"], route_class=JSONRoute)
 
 _KINDS = sorted([*edge_kinds(), "claim"])
 _HEADERS = {"Content-Security-Policy": viz.CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}

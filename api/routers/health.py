@@ -5,9 +5,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.deps import StoreDep
+from api.routing import JSONRoute
 from kg.catalog import quad_count, source_count
 
-router = APIRouter(tags=["service"])
+router = APIRouter(tags=["service"], route_class=JSONRoute)
 
 
 @router.get("/healthz", summary="Store reachable, and its size")

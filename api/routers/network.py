@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import ActorTypesQuery, AtQuery, Day, StoreDep
+from api.routing import JSONRoute
 from kg import network
 from kg.network import Balance, Bloc, BlocConflict, Brokers, Change, Exposure, Path, ProxyConflict, Score
 from kg.network.paths import MAX_LENGTH
 from kg.network.projection import edge_kinds
 
-router = APIRouter(prefix="/api/v1/network", tags=["network"])
+router = APIRouter(prefix="/api/v1/network", tags=["network"], route_class=JSONRoute)
 
 #: Relation kinds an edge can have: the statement kinds that derive an edge, and claims.
 KIND_NAMES = sorted([*edge_kinds(), "claim"])

@@ -6,10 +6,11 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import StoreDep
 from api.negotiation import choose
 from api.pages import ontology_page
+from api.routing import JSONRoute
 from kg.catalog import ontology_terms
 from kg.namespaces import ONTOLOGY_GRAPH
 
-router = APIRouter(tags=["ontology"])
+router = APIRouter(tags=["ontology"], route_class=JSONRoute)
 
 
 @router.get(

@@ -5,11 +5,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import StoreDep
+from api.routing import JSONRoute
 from kg.models import SearchHit
 from kg.search import MAX_LIMIT
 from kg.search import search as kg_search
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
+router = APIRouter(prefix="/api/v1", tags=["search"], route_class=JSONRoute)
 
 
 @router.get("/search", summary="Find actors, places, events, claims and sources by name")

@@ -9,13 +9,14 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from api.deps import StoreDep
+from api.routing import JSONRoute
 from kg.catalog import source as kg_source
 from kg.catalog import sources as kg_sources
 from kg.models import Source
 from kg.namespaces import SRC
 from kg.store import EXPORT_FORMATS
 
-router = APIRouter(prefix="/api/v1", tags=["sources"])
+router = APIRouter(prefix="/api/v1", tags=["sources"], route_class=JSONRoute)
 
 
 @router.get("/sources", summary="Every source, one named graph each")

@@ -31,6 +31,7 @@ from api.errors import error_body, status_and_code
 from api.models import ErrorBody
 from api.negotiation import choose
 from api.pages import sparql_page
+from api.routing import JSONRoute
 from kg.errors import KGError
 from kg.sparql.formats import GRAPH_TYPES, SOLUTION_TYPES, types_for
 from kg.sparql.pool import QueryPool, check_query, refuse_update
@@ -55,7 +56,7 @@ _GRAPH_ALIASES = {
     "text/plain": "application/n-triples",
 }
 
-router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"], route_class=JSONRoute)
 
 _RESULT_CONTENT: dict[str, dict[str, Any]] = {media: {} for media in (*SOLUTION_TYPES, *GRAPH_TYPES, "text/html")}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
