@@ -80,14 +80,15 @@ def _first(props: Properties, local: str) -> Any:
     return min((to_python(t) for t in values), key=str) if values else None
 
 
-def _amendments(store: Store, anchor: tuple[str, str]) -> dict[str, list[Amendment]]:
-    """The amendments of the anchored designations (see :func:`_anchor`), by designation, oldest first.
+def _amendments(store: Store, anchor: tuple[str, str], among: set[str]) -> dict[str, list[Amendment]]:
+    """The amendments of the anchored designations (see :func:`_anchor`) ``among`` those kept, by
+    designation, oldest first.
 
     One amendment per amendment node; a field stated several times takes the smallest value,
     names added are all kept.
     """
     grouped: dict[tuple[str, str], Properties] = defaultdict(lambda: defaultdict(list))
-    for designation, node, prop, value in amendment_rows(store, *anchor):
+    for designation, node, prop, value in amendment_rows(store, *anchor, among=among):
         values = grouped[(designation, node)][prop]
         if value not in values:
             values.append(value)
@@ -133,8 +134,9 @@ def designations(
         by = require_entity(store, authority)["entity"]
     rows = _rows(store, entity, by)
     anchor = _anchor(entity, by)
-    cites = statement_citations(store, *anchor, CK + "Designation") if rows else {}
-    amendments = _amendments(store, anchor) if rows else {}
+    found = {row["designation"] for row in rows}
+    cites = statement_citations(store, *anchor, CK + "Designation", among=found) if rows else {}
+    amendments = _amendments(store, anchor, found) if rows else {}
     out = []
     for row in rows:
         bounds = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))

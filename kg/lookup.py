@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -50,6 +51,7 @@ def split(value: str | None, sep: str = " ") -> list[str]:
     return [v for v in (value or "").split(sep) if v]
 
 
+@functools.lru_cache(maxsize=4096)  # a few dozen classes, named on every statement read
 def kind_name(class_iri: str) -> str:
     """``ck:TerritorialControl`` → ``territorial-control``."""
     return kebab(class_iri)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +50,12 @@ def _lexical(terms: list[Any]) -> list[str]:
     return [t.value for t in terms]
 
 
+@functools.cache
+def _rules() -> dict[str, ontology.EdgeRule]:
+    """The ontology's edge rules by statement class."""
+    return {r.statement_class: r for r in ontology.edge_rules()}
+
+
 def _row(statement: str, props: Properties, classes: frozenset[str]) -> dict[str, Any] | None:
     """One statement's properties in the shape the relation builder reads (None: not a statement).
 
@@ -60,8 +67,7 @@ def _row(statement: str, props: Properties, classes: frozenset[str]) -> dict[str
     if not kinds:
         return None
     kind = kinds[0]
-    rules = {r.statement_class: r for r in ontology.edge_rules()}
-    rule = rules.get(kind)
+    rule = _rules().get(kind)
     froms, tos = [], []
     if rule is not None and props.get(rule.from_role) and props.get(rule.to_role):
         froms, tos = props[rule.from_role], props[rule.to_role]
@@ -101,7 +107,7 @@ def _bounds(row: dict[str, Any]) -> Bounds:
     return Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
 
 
-def _relation(store: Store, row: dict[str, Any], at: dt.date, cites: dict) -> Relation:
+def _relation(store: Store, row: dict[str, Any], state: Status, cites: dict) -> Relation:
     to = row.get("to")
     literal_end = to is not None and not str(to).startswith(("http://", "https://"))
     return Relation(
@@ -113,7 +119,7 @@ def _relation(store: Store, row: dict[str, Any], at: dt.date, cites: dict) -> Re
         values=sorted(split(row.get("toValues"), "\x1f")) if literal_end else [],
         start=most_precise(row.get("start")),
         end=most_precise(row.get("end")),
-        status=status(_bounds(row), at).value,
+        status=state.value,
         support_kinds=[kind_name(k).removesuffix("-support") for k in split(row.get("supportKinds"))],
         roles=[kind_name(r).removesuffix("-role") for r in split(row.get("roles"))],
         alleged=row.get("alleged"),
@@ -168,14 +174,15 @@ def _relations_of(
             raise InvalidInput(f"unknown kind {', '.join(unknown)}; known kinds: {', '.join(statement_kinds(store))}")
         wanted_classes = frozenset(kind_class(k) for k in wanted)
     # with a role, read only the node's statements of that kind in that role
-    narrow = (role, min(wanted_classes)) if role is not None else (None, None)
-    found = statement_properties(store, node, *narrow)
+    of_kind = min(wanted_classes) if role is not None else None
+    found = statement_properties(store, node, role, of_kind)
     rows = [r for statement, props in found.items() if (r := _row(statement, props, classes)) is not None]
-    rows = [r for r in rows if r["kind"] in wanted_classes]
-    cites = statement_citations(store, node, *narrow) if rows else {}
-    out = [_relation(store, r, day, cites) for r in rows]
+    states = [(r, status(_bounds(r), day)) for r in rows if r["kind"] in wanted_classes]
     if holding_only:
-        out = [r for r in out if r.status == Status.HOLDS.value]
+        states = [(r, state) for r, state in states if state is Status.HOLDS]
+    kept = {r["statement"] for r, _ in states}
+    cites = statement_citations(store, node, role, of_kind, among=kept) if kept else {}
+    out = [_relation(store, r, state, cites) for r, state in states]
     return sorted(out, key=lambda r: (r.kind, r.start or "", r.id))
 
 

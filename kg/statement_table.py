@@ -25,7 +25,7 @@ import os
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -298,22 +298,36 @@ def statement_properties(
 
 
 def statement_citations(
-    store: Store, entity: str, role: str | None = None, kind: str | None = None
+    store: Store,
+    entity: str,
+    role: str | None = None,
+    kind: str | None = None,
+    among: Collection[str] | None = None,
 ) -> dict[str, list[Citation]]:
-    """The citations of the statements of :func:`statement_properties`, by statement, one per source."""
+    """The citations of the statements of :func:`statement_properties`, by statement, one per source.
+
+    ``among``: only these statements' (those a caller kept of :func:`statement_properties`), which
+    the table then reads without looking the entity's statements up again.
+    """
     table = _ready(store)
     if table is not None:
-        return citations_from_rows(store, table.part_rows(table.find(entity, role, kind), _CITATION))
+        statements = table.find(entity, role, kind) if among is None else sorted(among)
+        return citations_from_rows(store, table.part_rows(statements, _CITATION))
     query = "statement-citations" if role is None else "statement-citations-role"
     rows = store.select_terms(queries.get(query), _bindings(entity, role, kind))
-    return citations_from_rows(store, ((node_key(n), node_key(c), p.value, v) for *_, n, c, p, v in rows))
+    found = ((node_key(n), node_key(c), p.value, v) for *_, n, c, p, v in rows)
+    return citations_from_rows(store, found if among is None else (r for r in found if r[0] in among))
 
 
-def amendment_rows(store: Store, entity: str, role: str) -> Iterable[tuple[str, str, str, Any]]:
+def amendment_rows(
+    store: Store, entity: str, role: str, among: Collection[str] | None = None
+) -> Iterable[tuple[str, str, str, Any]]:
     """``(designation, amendment, property, value)`` for the amendments of the designations where
-    ``entity`` is the value of ``role``."""
+    ``entity`` is the value of ``role`` (``among``: of these designations only)."""
     table = _ready(store)
     if table is not None:
-        return table.part_rows(table.find(entity, role, CK + "Designation"), _AMENDMENT)
+        statements = table.find(entity, role, CK + "Designation") if among is None else sorted(among)
+        return table.part_rows(statements, _AMENDMENT)
     rows = store.select_terms(queries.get("designation-amendments"), {"entity": iri(entity), "role": iri(role)})
-    return [(node_key(d), node_key(a), p.value, v) for *_, d, a, p, v in rows]
+    found = [(node_key(d), node_key(a), p.value, v) for *_, d, a, p, v in rows]
+    return found if among is None else [r for r in found if r[0] in among]
