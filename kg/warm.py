@@ -2,9 +2,9 @@
 
 Each of these is derived from the store once per version (:meth:`kg.store.Store.derived`): the
 English labels (every page and list names things by them), the search index, the list of actors,
-the table of sources, the number of quads (the health check), the statement table (relations,
-backers, designations: :mod:`kg.statement_table`) and today's network projection
-(the explorer, paths and analytics). With 100k actors they take from seconds to minutes each,
+the table of sources, the titles and dates citations give their sources, the number of quads (the
+health check), the statement table (relations, backers, designations: :mod:`kg.statement_table`)
+and today's network projection (the explorer, paths and analytics). With 100k actors they take from seconds to minutes each,
 which the first request to need one would otherwise wait for.
 ``kg serve`` runs :func:`warm` in a thread at start-up; a request that arrives meanwhile and needs
 a value being computed waits for it rather than computing it again.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import catalog, lookup, network, search_index, statement_table
+from . import catalog, lookup, network, nodes, search_index, statement_table
 from .errors import KGError
 from .store import Store
 
@@ -27,6 +27,8 @@ STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
     ("search index", search_index.search_index),
     ("actor list", lambda store: catalog.actors(store, limit=1)),
     ("sources", catalog.sources),
+    # every citation names its source by them
+    ("source details", nodes.source_details),
     ("quad count", catalog.quad_count),
     # backers, relations and designations read it instead of the engine once it exists
     ("statements", statement_table.statement_table),

@@ -12,7 +12,15 @@ from api.settings import Settings
 from kg.errors import StoreError
 from kg.warm import STEPS, warm
 
-KEYS = {"labels", "search:index", "catalog:actors", "catalog:sources", "quads", "network:graphs"}
+KEYS = {
+    "labels",
+    "search:index",
+    "catalog:actors",
+    "catalog:sources",
+    "nodes:source-details",
+    "quads",
+    "network:graphs",
+}
 
 
 def current(store: kg.Store) -> set[str]:
