@@ -61,11 +61,14 @@ def _source_details(store: Store) -> dict[str, tuple[Any, Any]]:
     return {k: (v[0], v[1]) for k, v in table.items()}
 
 
-_CITATION_LISTS = (
-    (CK + "paragraph", "paragraphs"),
-    (CK + "locator", "locators"),
-    (SCHEMA + "url", "urls"),
-)
+#: Citation fields by property; the source (``ck:source``) names the citation's source.
+_CITATION_FIELDS = {
+    CK + "paragraph": "paragraphs",
+    CK + "locator": "locators",
+    SCHEMA + "url": "urls",
+    CK + "verification": "verification",
+}
+_SOURCE = CK + "source"
 
 
 def grouped_citations(store: Store, query: str, bindings: Mapping[str, Any]) -> dict[str, list[Citation]]:
@@ -81,42 +84,47 @@ def citations_from_rows(store: Store, rows: Iterable[tuple[str, str, str, Any]])
     The answer does not depend on the order of the rows: a citation's lists are sorted, and when
     a source's citations state several verifications the smallest is kept ("partial").
     """
-    citations: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    order: list[tuple[str, str]] = []
+    parts: dict[tuple[str, str], list[tuple[str, Any]]] = {}
     for node, cited, prop, value in rows:
-        key = (node, cited)
-        if key not in citations:
-            order.append(key)
-        values = citations[key][prop]
-        if value not in values:
-            values.append(value)
+        found = parts.get((node, cited))
+        if found is None:
+            parts[node, cited] = [(prop, value)]
+        else:
+            found.append((prop, value))
     details = source_details(store)
-    grouped: dict[str, dict[str, Citation]] = defaultdict(dict)
-    verifications: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for node, citation_node in order:
-        props = citations[(node, citation_node)]
-        for source_term in props.get(CK + "source", []):
-            source = node_key(source_term)
-            by_source = grouped[node]
+    grouped: dict[str, dict[str, Citation]] = {}
+    verifications: dict[int, tuple[Citation, set[str]]] = {}  # by id: citations are not hashable
+    for (node, _), pairs in parts.items():
+        sources = {node_key(value) for prop, value in pairs if prop == _SOURCE}
+        by_source = grouped.setdefault(node, {})
+        for source in sources:
             citation = by_source.get(source)
             if citation is None:
                 title, date = details.get(source, (None, None))
                 citation = by_source[source] = Citation(
                     Ref(slug(source), source, title), date=None if date is None else str(date)
                 )
-            verifications[node, source].update(str(to_python(v)) for v in props.get(CK + "verification", []))
-            for prop, attr in _CITATION_LISTS:
+            for prop, value in pairs:
+                attr = _CITATION_FIELDS.get(prop)
+                if attr is None:
+                    continue
+                if attr == "verification":
+                    verifications.setdefault(id(citation), (citation, set()))[1].add(str(to_python(value)))
+                    continue
                 kept = getattr(citation, attr)
-                for term in props.get(prop, []):
-                    value = to_python(term)
-                    if value not in kept:
-                        kept.append(value)
-    for (node, source), found in verifications.items():
-        if found:  # several citations from one source: the smallest, as the network projection does
-            grouped[node][source].verification = min(found)
-    for by_source in grouped.values():
+                python = to_python(value)
+                if python not in kept:
+                    kept.append(python)
+    # several citations from one source: the smallest verification, as the network projection does
+    for citation, stated in verifications.values():
+        citation.verification = min(stated)
+    out = {}
+    for node, by_source in grouped.items():
+        if not by_source:
+            continue
         for citation in by_source.values():
             citation.paragraphs.sort()
             citation.locators.sort()
             citation.urls.sort()
-    return {node: sorted(c.values(), key=lambda c: c.source.id) for node, c in grouped.items()}
+        out[node] = sorted(by_source.values(), key=lambda c: c.source.id)
+    return out

@@ -4,8 +4,8 @@ Each of these is derived from the store once per version (:meth:`kg.store.Store.
 English labels (every page and list names things by them), the search index, the list of actors,
 the table of sources, the titles and dates citations give their sources, the number of quads (the
 health check), the statement table (relations, backers, designations: :mod:`kg.statement_table`)
-and today's network projection (the explorer, paths and analytics). With 100k actors they take from seconds to minutes each,
-which the first request to need one would otherwise wait for.
+and today's network projection (the explorer, paths and analytics). With 100k actors they take from
+seconds to minutes each, which the first request to need one would otherwise wait for.
 ``kg serve`` runs :func:`warm` in a thread at start-up; a request that arrives meanwhile and needs
 a value being computed waits for it rather than computing it again.
 """
