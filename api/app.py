@@ -8,7 +8,7 @@ passed in; routers are thin and call ``kg``; errors from the library map to HTTP
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,14 +26,20 @@ from kg.warm import warm
 __all__ = ["create_app"]
 
 
-def _warm(store: Store, done: threading.Event) -> None:
+def _warm(store: Store, done: threading.Event, after: Callable[[], None] | None) -> None:
     try:
         warm(store)
+        if after is not None:
+            after()
     finally:
         done.set()
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, after_warm: Callable[[], None] | None = None
+) -> FastAPI:
+    """The service over ``store`` (default: opened from ``settings``); ``after_warm`` is called
+    in the warm-up thread once the start-up values are computed (``kg serve`` freezes them)."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -60,7 +66,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # /healthz says when this is done ("warm")
         app.state.warm = threading.Event()
         if settings.warm:
-            threading.Thread(target=_warm, args=(app.state.store, app.state.warm), name="warm", daemon=True).start()
+            threading.Thread(
+                target=_warm, args=(app.state.store, app.state.warm, after_warm), name="warm", daemon=True
+            ).start()
         else:
             app.state.warm.set()  # nothing to wait for: each value is computed by its first request
         try:

@@ -58,6 +58,23 @@ def test_the_service_warms_at_start_up(bundled_store):
         assert current(bundled_store) >= KEYS  # with no request made
 
 
+def test_a_hook_runs_once_the_start_up_values_are_computed(bundled_store):
+    """``kg serve`` passes ``gc.freeze``: the values must exist when it runs."""
+    for key in KEYS:
+        bundled_store.cache.pop(key, None)
+    seen: list[set[str]] = []
+    app = create_app(
+        Settings(store="memory", query_workers=1),
+        store=bundled_store,
+        after_warm=lambda: seen.append(current(bundled_store)),
+    )
+    with TestClient(app) as http:
+        deadline = time.monotonic() + 60
+        while not http.get("/healthz").json()["warm"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(seen) == 1 and seen[0] >= KEYS
+
+
 def test_the_health_check_says_when_the_start_up_values_are_ready(bundled_store, monkeypatch):
     import threading
 
