@@ -21,7 +21,11 @@ properties, citations) come from one of two places, with the same rows either wa
 * the statement table (:mod:`kg.statement_table`, through :mod:`kg.network.table_rows`) when one
   has been built — the service builds it at start-up (:mod:`kg.warm`, before the projection) and
   updates it after each write, so a projection after a write reads no statement from the engine.
-  A projection never builds the table itself: a one-off command reads the engine.
+  A projection never builds the table itself: a one-off command reads the engine. Measured in
+  one process (busy machine): a cold projection 11.5 → 7.2 s at 10k actors and 141 → 96 s at 100k,
+  with a peak 2 GB lower at 100k (the engine's packed texts are never made). What remains at 100k
+  is about 10 s of table rows, 11 s of claims and 12 s of actors and labels from the engine, and
+  the grouping in Python.
 * otherwise the engine, with flat SPARQL queries (``network-edges.rq``, ``network-properties.rq``,
   ``network-citations.rq``).
 
