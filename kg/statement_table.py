@@ -9,9 +9,10 @@ the statements. A read from it costs microseconds per statement.
 
 Building it reads every statement once (seconds per 10k actors), so it is built only when asked:
 by :func:`kg.warm.warm` at the service's start-up, or :func:`statement_table`. The readers
-(:func:`statement_properties`, :func:`statement_citations`, :func:`amendment_rows`) use it once
-it exists and ask the engine otherwise, with the same answers either way; a one-off command never
-waits for a build.
+(:func:`statement_properties`, :func:`statement_citations`, :func:`amendment_rows`, and the
+network projection's statements: :mod:`kg.network.table_rows`) use it once it exists
+(:func:`ready_table`) and ask the engine otherwise, with the same answers either way; a one-off
+command never waits for a build.
 
 After a write the table is updated, not rebuilt, like the search index: the store reports which
 graphs were written (:meth:`kg.store.Store.changed_graphs`) and only the statements those graphs
@@ -39,8 +40,10 @@ from .store import Store
 from .terms import iri
 
 __all__ = [
+    "Packed",
     "StatementTable",
     "amendment_rows",
+    "ready_table",
     "statement_citations",
     "statement_properties",
     "statement_table",
@@ -110,6 +113,16 @@ class StatementTable:
     def properties(self, statements: Iterable[str]) -> dict[str, Properties]:
         with self.lock:
             return {s: _unpack(self.props[s]) for s in statements if s in self.props}
+
+    def mentioning(self, iris: Iterable[str]) -> list[tuple[str, Packed, tuple[tuple[str, Packed], ...]]]:
+        """The statements with a property pointing to one of ``iris`` (their types included), each
+        with its packed properties and parts: a snapshot taken under the lock, read without it
+        (packed values are tuples, never changed in place)."""
+        with self.lock:
+            found: set[str] = set()
+            for value in iris:
+                found.update(self.mentions.get(value, ()))
+            return [(s, self.props[s], self.parts.get(s, ())) for s in found]
 
     def part_rows(self, statements: Iterable[str], link: str) -> Iterator[tuple[str, str, str, Any]]:
         """``(statement, part, property, value)`` for every part the statements reach by ``link``."""
@@ -270,8 +283,9 @@ def statement_table(store: Store) -> StatementTable:
     return store.derived(_NAME, lambda: _current(store))
 
 
-def _ready(store: Store) -> StatementTable | None:
-    """The table if one has been built for ``store`` (brought up to date), else None."""
+def ready_table(store: Store) -> StatementTable | None:
+    """The table if one has been built for ``store`` (brought up to date), else None: what a
+    reader uses to choose between the table and the engine without ever building a first table."""
     return statement_table(store) if store.cache.get(_NAME) is not None else None
 
 
@@ -290,7 +304,7 @@ def statement_properties(
 ) -> dict[str, Properties]:
     """The statements pointing to ``entity``, by statement: all of them (typed with a class under
     ck:Statement), or those where it is the value of ``role`` and of type ``kind`` (both given)."""
-    table = _ready(store)
+    table = ready_table(store)
     if table is not None:
         return table.properties(table.find(entity, role, kind))
     query = "statement-properties" if role is None else "statement-properties-role"
@@ -309,7 +323,7 @@ def statement_citations(
     ``among``: only these statements' (those a caller kept of :func:`statement_properties`), which
     the table then reads without looking the entity's statements up again.
     """
-    table = _ready(store)
+    table = ready_table(store)
     if table is not None:
         statements = table.find(entity, role, kind) if among is None else sorted(among)
         return citations_from_rows(store, table.part_rows(statements, _CITATION))
@@ -324,7 +338,7 @@ def amendment_rows(
 ) -> Iterable[tuple[str, str, str, Any]]:
     """``(designation, amendment, property, value)`` for the amendments of the designations where
     ``entity`` is the value of ``role`` (``among``: of these designations only)."""
-    table = _ready(store)
+    table = ready_table(store)
     if table is not None:
         statements = table.find(entity, role, CK + "Designation") if among is None else sorted(among)
         return table.part_rows(statements, _AMENDMENT)

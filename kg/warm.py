@@ -32,7 +32,8 @@ STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
     ("quad count", catalog.quad_count),
     # backers, relations and designations read it instead of the engine once it exists
     ("statements", statement_table.statement_table),
-    # last: the largest (minutes and about 3 GB at 100k actors); the explorer, paths and analytics need it
+    # after the statements, whose table it reads them from (the engine only for claims, actors and
+    # labels); the explorer, paths and analytics need it
     ("network", lambda store: network.project(store)),
 )
 

@@ -3,6 +3,8 @@ down, refused credentials. (The Store interface itself is tested on every backen
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -52,6 +54,11 @@ def test_two_instances_on_one_store_answer_the_same(server, make_source):
     with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
         paths = ["/api/v1/sources", "/api/v1/search?q=test%20alpha", "/api/v1/actors/russia", "/healthz"]
         query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ck:subject ?o }"}
+        # each instance warms in its own thread (/healthz says when): let both finish, so that
+        # the comparison is of answers, not of how far each has got
+        deadline = time.monotonic() + 60
+        while not all(c.get("/healthz").json()["warm"] for c in (one, two)) and time.monotonic() < deadline:
+            time.sleep(0.05)
         for client in (one, two):  # fill the caches of both
             assert client.get("/api/v1/search", params={"q": "test alpha"}).json() == []
         before = [one.get(p).json() for p in paths]
