@@ -81,10 +81,10 @@ def _rest(results: dict[str, Any]) -> list[str]:
     notes = (
         [
             "",
-            "Timed once the service reported its start-up values computed (`/healthz` `warm`: labels, search "
-            "index, actor and source lists, today's network projection), which took, from its first answer: "
-            + "; ".join(warm)
-            + ".",
+            "Requests go one after another over one kept-alive connection of Python's `http.client` (see "
+            "benchmarks/README.md). Timed once the service reported its start-up values computed (`/healthz` "
+            "`warm`: labels, search index, actor and source lists, source details, the statement table, "
+            "today's network projection), which took, from its first answer: " + "; ".join(warm) + ".",
         ]
         if warm
         else []
