@@ -36,9 +36,8 @@ class JSONRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         self._serialise: Callable[..., bytes] | None = None
-        if not inspect.iscoroutinefunction(endpoint):
-            endpoint = self._serialising(endpoint)
-        super().__init__(path, endpoint, **kwargs)
+        wrapped = not inspect.iscoroutinefunction(endpoint)
+        super().__init__(path, self._serialising(endpoint) if wrapped else endpoint, **kwargs)
         plain = (
             isinstance(self.response_class, DefaultPlaceholder)
             and self.response_model_include is None
@@ -49,7 +48,7 @@ class JSONRoute(APIRoute):
                 or self.response_model_exclude_none
             )
         )
-        if plain and self.response_field is not None and not inspect.iscoroutinefunction(inspect.unwrap(endpoint)):
+        if wrapped and plain and self.response_field is not None:
             self._serialise = self.response_field.serialize_json
 
     def _serialising(self, endpoint: Callable[..., Any]) -> Callable[..., Any]:
