@@ -14,7 +14,7 @@ from .namespaces import CK, SRC, slug
 from .store import Store
 from .terms import iri
 
-__all__ = ["quad_count", "source", "source_count", "sources"]
+__all__ = ["listed_actors", "quad_count", "source", "source_count", "sources"]
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -100,7 +100,7 @@ def actors(store: Store, *, type: str | None = None, limit: int = 100, offset: i
     """
     if not 1 <= limit <= 500 or offset < 0:
         raise InvalidInput("limit must be 1..500 and offset >= 0")
-    listed = store.derived("catalog:actors", lambda: _actor_list(store))
+    listed = listed_actors(store)
     if type is not None:
         known = actor_types(store)
         if type not in known:
@@ -130,6 +130,13 @@ class _Listed:
     actor: str
     label: str | None
     types: frozenset[str]
+
+
+def listed_actors(store: Store) -> list[_Listed]:
+    """Every actor (IRIs only) with its English label and actor classes, in label order: kept per
+    store version (computed at the service's start-up) and shared, so never to be changed. The
+    network projection takes its nodes from it."""
+    return store.derived("catalog:actors", lambda: _actor_list(store))
 
 
 def _actor_list(store: Store) -> list[_Listed]:

@@ -49,24 +49,23 @@ import datetime as dt
 import functools
 import gc
 import itertools
+import operator
 import threading
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import networkx as nx
 
-from .. import ontology, queries
+from .. import catalog, nodes, ontology, queries
 from ..errors import InvalidInput, NotFound
 from ..lookup import kind_name, most_precise
 from ..models import Citation, Ref
-from ..namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
+from ..namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from ..statement_table import ready_table
 from ..store import Store
-from ..terms import to_python
 from ..timeline import Bounds, Status, parse_at, status
 from .table_rows import TableRows, edge_rules
 
@@ -181,26 +180,46 @@ def _text(encoded: str) -> str:
 
 
 def _latest(values: set[str]) -> dt.date | None:
-    days = [d for d in map(_day, values) if d is not None]
-    return max(days) if days else None
+    return max(filter(None, map(_day, values)), default=None)
 
 
 def _earliest(values: set[str]) -> dt.date | None:
-    days = [d for d in map(_day, values) if d is not None]
-    return min(days) if days else None
+    return min(filter(None, map(_day, values)), default=None)
 
 
-@dataclass(frozen=True)
-class _Edge:
-    """One edge as read from the store: IRIs of the ends, kind and the fixed attributes."""
+def _precise(values: set[str] | None) -> str | None:
+    """:func:`kg.lookup.most_precise` of the values joined by spaces, without joining one."""
+    if not values:
+        return None
+    if len(values) == 1:
+        (value,) = values
+        if " " not in value:
+            return value or None
+    return most_precise(" ".join(values))
 
-    source: str
-    target: str
-    kind: str
-    node: str
-    claim: bool
-    bounds: Bounds
-    attrs: tuple[tuple[str, Any], ...]
+
+#: An edge as read from the store, kept per store version: the IRIs of its ends, its kind, the IRI
+#: of its node (statement or claim), whether it is a claim, its bounds, the attributes every
+#: projection gives it (a dict of plain values: the lists are the two tuples that follow, so that
+#: the dict is never tracked by the cyclic garbage collector), its support kinds and claimants.
+#: Bounds and the tuples are shared by the edges that have equal ones. Millions of objects at 100k
+#: actors: every one the collector tracks it walks, which took longer than building them.
+_Edge = tuple[str, str, str, str, bool, Bounds, dict[str, Any], tuple[str, ...], tuple[str, ...]]
+_CLAIM, _NODE, _SOURCE, _TARGET, _KIND = 4, 3, 0, 1, 2
+#: Edges are kept in an order that does not depend on how they were read.
+_EDGE_ORDER = operator.itemgetter(_CLAIM, _NODE, _SOURCE, _TARGET, _KIND)
+
+
+class _Shared:
+    """One object per distinct value: bounds (by their four days), tuples of support kinds or
+    claimants."""
+
+    def __init__(self) -> None:
+        self.bounds: dict[tuple[dt.date | None, ...], Bounds] = {}
+        self.tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def __call__(self, value: tuple[str, ...]) -> tuple[str, ...]:
+        return self.tuples.setdefault(value, value)
 
 
 def _edges_of(
@@ -211,40 +230,44 @@ def _edges_of(
     dated: dict[str, set[str]],
     proposition: dict[str, set[str]],
     claim: bool,
+    shared: _Shared,
 ) -> list[_Edge]:
     """The edges of one node, one per pair of ends, from the properties of the dated node (the
     statement, or the claim) and those of what it states (the statement itself, or the claim's
     proposition). The attributes are the same for every pair: they are worked out once."""
-    none: set[str] = set()
     alleged = proposition.get("alleged")
+    kinds = proposition.get("supportKind")
+    claimants = dated.get("claimant") if claim else None
+    claim_kinds = dated.get("claimKind") if claim else None
     attrs = {
         "statement": slug(node),
         "iri": node,
         "kind": "claim" if claim else kind,
         "group": "claim" if claim else rule.group,
         "symmetric": rule.symmetric,
-        "support_kinds": sorted(_kind(k).removesuffix("-support") for k in proposition.get("supportKind", none)),
+        "support_kinds": None,  # a list per projection, from the tuple kept with the edge
         "alleged": any(a in ("true", "1") for a in alleged) if alleged else None,
-        "start": most_precise(" ".join(dated.get("start", none))),
-        "end": most_precise(" ".join(dated.get("end", none))),
+        "start": _precise(dated.get("start")),
+        "end": _precise(dated.get("end")),
         "claim": claim,
-        "claimants": sorted(slug(c) for c in dated.get("claimant", none)) if claim else [],
-        "claim_kind": (
-            min(_kind(k) for k in dated["claimKind"]).removesuffix("-claim")
-            if claim and dated.get("claimKind")
-            else None
-        ),
+        "claimants": None,  # as support_kinds
+        "claim_kind": min(_kind(k) for k in claim_kinds).removesuffix("-claim") if claim_kinds else None,
         "proposition_kind": kind if claim else None,
     }
+    support = shared(tuple(sorted(_kind(k).removesuffix("-support") for k in kinds))) if kinds else ()
+    claimed_by = shared(tuple(sorted(slug(c) for c in claimants))) if claimants else ()
     # Sources that date a node differently: their periods intersect.
-    bounds = Bounds(
-        _latest(dated.get("earliestStart", none)),
-        _earliest(dated.get("latestStart", none)),
-        _latest(dated.get("earliestEnd", none)),
-        _earliest(dated.get("latestEnd", none)),
+    get = dated.get
+    days = (
+        _latest(found) if (found := get("earliestStart")) else None,
+        _earliest(found) if (found := get("latestStart")) else None,
+        _latest(found) if (found := get("earliestEnd")) else None,
+        _earliest(found) if (found := get("latestEnd")) else None,
     )
-    fixed = tuple(attrs.items())
-    return [_Edge(source, target, kind, node, claim, bounds, fixed) for source, target in ends_of]
+    bounds = shared.bounds.get(days)
+    if bounds is None:
+        bounds = shared.bounds[days] = Bounds(*days)
+    return [(source, target, kind, node, claim, bounds, attrs, support, claimed_by) for source, target in ends_of]
 
 
 def _fields(fields: list[str]) -> tuple[set[str], set[tuple[str, str]], dict[str, set[str]]]:
@@ -269,13 +292,40 @@ def _fields(fields: list[str]) -> tuple[set[str], set[tuple[str, str]], dict[str
 
 def _statement_rows(store: Store) -> TableRows | None:
     """The statements' rows from the statement table if one has been built (brought up to date;
-    a projection never builds one), else None: the engine is read."""
+    a projection never builds one), else None: the engine is read. One snapshot of the table per
+    store version, shared by the edges and the citations."""
     table = ready_table(store)
-    return None if table is None else TableRows(table, edge_rules(store))
+    if table is None:
+        return None
+    return store.derived("network:table-rows", lambda: TableRows(table, edge_rules(store)))
 
 
-def _edges(store: Store) -> list[_Edge]:
-    def read() -> list[_Edge]:
+def _grouped_properties(rows: Iterable[Sequence[str]], wanted: Any) -> dict[str, dict[str, set[str]]]:
+    properties: dict[str, dict[str, set[str]]] = {}
+    for node, role, value in rows:
+        if node in wanted:
+            props = properties.get(node)
+            if props is None:
+                props = properties[node] = {}
+            values = props.get(role)
+            if values is None:
+                props[role] = {value}
+            else:
+                values.add(value)
+    return properties
+
+
+class _EdgeList(NamedTuple):
+    """The edges read from the store, in a stable order."""
+
+    edges: list[_Edge]
+    #: Statement ids that are not one edge's alone (several pairs of ends, or a clash of ids) or
+    #: that hold a ``#``: the only ones whose keys need checking for a clash (:func:`_build`).
+    checked: frozenset[str]
+
+
+def _edges(store: Store) -> _EdgeList:
+    def read() -> _EdgeList:
         rules = edge_kinds()
 
         def known(kinds: set[str]) -> str | None:
@@ -283,62 +333,74 @@ def _edges(store: Store) -> list[_Edge]:
             know has no rule to read it by; a statement of two edge kinds is an error in the data)."""
             return min((k for k in kinds if k in rules), default=None)
 
-        # The statements' ends and properties: from the table, or from the engine (the properties
-        # of every node there, claims' included); the claims' from the engine either way.
-        table = _statement_rows(store)
-        if table is None:
-            end_rows: Iterable[Sequence[str]] = _packed(store, "network-edges")
-            property_rows: Iterable[Sequence[str]] = _packed(store, "network-properties")
-        else:
-            end_rows = table.edges()
-            property_rows = itertools.chain(table.properties(), _packed(store, "network-claim-properties"))
-
-        # Statements between actors: (node) -> kinds, ends; claims: one line per (claim, proposition).
-        statements: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
-        for node, kind, source, target in end_rows:
-            kinds, ends = statements.setdefault(node, (set(), set()))
-            kinds.add(_kind(kind))
-            ends.add((source, target))
+        # Statements between actors: (node) -> kinds, ends, and their properties: from the table
+        # (grouped there), or from the engine (the properties of every node there, claims'
+        # included); the claims' from the engine either way, one line per (claim, proposition).
         claimed = [(claim, _fields(fields)) for claim, *fields in _grouped(store, "network-claims")]
-        wanted = statements.keys() | {claim for claim, _ in claimed}
-        properties: dict[str, dict[str, set[str]]] = {}
-        for node, role, value in property_rows:
-            if node in wanted:
-                properties.setdefault(node, {}).setdefault(role, set()).add(value)
+        claims = {claim for claim, _ in claimed}
+        table = _statement_rows(store)
+        statements: dict[str, tuple[set[str], set[tuple[str, str]]]]
+        if table is None:
+            statements = {}
+            for node, kind, source, target in _packed(store, "network-edges"):
+                kinds, ends = statements.setdefault(node, (set(), set()))
+                kinds.add(kind)
+                ends.add((source, target))
+            properties = _grouped_properties(_packed(store, "network-properties"), statements.keys() | claims)
+        else:
+            statements, properties = table.grouped()
+            properties.update(_grouped_properties(_packed(store, "network-claim-properties"), claims))
 
         empty: dict[str, set[str]] = {}
+        shared = _Shared()
+        # In an order that does not depend on how they were read (blank-node propositions get new
+        # labels per query): statements, then claims, by IRI, then by ends (a statement has one
+        # kind); sorting the IRIs alone is several times faster than sorting the edges by key.
         out: list[_Edge] = []
-        for node, (kinds, ends_of) in statements.items():
-            first = known(kinds)
+        for node in sorted(statements):
+            kinds, ends_of = statements[node]
+            first = known({_kind(k) for k in kinds})
             if first is not None:
                 dated = properties.get(node, empty)
-                out.extend(_edges_of(rules[first], first, node, ends_of, dated, dated, claim=False))
+                pairs = sorted(ends_of) if len(ends_of) > 1 else ends_of
+                out.extend(_edges_of(rules[first], first, node, pairs, dated, dated, False, shared))
+        claim_edges: list[_Edge] = []
         for claim, (kinds, ends_of, props) in claimed:
             first = known(kinds)
             if first is not None:
                 dated = properties.get(claim, empty)
-                out.extend(_edges_of(rules[first], first, claim, ends_of, dated, props, claim=True))
-        # Blank-node propositions get new labels per query: order by what is stable.
-        return sorted(out, key=lambda e: (e.claim, e.node, e.source, e.target, e.kind))
+                claim_edges.extend(_edges_of(rules[first], first, claim, ends_of, dated, props, True, shared))
+        claim_edges.sort(key=_EDGE_ORDER)
+        out.extend(claim_edges)
+        counts = Counter(attrs["statement"] for *_, attrs, _, _ in out)
+        return _EdgeList(out, frozenset(k for k, n in counts.items() if n > 1 or "#" in k))
 
     with _no_collection():
         return store.derived("network:edges", read)
 
 
 def _actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
+    """Every actor (IRI), its English label (the smallest) and its actor types, by IRI: from the
+    list of actors the catalog keeps (the service computes it at start-up)."""
+
     def read() -> list[tuple[str, str | None, list[str]]]:
-        types: dict[str, set[str]] = defaultdict(set)
-        for actor, cls in store.select_terms(queries.get("network-actors")):
-            types[actor.value].add(_kind(cls.value))
-        labels: dict[str, str] = {}
-        for node, encoded in _packed(store, "network-labels"):
-            if node in types:
-                label, known = _text(encoded), labels.get(node)
-                labels[node] = label if known is None else min(known, label)
-        return sorted((actor, labels.get(actor), sorted(kinds)) for actor, kinds in types.items())
+        return sorted((a.actor, a.label, sorted({_kind(t) for t in a.types})) for a in catalog.listed_actors(store))
 
     with _no_collection():
         return store.derived("network:actors", read)
+
+
+#: Where a citation's value goes (paragraphs, locators, URLs; anything else is its verification).
+_CITATION_FIELD = {CK + "paragraph": 0, CK + "locator": 1, SCHEMA + "url": 2}
+
+
+def _paragraphs(values: list[str]) -> set[Any]:
+    """Paragraph numbers (a value that is not a number kept as text)."""
+    return {int(p) if p.isdigit() else p for p in values}
+
+
+def _by_source_id(citation: Citation) -> str:
+    return citation.source.id
 
 
 def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
@@ -348,53 +410,54 @@ def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
     """
 
     def read() -> dict[str, tuple[Citation, ...]]:
-        about: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
-        for source, prop, value in store.select_terms(queries.get("network-sources")):
-            about[source.value][prop.value].add(value)
+        # the smallest title and date of each source, as text (the service reads them at start-up)
+        details = nodes.source_details(store)
         refs: dict[str, tuple[Ref, str | None]] = {}
 
         def ref(source: str) -> tuple[Ref, str | None]:
-            known = about.get(source, {})
-            titles = known.get(DCTERMS + "title")
-            dates = known.get(DCTERMS + "date")
-            title = min(str(to_python(t)) for t in titles) if titles else None
-            date = min(str(to_python(d)) for d in dates) if dates else None
-            refs[source] = (Ref(slug(source), source, title), date)
-            return refs[source]
+            title, date = details.get(source, (None, None))
+            found = refs[source] = (
+                Ref(slug(source), source, None if title is None else str(title)),
+                None if date is None else str(date),
+            )
+            return found
 
-        grouped: dict[str, dict[str, Citation]] = defaultdict(dict)
-        field_of = {CK + "paragraph": "paragraphs", CK + "locator": "locators", SCHEMA + "url": "urls"}
-        verifications: dict[tuple[str, str], set[str]] = defaultdict(set)
         # Every node's citations from the engine; or the statements' from the table and the claims'
         # from the engine (the only other nodes that make edges).
         table = _statement_rows(store)
         engine = _packed(store, "network-citations" if table is None else "network-claim-citations")
         decoded = ((node, source, prop, _text(encoded)) for node, source, prop, encoded in engine)
         rows = decoded if table is None else itertools.chain(table.citations(), decoded)
+        # node -> source -> the values of its paragraphs, locators, URLs and verifications
+        found: dict[str, dict[str, tuple[list[str], list[str], list[str], list[str]]]] = {}
         for node, source, prop, value in rows:
-            by_source = grouped[node]
-            citation = by_source.get(source)
-            if citation is None:
+            by_source = found.get(node)
+            if by_source is None:
+                by_source = found[node] = {}
+            values = by_source.get(source)
+            if values is None:
+                values = by_source[source] = ([], [], [], [])
+            if prop != "-":  # "-": a citation with no paragraph, locator, URL or verification
+                values[_CITATION_FIELD.get(prop, 3)].append(value)
+        out: dict[str, tuple[Citation, ...]] = {}
+        for node, by_source in found.items():
+            cited = []
+            for source, (paragraphs, locators, urls, verifications) in by_source.items():
                 source_ref, date = refs.get(source) or ref(source)
-                citation = by_source[source] = Citation(source_ref, date=date)
-            if prop == "-":  # a citation with no paragraph, locator, URL or verification
-                continue
-            field = field_of.get(prop)
-            if field is None:
-                verifications[node, source].add(value)
-                continue
-            values = getattr(citation, field)
-            python: int | str = int(value) if field == "paragraphs" and value.isdigit() else value
-            if python not in values:
-                values.append(python)
-        for (node, source), found in verifications.items():
-            grouped[node][source].verification = min(found)
-        for by_source in grouped.values():
-            for citation in by_source.values():
-                citation.paragraphs.sort()
-                citation.locators.sort()
-                citation.urls.sort()
-        return {node: tuple(sorted(c.values(), key=lambda c: c.source.id)) for node, c in grouped.items()}
+                cited.append(
+                    Citation(
+                        source_ref,
+                        date,
+                        sorted(_paragraphs(paragraphs)) if paragraphs else [],
+                        sorted(set(locators)) if locators else [],
+                        sorted(set(urls)) if urls else [],
+                        min(verifications) if verifications else None,
+                    )
+                )
+            if len(cited) > 1:
+                cited.sort(key=_by_source_id)
+            out[node] = tuple(cited)
+        return out
 
     with _no_collection():
         return store.derived("network:citations", read)
@@ -518,32 +581,44 @@ def _build(
 
     cites = _citations(store)
     edges = []
-    keys: set[tuple[str, str, str]] = set()
-    for edge in _edges(store):
-        if edge.claim and not include_claims:
+    read = _edges(store)
+    checked = read.checked
+    keys: set[tuple[str, str, str]] = set()  # of the checked edges
+    no_citations: tuple[Citation, ...] = ()
+    statuses: dict[int, Status] = {}  # by bounds (shared by the edges with equal ones)
+    for source, target, kind, node, claim, bounds, fixed, support, claimants in read.edges:
+        if claim and not include_claims:
             continue
-        u, v = actors.get(edge.source), actors.get(edge.target)
-        chosen = wanted_kinds is None or edge.kind in wanted_kinds or (edge.claim and "claim" in wanted_kinds)
-        if u is None or v is None or not chosen:
+        u, v = actors.get(source), actors.get(target)
+        if u is None or v is None:
             continue
-        state = status(edge.bounds, day)
+        if wanted_kinds is not None and kind not in wanted_kinds and not (claim and "claim" in wanted_kinds):
+            continue
+        state = statuses.get(id(bounds))
+        if state is None:
+            state = statuses[id(bounds)] = status(bounds, day)
         if holding_only and state is not Status.HOLDS:
             continue
-        cited = cites.get(edge.node, ())
+        cited = cites.get(node, no_citations)
         if wanted_sources is not None:
             cited = tuple(c for c in cited if c.source.iri in wanted_sources)
             if not cited:
                 continue
-        attrs = dict(edge.attrs)
-        attrs["support_kinds"] = list(attrs["support_kinds"])
-        attrs["claimants"] = list(attrs["claimants"])
-        attrs.update(bounds=edge.bounds, status=_STATUS_TEXT[state], sources=list(cited))
-        key = attrs["statement"]
-        n = 1
-        while (u, v, key) in keys:
-            n += 1
-            key = f"{attrs['statement']}#{n}"
-        keys.add((u, v, key))
+        statement = key = fixed["statement"]
+        if statement in checked:  # else no other edge can have the key
+            n = 1
+            while (u, v, key) in keys:
+                n += 1
+                key = f"{statement}#{n}"
+            keys.add((u, v, key))
+        attrs = {
+            **fixed,
+            "support_kinds": [*support],
+            "claimants": [*claimants],
+            "bounds": bounds,
+            "status": _STATUS_TEXT[state],
+            "sources": [*cited],
+        }
         edges.append((u, v, key, attrs))
     graph.add_edges_from(edges)
     return nx.freeze(graph)

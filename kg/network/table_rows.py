@@ -100,6 +100,51 @@ class TableRows:
                 if role is not None and not isinstance(value, ox.BlankNode):
                     yield node, role, value.value
 
+    def grouped(self) -> tuple[dict[str, tuple[set[str], set[tuple[str, str]]]], dict[str, dict[str, set[str]]]]:
+        """:meth:`edges` and :meth:`properties` grouped by statement in one pass, as the projection
+        groups the engine's rows: ``statement → (kinds, pairs of ends)`` for the statements with
+        at least one pair, and ``statement → role → values``."""
+        rules = self.rules
+        roles = ROLES
+        named, blank = ox.NamedNode, ox.BlankNode
+        ends_of: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
+        properties: dict[str, dict[str, set[str]]] = {}
+        for node, packed, _ in self.statements:
+            iris: dict[str, list[str]] = {}
+            props: dict[str, set[str]] = {}
+            for prop, value in zip(packed[::2], packed[1::2], strict=True):
+                role = roles.get(prop)
+                if type(value) is named:
+                    text = value.value
+                    found = iris.get(prop)
+                    if found is None:
+                        iris[prop] = [text]
+                    else:
+                        found.append(text)
+                elif role is not None and type(value) is not blank:
+                    text = value.value
+                else:
+                    continue
+                if role is not None:
+                    values = props.get(role)
+                    if values is None:
+                        props[role] = {text}
+                    else:
+                        values.add(text)
+            if props:
+                properties[node] = props
+            kinds: set[str] = set()
+            ends: set[tuple[str, str]] = set()
+            for kind in iris.get(_TYPE, ()):
+                for from_role, to_role in rules.get(kind, ()):
+                    for source in iris.get(from_role, ()):
+                        for target in iris.get(to_role, ()):
+                            kinds.add(kind)
+                            ends.add((source, target))
+            if ends:
+                ends_of[node] = (kinds, ends)
+        return ends_of, properties
+
     def citations(self) -> Iterator[tuple[str, str, str, str]]:
         """``(statement, source, property, value)`` like ``network-citations.rq`` (values
         decoded): one row per paragraph, locator, URL or verification of each citation, or
