@@ -12,6 +12,7 @@ import pytest
 
 import kg
 from kg import network, queries, synthetic
+from kg.lookup import kind_name
 from kg.namespaces import slug
 from kg.network import projection
 from kg.network.table_rows import ROLES, TableRows, edge_rules
@@ -169,3 +170,100 @@ def test_the_rows_from_the_table_are_the_engines_rows(generated_store: kg.Store)
         if n in statements
     }
     assert engine_citations == {r for r in rows.citations() if r[0] in statements}
+
+
+#: Two statements with one id (in two namespaces) and a claim with two propositions, all between
+#: the same two actors: the second edge of each id is keyed "#2" (the propositions were keyed in
+#: the order of their blank nodes, which changed from one read to the next).
+CLASHING = """
+    id:test-twice a ck:Support ; ck:subject id:test-alpha ; ck:object id:test-beta ; ck:supportKind ck:AirSupport ;
+        ck:citation [ ck:source src:test-source ; ck:locator "one" ] .
+    st:test-twice a ck:Support ; ck:subject id:test-alpha ; ck:object id:test-beta ; ck:supportKind ck:AirSupport ;
+        ck:citation [ ck:source src:test-source ; ck:locator "two" ] .
+    id:test-claim a ck:Claim ; ck:claimant id:test-beta ; ck:claimKind ck:AccusationClaim ;
+        ck:date "2014-02-01"^^xsd:date ; ck:summary "Beta said Alpha backed it twice over."@en ;
+        ck:citation [ ck:source src:test-source ; ck:locator "three" ] ;
+        ck:proposition [ a ck:Proposition ; ck:statementKind ck:Support ;
+                         ck:subject id:test-alpha ; ck:object id:test-beta ; ck:supportKind ck:AirSupport ] ,
+                       [ a ck:Proposition ; ck:statementKind ck:Support ;
+                         ck:subject id:test-alpha ; ck:object id:test-beta ; ck:supportKind ck:WeaponsSupport ] .
+"""
+
+
+def test_edges_sharing_an_id_between_the_same_actors_are_keyed_apart_either_way(store, make_source):
+    kg.load_files(store, [make_source(extra=CLASHING)])
+    from_engine = contents(network.project(copy_of(store), "2020-01-01", include_claims=True))
+    statement_table(store)
+    G = network.project(store, "2020-01-01", include_claims=True)
+    assert contents(G) == from_engine
+    keys = sorted(k for _, _, k in G.edges(keys=True))
+    assert keys == ["test-claim", "test-claim#2", "test-source-alpha-backs-beta", "test-twice", "test-twice#2"]
+    assert G.edges["test-alpha", "test-beta", "test-twice"]["iri"].endswith("/id/test-twice")
+    assert [c.locators for c in G.edges["test-alpha", "test-beta", "test-twice#2"]["sources"]] == [["two"]]
+    # the two propositions of the claim in the order of what they say, not of their blank nodes
+    claimed = {k: d["support_kinds"] for _, _, k, d in G.edges(keys=True, data=True) if d["claim"]}
+    assert claimed == {"test-claim": ["air"], "test-claim#2": ["weapons"]}
+
+
+def actors_read_plainly(store: kg.Store) -> dict[str, dict[str, Any]]:
+    """Every actor as a node: its smallest English label and its actor types, read by one plain query."""
+    rows = store.select(
+        """SELECT ?actor ?type ?label WHERE {
+             ?class rdfs:subClassOf* ck:Actor . ?actor a ?class . BIND(?class AS ?type)
+             OPTIONAL { ?actor skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "en")) } }"""
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        node = found.setdefault(slug(row["actor"]), {"iri": row["actor"], "labels": set(), "types": set()})
+        node["types"].add(kind_name(row["type"]))
+        if "label" in row:
+            node["labels"].add(row["label"])
+    return {
+        ident: {"id": ident, "iri": a["iri"], "label": min(a["labels"], default=None), "types": sorted(a["types"])}
+        for ident, a in found.items()
+    }
+
+
+@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+def test_the_nodes_are_the_actors_with_their_smallest_english_label_and_types(graph, request):
+    store = request.getfixturevalue(graph)
+    G = network.project(store, DAYS[0])
+    assert dict(G.nodes(data=True)) == actors_read_plainly(store)
+    assert list(G) == sorted(G, key=lambda ident: G.nodes[ident]["iri"])  # in the order of their IRIs
+
+
+def test_the_grouped_rows_of_the_table_are_its_rows_grouped(generated_store: kg.Store):
+    rows = TableRows(statement_table(copy_of(generated_store)), edge_rules(generated_store))
+    ends: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
+    for node, kind, source, target in rows.edges():
+        kinds, pairs = ends.setdefault(node, (set(), set()))
+        kinds.add(kind)
+        pairs.add((source, target))
+    properties: dict[str, dict[str, set[str]]] = {}
+    for node, role, value in rows.properties():
+        properties.setdefault(node, {}).setdefault(role, set()).add(value)
+    grouped_ends, grouped_properties = rows.grouped()
+    assert grouped_ends == ends and len(ends) > 100
+    assert grouped_properties == properties
+
+
+#: The claimed propositions with the edge rules joined by the engine (what network-claims.rq read
+#: before the rules were joined in Python): one row per (claim, kind, from, to).
+CLAIMED_ENDS = """
+SELECT DISTINCT ?claim ?kind ?from ?to WHERE {
+  ?claim a ck:Claim ; ck:proposition ?node . ?node ck:statementKind ?kind .
+  ?kind ck:derivesEdge ?rule . ?rule ck:fromRole ?fromRole ; ck:toRole ?toRole .
+  ?node ?fromRole ?from ; ?toRole ?to .
+  FILTER(isIRI(?from) && isIRI(?to))
+}"""
+
+
+@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+def test_the_claimed_ends_are_those_of_the_edge_rules(graph, request):
+    store = request.getfixturevalue(graph)
+    expected = {(r["claim"], kind_name(r["kind"]), r["from"], r["to"]) for r in store.select(CLAIMED_ENDS)}
+    found = projection._propositions(store)
+    assert {(claim, kind, *pair) for claim, (kinds, ends, _) in found for kind in kinds for pair in ends} == expected
+    assert len(expected) > 5
+    # the support kinds of the claimed support
+    assert any(props.get("supportKind") for _, (_, _, props) in found)

@@ -210,6 +210,11 @@ _CLAIM, _NODE, _SOURCE, _TARGET, _KIND = 4, 3, 0, 1, 2
 _EDGE_ORDER = operator.itemgetter(_CLAIM, _NODE, _SOURCE, _TARGET, _KIND)
 
 
+def _claim_order(edge: _Edge) -> tuple[Any, ...]:
+    alleged = edge[6]["alleged"]
+    return (*_EDGE_ORDER(edge), edge[7], alleged is None, bool(alleged))
+
+
 class _Shared:
     """One object per distinct value: bounds (by their four days), tuples of support kinds or
     claimants."""
@@ -270,24 +275,37 @@ def _edges_of(
     return [(source, target, kind, node, claim, bounds, attrs, support, claimed_by) for source, target in ends_of]
 
 
-def _fields(fields: list[str]) -> tuple[set[str], set[tuple[str, str]], dict[str, set[str]]]:
-    """The kinds, the pairs of ends and the properties in the fields of a packed line
-    (``network-edges.rq``, ``network-claims.rq``, ``network-properties.rq``)."""
-    kinds: set[str] = set()
-    ends: set[tuple[str, str]] = set()
-    props: dict[str, set[str]] = {}
-    for field in fields:
-        tag = field[0]
-        if tag == "e":
-            _, kind, source, target = field.split(" ")
-            kinds.add(_kind(kind))
-            ends.add((source, target))
-        elif tag == "k":
-            kinds.add(_kind(field[2:]))
-        else:
-            _, role, value = field.split(" ", 2)
-            props.setdefault(role, set()).add(value)
-    return kinds, ends, props
+#: The properties of a claim's proposition kept besides its ends (``network-claims.rq``).
+_PROPOSITION_ROLES = {CK + "supportKind": "supportKind", CK + "alleged": "alleged"}
+_STATEMENT_KIND = CK + "statementKind"
+
+
+def _propositions(store: Store) -> list[tuple[str, tuple[set[str], set[tuple[str, str]], dict[str, set[str]]]]]:
+    """Each claimed proposition that derives an edge between two IRIs (``network-claims.rq``):
+    ``(claim, (kinds, pairs of ends, properties))``, the kinds being those with a pair."""
+    rules = edge_rules(store)
+    found = []
+    for claim, *fields in _grouped(store, "network-claims"):
+        iris: dict[str, list[str]] = {}
+        props: dict[str, set[str]] = {}
+        for field in fields:
+            tag, prop, value = field.split(" ", 2)
+            if tag == "i":
+                iris.setdefault(prop, []).append(value)
+            role = _PROPOSITION_ROLES.get(prop)
+            if role is not None:
+                props.setdefault(role, set()).add(value)
+        kinds: set[str] = set()
+        ends: set[tuple[str, str]] = set()
+        for kind in iris.get(_STATEMENT_KIND, ()):
+            for from_role, to_role in rules.get(kind, ()):
+                for source in iris.get(from_role, ()):
+                    for target in iris.get(to_role, ()):
+                        kinds.add(_kind(kind))
+                        ends.add((source, target))
+        if ends:
+            found.append((claim, (kinds, ends, props)))
+    return found
 
 
 def _statement_rows(store: Store) -> TableRows | None:
@@ -336,7 +354,7 @@ def _edges(store: Store) -> _EdgeList:
         # Statements between actors: (node) -> kinds, ends, and their properties: from the table
         # (grouped there), or from the engine (the properties of every node there, claims'
         # included); the claims' from the engine either way, one line per (claim, proposition).
-        claimed = [(claim, _fields(fields)) for claim, *fields in _grouped(store, "network-claims")]
+        claimed = _propositions(store)
         claims = {claim for claim, _ in claimed}
         table = _statement_rows(store)
         statements: dict[str, tuple[set[str], set[tuple[str, str]]]]
@@ -370,7 +388,8 @@ def _edges(store: Store) -> _EdgeList:
             if first is not None:
                 dated = properties.get(claim, empty)
                 claim_edges.extend(_edges_of(rules[first], first, claim, ends_of, dated, props, True, shared))
-        claim_edges.sort(key=_EDGE_ORDER)
+        # a claim's propositions with the same ends and kind: by what they say (else by blank node)
+        claim_edges.sort(key=_claim_order)
         out.extend(claim_edges)
         counts = Counter(attrs["statement"] for *_, attrs, _, _ in out)
         return _EdgeList(out, frozenset(k for k, n in counts.items() if n > 1 or "#" in k))
