@@ -32,8 +32,8 @@ STEPS: Sequence[tuple[str, Callable[[Store], Any]]] = (
     ("quad count", catalog.quad_count),
     # backers, relations and designations read it instead of the engine once it exists
     ("statements", statement_table.statement_table),
-    # after the statements, whose table it reads them from (the engine only for claims, actors and
-    # labels); the explorer, paths and analytics need it
+    # after the statements, whose table it reads them from, and the actor list and source details,
+    # whose values it takes (the engine only for claims); the explorer, paths and analytics need it
     ("network", lambda store: network.project(store)),
 )
 

@@ -198,7 +198,7 @@ def _precise(values: set[str] | None) -> str | None:
     return most_precise(" ".join(values))
 
 
-#: An edge as read from the store, kept per store version: the IRIs of its ends, its kind, the IRI
+#: An edge between two actors as read from the store, kept per store version: the IRIs of its ends, its kind, the IRI
 #: of its node (statement or claim), whether it is a claim, its bounds, the attributes every
 #: projection gives it (a dict of plain values: the lists are the two tuples that follow, so that
 #: the dict is never tracked by the cyclic garbage collector), its support kinds and claimants.
@@ -334,7 +334,7 @@ def _grouped_properties(rows: Iterable[Sequence[str]], wanted: Any) -> dict[str,
 
 
 class _EdgeList(NamedTuple):
-    """The edges read from the store, in a stable order."""
+    """The edges between actors read from the store, in a stable order."""
 
     edges: list[_Edge]
     #: Statement ids that are not one edge's alone (several pairs of ends, or a clash of ids) or
@@ -374,20 +374,28 @@ def _edges(store: Store) -> _EdgeList:
         # In an order that does not depend on how they were read (blank-node propositions get new
         # labels per query): statements, then claims, by IRI, then by ends (a statement has one
         # kind); sorting the IRIs alone is several times faster than sorting the edges by key.
+        # only the pairs of ends that are both actors can be edges (the others are about a third of
+        # the statements of the edge kinds: places, authorities that are not actors...)
+        actors = {actor for actor, _, _ in _actors(store)}
+
+        def between_actors(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+            return sorted(pair for pair in pairs if pair[0] in actors and pair[1] in actors)
+
         out: list[_Edge] = []
         for node in sorted(statements):
             kinds, ends_of = statements[node]
             first = known({_kind(k) for k in kinds})
-            if first is not None:
+            pairs = between_actors(ends_of)
+            if first is not None and pairs:
                 dated = properties.get(node, empty)
-                pairs = sorted(ends_of) if len(ends_of) > 1 else ends_of
                 out.extend(_edges_of(rules[first], first, node, pairs, dated, dated, False, shared))
         claim_edges: list[_Edge] = []
         for claim, (kinds, ends_of, props) in claimed:
             first = known(kinds)
-            if first is not None:
+            pairs = between_actors(ends_of)
+            if first is not None and pairs:
                 dated = properties.get(claim, empty)
-                claim_edges.extend(_edges_of(rules[first], first, claim, ends_of, dated, props, True, shared))
+                claim_edges.extend(_edges_of(rules[first], first, claim, pairs, dated, props, True, shared))
         # a claim's propositions with the same ends and kind: by what they say (else by blank node)
         claim_edges.sort(key=_claim_order)
         out.extend(claim_edges)
