@@ -18,25 +18,33 @@ The graph is read as flat rows, grouped in Python; what they give is cached on t
 is written to (:meth:`kg.store.Store.derived`). The statements (their ends, dates and other
 properties, citations) come from one of two places, with the same rows either way:
 
-* the statement table (:mod:`kg.statement_table`, through :mod:`kg.network.table_rows`) when one
-  has been built — the service builds it at start-up (:mod:`kg.warm`, before the projection) and
-  updates it after each write, so a projection after a write reads no statement from the engine.
-  A projection never builds the table itself: a one-off command reads the engine. Measured in
-  one process (busy machine): a cold projection 11.5 → 7.2 s at 10k actors and 141 → 96 s at 100k,
-  with a peak 2 GB lower at 100k (the engine's packed texts are never made). What remains at 100k
-  is about 10 s of table rows, 11 s of claims and 12 s of actors and labels from the engine, and
-  the grouping in Python.
+* the statement table (:mod:`kg.statement_table`, through :mod:`kg.network.table_rows`: one
+  snapshot per store version, grouped in one pass) when one has been built — the service builds it
+  at start-up (:mod:`kg.warm`, before the projection) and updates it after each write, so a
+  projection after a write reads no statement from the engine. A projection never builds the
+  table itself: a one-off command reads the engine.
 * otherwise the engine, with flat SPARQL queries (``network-edges.rq``, ``network-properties.rq``,
   ``network-citations.rq``).
 
-Claims (not statements, so not in the table; their propositions are blank nodes), actors, labels and
-sources' titles are read from the engine in both cases (``network-claims.rq``, the claims' own
-properties and citations by ``network-claim-*.rq`` when the table gives the statements'). Each query
-is a shape the engine evaluates well: parts joined by hashing in subqueries, and the big results
-packed by the engine in one text rather than read row by row through the Python binding. Most of a
-cold read is the engine turning terms into text (measured on disk: about 10 us per IRI, against
-well under 1 us per joined row), so the queries decode as few terms as they can (properties are
-named by short roles, not by their IRIs). The built graph is cached too,
+The nodes are the catalog's list of actors (:func:`kg.catalog.listed_actors`: each actor's smallest
+English label and its classes) and the sources' titles and dates those of
+:func:`kg.nodes.source_details`; the service computes both at start-up, before the projection.
+Claims (not statements, so not in the table; their propositions are blank nodes) are read from the
+engine in both cases (``network-claims.rq``, the claims' own properties and citations by
+``network-claim-*.rq`` when the table gives the statements'). Each query is a shape the engine
+evaluates well: parts joined by hashing in subqueries, and the big results packed by the engine in
+one text rather than read row by row through the Python binding. Most of a cold read is the engine
+turning terms into text (measured on disk: about 10 us per IRI, against well under 1 us per joined
+row), so the queries decode as few terms as they can (properties are named by short roles, not by
+their IRIs).
+
+What is kept per store version is shaped for the cyclic garbage collector, which walks every object
+it tracks once the projection is built (it is paused while building): each edge is one tuple, its
+fixed attributes a dict of plain values (never tracked), bounds and lists of support kinds shared.
+Measured in one process with the statement table built and the start-up values computed (quiet
+machine, medians of 3 at 10k actors and 2 at 100k; ranges in brackets): a cold projection
+FIGURES
+The built graph is cached too,
 per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
 (:func:`networkx.freeze`): a repeated projection returns the same object, so callers must not change
 it (copy it with ``nx.MultiDiGraph(G)`` first). The :class:`~kg.models.Citation` objects in
@@ -451,10 +459,12 @@ def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
 
         # Every node's citations from the engine; or the statements' from the table and the claims'
         # from the engine (the only other nodes that make edges).
+        # Only the citations of the nodes of edges (between actors) are ever given.
+        edges = {node for _, _, _, node, *_ in _edges(store).edges}
         table = _statement_rows(store)
         engine = _packed(store, "network-citations" if table is None else "network-claim-citations")
-        decoded = ((node, source, prop, _text(encoded)) for node, source, prop, encoded in engine)
-        rows = decoded if table is None else itertools.chain(table.citations(), decoded)
+        decoded = ((node, source, prop, _text(encoded)) for node, source, prop, encoded in engine if node in edges)
+        rows = decoded if table is None else itertools.chain(table.citations(edges), decoded)
         # node -> source -> the values of its paragraphs, locators, URLs and verifications
         found: dict[str, dict[str, tuple[list[str], list[str], list[str], list[str]]]] = {}
         for node, source, prop, value in rows:

@@ -15,7 +15,7 @@ source or a value that is one (a blank statement can't be named by an edge key).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import pyoxigraph as ox
 
@@ -145,12 +145,13 @@ class TableRows:
                 ends_of[node] = (kinds, ends)
         return ends_of, properties
 
-    def citations(self) -> Iterator[tuple[str, str, str, str]]:
+    def citations(self, among: Collection[str] | None = None) -> Iterator[tuple[str, str, str, str]]:
         """``(statement, source, property, value)`` like ``network-citations.rq`` (values
         decoded): one row per paragraph, locator, URL or verification of each citation, or
-        ``(statement, source, "-", "-")`` for a citation with none of them."""
+        ``(statement, source, "-", "-")`` for a citation with none of them; of the statements
+        ``among`` if given."""
         for node, packed, parts in self.statements:
-            if not parts:
+            if not parts or (among is not None and node not in among):
                 continue
             cited = {node_key(v) for p, v in zip(packed[::2], packed[1::2], strict=True) if p == _CITATION}
             for part, props in parts:
