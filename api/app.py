@@ -53,6 +53,7 @@ def create_app(
             workers=settings.query_workers or None,
             timeout=settings.query_timeout,
             max_rows=settings.max_rows,
+            cache_bytes=int(settings.sparql_cache_mb * 1_000_000),
         )
         try:
             await pool.start()

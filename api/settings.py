@@ -40,6 +40,9 @@ class Settings:
     max_query_bytes: int = 1_000_000
     # KG_QUERY_WORKERS: SPARQL worker processes (0: one per core).
     query_workers: int = 0
+    # KG_SPARQL_CACHE_MB: megabytes of SPARQL answers kept for repeated queries until the next write
+    # (0: none; header X-KG-Cache says hit or miss). Never over a remote store.
+    sparql_cache_mb: float = 64.0
     # KG_ACCESS_LOG: 1 to log every request (off by default: on a busy SPARQL endpoint the log line
     # costs a noticeable share of a short query's time).
     access_log: bool = False
@@ -64,6 +67,7 @@ class Settings:
             max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
             max_query_bytes=int(env.get("KG_MAX_QUERY_BYTES", cls.max_query_bytes)),
             query_workers=int(env.get("KG_QUERY_WORKERS", cls.query_workers)),
+            sparql_cache_mb=float(env.get("KG_SPARQL_CACHE_MB", cls.sparql_cache_mb)),
             access_log=_flag(env.get("KG_ACCESS_LOG", "0")),
             warm=_flag(env.get("KG_WARM", "1")),
         )

@@ -39,6 +39,12 @@ def select(url: str, query: str, timeout: float = 120) -> list[dict[str, Any]]:
     return bindings
 
 
+def cache_header(url: str, query: str, timeout: float = 120) -> str | None:
+    """What our endpoint's ``X-KG-Cache`` header says of ``query`` sent again (None: no cache)."""
+    r = httpx.get(url, params={"query": query}, headers={"Accept": ACCEPT}, timeout=timeout)
+    return r.headers.get("x-kg-cache")
+
+
 @dataclass
 class WrkRun:
     requests_per_s: float

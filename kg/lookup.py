@@ -95,12 +95,27 @@ def _entity_rows(store: Store, node: Any) -> list[dict[str, Any]]:
     return [{"entity": node.value, "category": c, "types": " ".join(ts)} for c, ts in by_category.items()]
 
 
+#: Entity rows remembered per store version (found entities only: a miss is asked again).
+ENTITIES_KEPT = 100_000
+
+
 def require_entity(store: Store, ident: str) -> dict[str, Any]:
     """The entity row of ``ident`` (a slug or an IRI); :class:`NotFound` when absent.
 
     The row holds ``entity`` (its IRI), ``category`` (``ck:Actor``, ``ck:Place``...) and ``types``
-    (its classes under that category, space-separated, sorted).
+    (its classes under that category, space-separated, sorted). Rows found are remembered until
+    the next write (up to :data:`ENTITIES_KEPT`): a page asks for the same entity several times.
     """
+    known: dict[str, dict[str, Any]] = store.derived("lookup:entity-rows", dict)
+    row = known.get(ident)
+    if row is None:
+        row = _find_entity(store, ident)
+        if len(known) < ENTITIES_KEPT:
+            known[ident] = row
+    return dict(row)
+
+
+def _find_entity(store: Store, ident: str) -> dict[str, Any]:
     # a slug may name an entity, a statement or a source
     candidates = [ident] if ident.startswith(("http://", "https://")) else [ID + ident, ST + ident, SRC + ident]
     rows: list[dict[str, Any]] = []

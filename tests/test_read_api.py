@@ -418,6 +418,22 @@ SELECT ?entity ?category (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?t
 """
 
 
+def test_entity_rows_are_remembered_until_a_write(store, make_source):
+    """A remembered row is the one the store gives, a copy each time, and a write forgets it."""
+    from kg.lookup import require_entity
+
+    kg.load_files(store, [make_source(name="remembered")])
+    first = require_entity(store, "test-alpha")
+    assert first["entity"].endswith("/test-alpha") and first["category"].endswith("#Actor")
+    first["entity"] = "changed by a caller"
+    assert require_entity(store, "test-alpha")["entity"].endswith("/test-alpha")
+    kg.remove_source(store, "https://w3id.org/conflict-kg/source/remembered")
+    with pytest.raises(kg.NotFound):
+        require_entity(store, "test-alpha")
+    kg.load_files(store, [make_source(name="remembered", extra="id:test-alpha a ck:Government .")])
+    assert "Government" in require_entity(store, "test-alpha")["types"]
+
+
 def test_require_entity_matches_a_walk_of_the_class_hierarchy(bundled_store):
     """The categories read once per store version give every entity the row a walk of
     rdfs:subClassOf* from its own types gives (actors first, then places, events...)."""

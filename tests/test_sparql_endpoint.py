@@ -57,8 +57,15 @@ DIRECT = "application/sparql-query"
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
+    # no result cache: these tests are of evaluation (a repeated query must reach a worker);
+    # the cache has its own tests (test_sparql_cache.py)
     settings = Settings(
-        store="memory", query_timeout=TIMEOUT, max_rows=MAX_ROWS, max_query_bytes=MAX_BYTES, query_workers=3
+        store="memory",
+        query_timeout=TIMEOUT,
+        max_rows=MAX_ROWS,
+        max_query_bytes=MAX_BYTES,
+        query_workers=3,
+        sparql_cache_mb=0,
     )
     with TestClient(create_app(settings)) as test_client:
         yield test_client

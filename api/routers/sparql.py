@@ -211,8 +211,11 @@ async def _answer(call: _Call, query: str, params: Mapping[str, list[str]]) -> R
         default_graphs=params.get("default-graph-uri", []) if has_dataset else None,
         named_graphs=params.get("named-graph-uri", []) if has_dataset else None,
         base_iri=call.endpoint(),
+        volatile=shape.volatile,
     )
     headers: tuple[tuple[str, str], ...] = (("vary", "Accept"),)
+    if result.cache is not None:
+        headers += (("x-kg-cache", result.cache),)
     if result.truncated:
         headers += (("x-kg-truncated", "true"), ("x-kg-max-rows", str(pool.max_rows)))
     charset = "; charset=utf-8" if result.media_type.startswith("text/") else ""

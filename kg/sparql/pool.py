@@ -7,6 +7,9 @@ store: the store's directory for an on-disk store, or a snapshot file (N-Quads) 
 in-memory one; a replica is reopened when the store's version changes.
 
 Results are the engine's own serialisations (bytes), never converted row by row in Python.
+With ``cache_bytes``, answers to repeated queries are kept in this process for the store's
+current version (:mod:`kg.sparql.cache`) and sent again without a worker; never over a remote
+store, which other processes may write to.
 
 Over a remote store (:class:`kg.remote.RemoteStore`) the server evaluates the queries: there are
 no worker processes; each query runs in a thread, at most ``workers`` at a time, through the
@@ -24,13 +27,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import Overloaded, QueryAborted, QueryError, QueryRefused, ReadOnly
 from ..remote import RemoteStore
 from ..store import MAX_NESTING, Store
+from .cache import ResultCache
 from .channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
 from .text import QueryShape, analyse
 from .worker import execute as execute_job
@@ -46,6 +50,9 @@ class QueryResult:
     body: bytes
     media_type: str
     truncated: bool
+    #: "hit" (sent from the result cache) or "miss" (evaluated, kept if it fits); None when the
+    #: answer could not come from the cache (no cache, or a query that must be evaluated each time)
+    cache: str | None = None
 
 
 def check_query(query: str) -> QueryShape:
@@ -142,6 +149,8 @@ class QueryPool:
         The most solutions a SELECT answers; more are cut and the result says so.
     wait : float
         Seconds a request may wait for a free worker.
+    cache_bytes : int
+        Bytes of answers kept for repeated queries (0: none; always none over a remote store).
     """
 
     def __init__(
@@ -152,6 +161,7 @@ class QueryPool:
         timeout: float = 30.0,
         max_rows: int = 10_000,
         wait: float | None = None,
+        cache_bytes: int = 0,
     ) -> None:
         self.store = store
         self.size = workers or os.cpu_count() or 1
@@ -163,6 +173,9 @@ class QueryPool:
         self._idle: asyncio.LifoQueue[_Worker] | None = None
         self._workers: list[_Worker] = []
         self.remote = isinstance(store, RemoteStore)
+        self.cache: ResultCache[QueryResult] | None = (
+            ResultCache(cache_bytes) if cache_bytes > 0 and not self.remote else None
+        )
         self._slots: asyncio.Semaphore | None = None
         local_memory = store.path is None and not self.remote
         self._snapshot_dir = tempfile.TemporaryDirectory(prefix="kg-snapshot-") if local_memory else None
@@ -241,10 +254,14 @@ class QueryPool:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        volatile: bool = False,
     ) -> QueryResult:
         """Evaluate ``query`` in a worker; the result is serialised as ``media_type``.
 
         ``base_iri`` resolves relative IRIs in the query (the protocol allows the endpoint's URL).
+        The answer comes from the result cache when one is kept for this store version, unless
+        the query is ``volatile`` (its answer may change without a write: ``NOW()``...); an
+        evaluated answer is kept if no write happened while it was computed.
         Raises :class:`QueryError` for a query the engine rejects or whose parsing crashed the
         worker, :class:`QueryAborted` when it runs past the time limit or its worker dies while
         evaluating it (the worker is replaced) and :class:`Overloaded` when no worker frees up in
@@ -263,6 +280,21 @@ class QueryPool:
         }
         if self._slots is not None:
             return await self._execute_remote(job)
+        if self.cache is None or volatile:
+            return await self._evaluate(job)
+        version = self.store.version
+        key = (query, form, media_type, _frozen(default_graphs), _frozen(named_graphs), base_iri)
+        kept = self.cache.get(version, key)
+        if kept is not None:
+            return kept
+        result = await self._evaluate(job)
+        if self.store.version == version:
+            self.cache.put(version, key, replace(result, cache="hit"), len(result.body) + len(query))
+        return replace(result, cache="miss")
+
+    async def _evaluate(self, job: dict[str, Any]) -> QueryResult:
+        """Run a job in an idle worker (see :meth:`execute` for the errors)."""
+        assert self._idle is not None
         if not self._idle.empty():
             w = self._idle.get_nowait()
         else:
@@ -308,3 +340,7 @@ class QueryPool:
         finally:
             self._slots.release()
         return QueryResult(**reply)
+
+
+def _frozen(graphs: list[str] | None) -> tuple[str, ...] | None:
+    return None if graphs is None else tuple(graphs)

@@ -38,6 +38,8 @@ QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 #: Keywords that make the engine reach outside the store.
 OUTBOUND_KEYWORDS = frozenset({"SERVICE", "LOAD"})
+#: Functions whose value changes from one evaluation to the next, the data unchanged.
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID"})
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]*")
@@ -84,6 +86,7 @@ class QueryShape:
     is_update: bool
     depth: int
     outbound: tuple[str, ...] = ()  # SERVICE / LOAD keywords found
+    volatile: bool = False  # calls NOW, RAND, UUID or STRUUID: the same text may answer differently
 
 
 def _skip_string(query: str, i: int) -> int:
@@ -264,15 +267,17 @@ def nesting_depth(query: str) -> int:
 
 @_remembered
 def analyse(text: str) -> QueryShape:
-    """The form of a query (or whether it is an update), its depth and any outbound keyword."""
+    """The form of a query (or whether it is an update), its depth, any outbound keyword and
+    whether it calls a function whose value changes between evaluations."""
     tokens = _tokens(text)
     words = [t.text.upper() for t in tokens if t.kind == "word"]
     first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
     depth, keywords = _guard_scan(text)
     outbound = tuple(sorted(keywords))
+    volatile = not VOLATILE_FUNCTIONS.isdisjoint(words)
     if first in QUERY_FORMS:
-        return QueryShape(first, False, depth, outbound)
-    return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound)
+        return QueryShape(first, False, depth, outbound, volatile)
+    return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound, volatile)
 
 
 @_remembered
