@@ -84,7 +84,7 @@ from ..namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from ..statement_table import ready_table
 from ..store import Store
 from ..timeline import Bounds, Status, parse_at, status
-from .table_rows import TableRows, edge_rules
+from .table_rows import TableRows, edge_rules, rule_pairs
 
 __all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
 
@@ -314,12 +314,9 @@ def _propositions(store: Store) -> list[tuple[str, tuple[set[str], set[tuple[str
                 props.setdefault(role, set()).add(value)
         kinds: set[str] = set()
         ends: set[tuple[str, str]] = set()
-        for kind in iris.get(_STATEMENT_KIND, ()):
-            for from_role, to_role in rules.get(kind, ()):
-                for source in iris.get(from_role, ()):
-                    for target in iris.get(to_role, ()):
-                        kinds.add(_kind(kind))
-                        ends.add((source, target))
+        for kind, source, target in rule_pairs(iris, iris.get(_STATEMENT_KIND, []), rules):
+            kinds.add(_kind(kind))
+            ends.add((source, target))
         if ends:
             found.append((claim, (kinds, ends, props)))
     return found

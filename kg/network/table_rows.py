@@ -25,7 +25,7 @@ from ..nodes import node_key
 from ..statement_table import Packed, StatementTable
 from ..store import Store
 
-__all__ = ["EdgeRules", "TableRows", "edge_rules"]
+__all__ = ["EdgeRules", "TableRows", "edge_rules", "rule_pairs"]
 
 #: Statement class → the (from role, to role) pairs of its ``ck:derivesEdge`` descriptions.
 EdgeRules = dict[str, list[tuple[str, str]]]
@@ -65,6 +65,16 @@ def edge_rules(store: Store) -> EdgeRules:
     return rules
 
 
+def rule_pairs(iris: dict[str, list[str]], kinds: list[str], rules: EdgeRules) -> Iterator[tuple[str, str, str]]:
+    """``(kind, from, to)`` for each of ``kinds`` that has a rule and each pair of IRIs a node has
+    in that rule's roles (``iris``: property → the node's IRI values)."""
+    for kind in kinds:
+        for from_role, to_role in rules.get(kind, ()):
+            for source in iris.get(from_role, ()):
+                for target in iris.get(to_role, ()):
+                    yield kind, source, target
+
+
 class TableRows:
     """The rows of the statements of the edge kinds, as the engine's queries give them."""
 
@@ -86,11 +96,8 @@ class TableRows:
             for prop, value in zip(packed[::2], packed[1::2], strict=True):
                 if isinstance(value, ox.NamedNode):
                     iris.setdefault(prop, []).append(value.value)
-            for kind in iris.get(_TYPE, ()):
-                for from_role, to_role in rules.get(kind, ()):
-                    for source in iris.get(from_role, ()):
-                        for target in iris.get(to_role, ()):
-                            yield node, kind, source, target
+            for kind, source, target in rule_pairs(iris, iris.get(_TYPE, []), rules):
+                yield node, kind, source, target
 
     def properties(self) -> Iterator[tuple[str, str, str]]:
         """``(statement, role, value)`` like ``network-properties.rq``."""
@@ -135,12 +142,9 @@ class TableRows:
                 properties[node] = props
             kinds: set[str] = set()
             ends: set[tuple[str, str]] = set()
-            for kind in iris.get(_TYPE, ()):
-                for from_role, to_role in rules.get(kind, ()):
-                    for source in iris.get(from_role, ()):
-                        for target in iris.get(to_role, ()):
-                            kinds.add(kind)
-                            ends.add((source, target))
+            for kind, source, target in rule_pairs(iris, iris.get(_TYPE, []), rules):
+                kinds.add(kind)
+                ends.add((source, target))
             if ends:
                 ends_of[node] = (kinds, ends)
         return ends_of, properties
