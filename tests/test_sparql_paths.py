@@ -1,5 +1,5 @@
-"""``/sparql`` is served by an ASGI middleware ahead of FastAPI's router (the hot path), while its
-routes stay in the router for the OpenAPI document: either way in, the answers are the same."""
+"""``/sparql`` is answered by the application ahead of FastAPI's own layers (the hot path), while
+its routes stay in the router for the OpenAPI document: either way in, the answers are the same."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routers.sparql import SparqlFastPath
 from api.settings import Settings
 
 SETTINGS = Settings(store="memory", max_rows=1, query_workers=1)
@@ -44,7 +43,7 @@ def _answers(app: FastAPI) -> list[tuple[int, str, str | None, bytes]]:
 
 def _router_only() -> FastAPI:
     app = create_app(SETTINGS)
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not SparqlFastPath]
+    app.sparql_fast_path = False
     return app
 
 
@@ -74,3 +73,25 @@ def test_the_openapi_document_still_describes_the_endpoint() -> None:
     paths = create_app(SETTINGS).openapi()["paths"]
     assert {"get", "post"} <= set(paths["/sparql"])
     assert "requestBody" in paths["/sparql"]["post"]
+
+
+def test_an_unexpected_error_on_the_fast_path_is_a_json_500_and_the_service_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(SETTINGS)
+    with TestClient(app) as client:
+        pool = app.state.query_pool
+        real = pool.execute
+
+        async def broken(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("a bug below the endpoint")
+
+        monkeypatch.setattr(pool, "execute", broken)
+        r = client.get("/sparql", params={"query": "ASK {}"})
+        assert r.status_code == 500
+        assert r.headers["content-type"] == "application/json"
+        assert r.json()["error"]["code"] == "error"
+        assert "a bug below the endpoint" in caplog.text  # logged with its traceback, not sent
+        assert "a bug below" not in r.text
+        monkeypatch.setattr(pool, "execute", real)
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200

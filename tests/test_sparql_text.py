@@ -1,10 +1,11 @@
-"""The scanner's reading of which prefixes a query uses without declaring them."""
+"""The scanner's readings: which prefixes a query uses without declaring them, and whether it may
+hold a relative IRI (then the endpoint's URL is given to the engine as the base IRI)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.sparql.text import prefixes_used
+from kg.sparql.text import prefixes_used, relative_iris
 
 CASES = [
     ("SELECT * WHERE { ?s a ck:Support ; ck:object id:russia }", {"ck", "id"}),
@@ -18,3 +19,21 @@ CASES = [
 @pytest.mark.parametrize(("query", "expected"), CASES)
 def test_prefixes_used_without_a_declaration(query: str, expected: set[str]) -> None:
     assert prefixes_used(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * WHERE { <https://w3id.org/conflict-kg/id/russia> ?p ?o }", False),
+        ("PREFIX ex: <urn:ex:> ASK { ex:a <mailto:x@example.org> ?o }", False),
+        ("SELECT * WHERE { ?a ?p ?o FILTER(?o < 3 && ?o > 1) }", False),  # comparisons, not IRIs
+        ("CONSTRUCT { <s> <p> 1 } WHERE {}", True),
+        ("ASK { <> ?p ?o }", True),
+        ("PREFIX ex: <vocab#> ASK { ex:a ?p ?o }", True),  # a relative prefix IRI
+        ("ASK { <../up> ?p ?o }", True),
+        ("ASK { <\\u0068ttp://example.org/> ?p ?o }", True),  # an escape may hide anything
+        ('ASK { ?s ?p "<s>" }', True),  # in a string: a base given for nothing, which is harmless
+    ],
+)
+def test_relative_iris_errs_towards_yes(query: str, expected: bool) -> None:
+    assert relative_iris(query) is expected

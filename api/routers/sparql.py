@@ -5,17 +5,18 @@ and ``named-graph-uri`` set the dataset (otherwise the default graph is the unio
 and each source is a named graph). Results come from the engine's serialisers through the
 query pool (:mod:`kg.sparql.pool`), which enforces the time limit and the row cap.
 
-The hot path is thin: :class:`SparqlFastPath`, mounted by ``create_app`` ahead of FastAPI's
-router, answers GET and POST on ``/sparql`` straight from the ASGI scope (no dependency
-injection, no Request or Response objects). The routes below describe the endpoint in the
-OpenAPI document and answer the same way through the router when the fast path is not mounted;
-both call :func:`respond`.
+The hot path is thin: the application (``api.app.Service``) hands GET and POST on ``/sparql``
+to :func:`serve` before any of FastAPI's own layers (telemetry check, error middleware, router),
+which answers straight from the ASGI scope (no dependency injection, no Request or Response
+objects). The routes below describe the endpoint in the OpenAPI document and answer the same
+way through the router when the fast path is off; both call :func:`respond`.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -57,6 +58,7 @@ _GRAPH_ALIASES = {
 }
 
 router = APIRouter(tags=["sparql"], route_class=JSONRoute)
+_log = logging.getLogger(__name__)
 
 _RESULT_CONTENT: dict[str, dict[str, Any]] = {media: {} for media in (*SOLUTION_TYPES, *GRAPH_TYPES, "text/html")}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -102,6 +104,11 @@ class Reply(NamedTuple):
     media_type: str
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+
+
+_INTERNAL_ERROR = Reply(
+    500, "application/json", json.dumps(error_body("error", "internal error; see the service log")).encode("utf-8")
+)
 
 
 class _Call:
@@ -161,6 +168,14 @@ def _url_params(text: str) -> Mapping[str, list[str]]:
     return MappingProxyType(parse_qs(text, keep_blank_values=True))
 
 
+@functools.lru_cache(maxsize=1024)
+def _negotiate(accept: str | None, form: str | None) -> str | None:
+    """The result type for a query of ``form`` under ``accept`` (remembered: clients send the same
+    few headers again and again)."""
+    offered = types_for(form)
+    return choose(accept, offered, _GRAPH_ALIASES if offered[0] == "text/turtle" else _SOLUTION_ALIASES)
+
+
 @functools.lru_cache(maxsize=256)
 def _endpoint_url(scheme: str, server: tuple[str, int] | None, host: str | None, root_path: str, path: str) -> str:
     headers = [(b"host", host.encode("latin-1"))] if host is not None else []
@@ -197,10 +212,9 @@ def _single(params: Mapping[str, list[str]], name: str) -> str | None:
 async def _answer(call: _Call, query: str, params: Mapping[str, list[str]]) -> Reply:
     # a long text takes a while to scan: off the event loop; a short one costs less than the hop
     shape = check_query(query) if len(query) < _INLINE_SCAN else await run_in_threadpool(check_query, query)
-    offered = types_for(shape.form)
-    aliases = _GRAPH_ALIASES if offered[0] == "text/turtle" else _SOLUTION_ALIASES
-    media_type = choose(call.header(b"accept"), offered, aliases)
+    media_type = _negotiate(call.header(b"accept"), shape.form)
     if media_type is None:
+        offered = types_for(shape.form)
         raise HTTPException(406, f"cannot answer this query in the accepted types; available: {', '.join(offered)}")
     pool: QueryPool = call.state.query_pool
     has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
@@ -277,24 +291,29 @@ async def respond(state: State, scope: Scope, receive: Receive) -> Reply:
         return Reply(status, "application/json", body.encode("utf-8"))
 
 
-class SparqlFastPath:
-    """ASGI middleware answering GET and POST on ``/sparql`` before FastAPI's router sees them."""
+def takes(scope: Scope) -> bool:
+    """Whether the fast path answers this request: a GET or POST on the endpoint."""
+    return scope["type"] == "http" and scope["method"] in ("GET", "POST") and _route(scope) in _PATHS
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "POST") or _route(scope) not in _PATHS:
-            await self.app(scope, receive, send)
-            return
-        reply = await respond(scope["app"].state, scope, receive)
-        headers = [
-            (b"content-type", reply.media_type.encode("latin-1")),
-            (b"content-length", str(len(reply.body)).encode("latin-1")),
-        ]
-        headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
-        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-        await send({"type": "http.response.body", "body": reply.body})
+async def serve(state: State, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer a request :func:`takes` accepted, straight in ASGI, ahead of FastAPI's own layers.
+
+    An unexpected error is logged and answered 500 with the JSON error body, as FastAPI's error
+    middleware would have answered it.
+    """
+    try:
+        reply = await respond(state, scope, receive)
+    except Exception:
+        _log.exception("unexpected error answering a SPARQL request")
+        reply = _INTERNAL_ERROR
+    headers = [
+        (b"content-type", reply.media_type.encode("latin-1")),
+        (b"content-length", str(len(reply.body)).encode("latin-1")),
+    ]
+    headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})
 
 
 def _route(scope: Scope) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "nesting_depth",
     "pattern_start",
     "prefixes_used",
+    "relative_iris",
     "with_limit",
 ]
 
@@ -66,6 +67,7 @@ _GUARD_TOKEN = re.compile(
     re.DOTALL,
 )
 _GUARD_IRI = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\.)*>')
+_SCHEME = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
 _AMBIGUOUS_IN_IRI = re.compile(r"['#()\[\]\\]")
 
 
@@ -278,6 +280,14 @@ def analyse(text: str) -> QueryShape:
     if first in QUERY_FORMS:
         return QueryShape(first, False, depth, outbound, volatile)
     return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound, volatile)
+
+
+@_remembered
+def relative_iris(query: str) -> bool:
+    """Whether the text may hold a relative IRI, which only a base IRI resolves: an IRI reference
+    with no scheme, or with an escape. The whole text is read, strings and comments too, so the
+    answer errs towards yes (a base IRI given for nothing), never towards no."""
+    return any(not _SCHEME.match(iri) or "\\" in iri for iri in _GUARD_IRI.findall(query))
 
 
 @_remembered

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from . import channel as channel_mod
-from .text import declares_dataset, prefixes_used, with_limit
+from .text import declares_dataset, prefixes_used, relative_iris, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
 
@@ -65,7 +65,8 @@ def _base(iri: str | None) -> str | None:
 
 
 def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[], None]) -> Any:
-    options: dict[str, Any] = {"base_iri": _base(job.get("base_iri"))}
+    # the engine takes a tenth longer on a lookup given a base IRI: only when one is needed
+    options: dict[str, Any] = {"base_iri": _base(job.get("base_iri"))} if relative_iris(job["query"]) else {}
     default_graphs, named_graphs = job.get("default_graphs"), job.get("named_graphs")
     if default_graphs is None and named_graphs is None:
         # the union of all graphs, unless the query names its own dataset (FROM / FROM NAMED:
