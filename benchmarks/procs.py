@@ -169,8 +169,8 @@ def serving(
         stop([s.proc for s in started.values()])
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process and its descendants (from /proc)."""
+def cpu_seconds(pid: int, *, tree: bool = True) -> float:
+    """CPU time used so far by a process and (with ``tree``) its descendants (from /proc)."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     todo = [pid]
@@ -179,8 +179,9 @@ def cpu_seconds(pid: int) -> float:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
+            if tree:
+                for task in Path(f"/proc/{p}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, IndexError, ValueError):
             continue
     return total

@@ -106,10 +106,20 @@ def _cell(row: dict[str, Any], server: str, clients: str, key: str) -> str:
     return fig(run.get(key))
 
 
+def _split_cpu(row: dict[str, Any], clients: str) -> str:
+    """Ours' median CPU per request as front + workers = total (µs), or why there is no figure."""
+    total = _cell(row, "ours", clients, "cpu_us_per_request")
+    run = row["servers"].get("ours", {}).get("clients", {}).get(clients, {})
+    all_, front = (run.get(k, {}).get("median") for k in ("cpu_us_per_request", "first_process_cpu_us_per_request"))
+    if all_ is None or front is None:
+        return total
+    return f"{_num(front)} + {_num(all_ - front)} = {_num(all_)}"
+
+
 def _sparql(results: dict[str, Any]) -> list[str]:
     clients = [str(c) for c in results.get("settings", {}).get("clients", [1, 16])]
     top = clients[-1]
-    rows, lat, gap = [], [], []
+    rows, lat, gap, cpu = [], [], [], []
     for s in _sizes(results):
         for q, row in s.get("sparql", {}).items():
             for c in clients:
@@ -140,6 +150,16 @@ def _sparql(results: dict[str, Any]) -> list[str]:
                         _ratio(r.get(f"ours / Python floor @{c}")),
                         _ratio(r.get(f"Python floor / oxigraph @{c}")),
                         _ratio(r.get(f"ours, result cache / oxigraph @{c}")),
+                    ]
+                )
+                cpu.append(
+                    [
+                        f"{s['actors']:,}",
+                        q,
+                        c,
+                        _split_cpu(row, c),
+                        _cell(row, "Python floor", c, "cpu_us_per_request"),
+                        _cell(row, "oxigraph", c, "cpu_us_per_request"),
                     ]
                 )
                 lat.append(
@@ -204,6 +224,15 @@ def _sparql(results: dict[str, Any]) -> list[str]:
         "so it is a row of its own, never a cold figure.",
         "",
         *_table(gap_head, gap),
+        "CPU time per answered request (µs), summed over each server's processes from /proc during the "
+        "same wrk runs (median over the repetitions). For ours it is split into the front process "
+        "(HTTP, checks, negotiation, handing the query over) and the query workers (the engine and "
+        "the hop's other end); the Oxigraph server and the floor have no such hop.",
+        "",
+        *_table(
+            ["actors", "query", "clients", "ours: front + workers", "Python floor", "Oxigraph server"],
+            cpu,
+        ),
         "### SPARQL latency (wrk)",
         "",
         *_table(lat_head, lat),

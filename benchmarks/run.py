@@ -267,7 +267,7 @@ def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Para
         for name, c in counts.items():
             ok = c == reference
             rows[q]["servers"][name] = {"status": "ok" if ok else f"result count {c} != {reference}", "clients": {}}
-    runs: dict[tuple[str, str, int], list[sparql.WrkRun]] = {}
+    runs: dict[tuple[str, str, int], list[tuple[sparql.WrkRun, float, float]]] = {}
     for rep in range(cfg.reps):
         for q, text in queries.items():
             for clients in cfg.clients:
@@ -276,16 +276,21 @@ def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Para
                         continue
                     if name == "ours, 1 worker" and clients != max(cfg.clients):
                         continue  # workers only matter under concurrency
+                    pid = server.proc.pid
+                    before = procs.cpu_seconds(pid), procs.cpu_seconds(pid, tree=False)
                     try:
                         run = sparql.wrk(server.sparql, text, clients, cfg.wrk_seconds)
+                        used = procs.cpu_seconds(pid) - before[0], procs.cpu_seconds(pid, tree=False) - before[1]
                     except BenchError as exc:
                         rows[q]["servers"][name]["clients"][str(clients)] = {"status": str(exc)[-600:]}
                         continue
                     finally:
-                        procs.quiesce(server.proc.pid, cap=300)
-                    runs.setdefault((q, name, clients), []).append(run)
+                        procs.quiesce(pid, cap=300)
+                    runs.setdefault((q, name, clients), []).append((run, *used))
         _log(f"  wrk repetition {rep + 1} done")
-    for (q, name, clients), got in runs.items():
+    for (q, name, clients), timed in runs.items():
+        got = [run for run, _, _ in timed]
+        served = [(run.requests, cpu, first) for run, cpu, first in timed if run.requests]
         entry = rows[q]["servers"][name]["clients"]
         bad = sum(r.non_2xx + r.socket_errors for r in got)
         status = "ok"
@@ -301,6 +306,10 @@ def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Para
             "p99_ms": summary([r.p99_ms for r in got]),
             "requests": sum(r.requests for r in got),
             "errors": bad,
+            # CPU time of the server's processes per answered request (/proc, during the wrk run):
+            # all of them, and the first process alone (ours: the front; the rest are query workers)
+            "cpu_us_per_request": summary([cpu / n * 1e6 for n, cpu, _ in served]),
+            "first_process_cpu_us_per_request": summary([first / n * 1e6 for n, _, first in served]),
         }
     for row in rows.values():
         row["ratios"] = _ratios(row["servers"], cfg.clients)

@@ -163,6 +163,11 @@ def test_sparql_rows_agree_across_servers_and_give_ratios(results: dict[str, Any
                 assert run["errors"] == 0 and run["requests"] > 0
                 _positive(run["requests_per_s"])
                 _positive(run["p50_ms"])
+                _positive(run["cpu_us_per_request"])  # the servers' CPU, read from /proc around the run
+        for c in clients:
+            ours = row["servers"]["ours"]["clients"][c]
+            front, whole = ours["first_process_cpu_us_per_request"]["median"], ours["cpu_us_per_request"]["median"]
+            assert 0 < front < whole, (q, c, ours)  # the front hands the query over; workers evaluate it
         for c in clients:
             assert row["ratios"][f"ours / oxigraph @{c}"] > 0
             assert row["ratios"][f"ours, result cache / oxigraph @{c}"] > 0
@@ -186,6 +191,7 @@ def test_markdown_report_has_every_table(results: dict[str, Any]) -> None:
                     "## Network projection and analytics"):  # fmt: skip
         assert heading in md
     assert f"| {SIZE} | lookup | 1 |" in md
+    assert "| ours: front + workers |" in md
 
 
 def test_a_part_measured_again_is_merged_and_dated(results: dict[str, Any]) -> None:
