@@ -62,8 +62,7 @@ def kind_class(name: str) -> str:
     return CK + "".join(part.capitalize() for part in name.split("-"))
 
 
-#: Entity categories (as in ``class-categories.rq``), in the order an entity found in several is
-#: resolved: actors first.
+#: Entity categories, in the order an entity found in several is resolved: actors first.
 _CATEGORIES = ("Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument")
 
 
@@ -76,9 +75,12 @@ def _categories_of(store: Store) -> dict[str, tuple[str, ...]]:
     """
 
     def compute() -> dict[str, tuple[str, ...]]:
+        # one query per category, each walking down from a bound class: Virtuoso evaluates a
+        # transitive path only from a given start, and a VALUES block of several does not count
         found: dict[str, set[str]] = defaultdict(set)
-        for row in store.select(queries.get("class-categories")):
-            found[row["type"]].add(row["category"])
+        for category in (CK + name for name in _CATEGORIES):
+            for row in store.select(queries.get("subclasses"), {"class": iri(category)}):
+                found[row["c"]].add(category)
         return {t: tuple(sorted(c)) for t, c in found.items()}
 
     return store.derived("lookup:categories", compute)

@@ -8,14 +8,18 @@ How the embedded store's guarantees carry over:
 
 * **Bindings** are never pasted as untrusted text: each bound value is turned into an RDF term
   and serialised by the engine's own writer (``<iri>``, ``"text"@lang``, ``"v"^^<type>``), then
-  put in a ``VALUES`` block at the start of the query's top-level pattern.
+  put in a ``VALUES`` block at the start of the query's top-level pattern, and of each
+  subquery's pattern for the variables it projects (Virtuoso evaluates a subquery unbound
+  otherwise, and answered nothing for a statement's properties).
 * **The default graph is the union of our graphs.** Where the server's own default graph is
   that union (Oxigraph started with ``--union-default-graph``) queries go as they are; elsewhere
   (Virtuoso, whose default graph also holds its system graphs, and unknown servers) every query
   names its dataset with the protocol's ``default-graph-uri``/``named-graph-uri``: the graphs
   this store wrote, listed in its marker graph.
 * **Writes are one update request**: the graphs to replace are dropped and inserted, the marker
-  graph's list of graphs updated and the version marker replaced, in that order. The request is
+  graph's list of graphs updated and the version marker replaced, in that order (on a server that
+  limits a request's size, Virtuoso, a write of many graphs goes in several such requests, each
+  replacing whole graphs). The request is
   parsed whole before anything runs, so a malformed or oversized one changes nothing; Oxigraph
   also runs it in one transaction. Virtuoso commits operation by operation, so a failure while
   running (rare: disk full, a crash) can leave a source half written, and readers may briefly
@@ -44,7 +48,7 @@ import pyoxigraph as ox
 from .derived import DerivedValues
 from .errors import InvalidInput, QueryError, StoreError
 from .namespaces import BASE, PREFIXES
-from .sparql.text import analyse, declares_dataset, nesting_depth, pattern_start
+from .sparql.text import analyse, declares_dataset, nesting_depth, pattern_start, subquery_patterns
 from .store import MAX_NESTING, Store, _serialize, export_format
 from .terms import to_term
 
@@ -82,6 +86,9 @@ class Dialect:
     union_default_graph: bool = False
     #: Most triples in one insert operation (a request holds as many operations as needed).
     insert_chunk: int | None = None
+    #: Largest update request the server takes (bytes, about): a write of several graphs is then
+    #: sent in several requests, each replacing whole graphs. None: one request, however large.
+    max_update_bytes: int | None = None
     #: The insert operation for triples with blank nodes: ``INSERT DATA``, or where blank nodes are
     #: not accepted in it, ``INSERT {...} WHERE {}`` (standard too; a blank node label is one new
     #: node within the operation). Other triples always go in ``INSERT DATA``.
@@ -103,7 +110,8 @@ class Dialect:
 #: come back labelled ``nodeID://…`` in JSON results, and ``SELECT *`` over no variables
 #: answers a made-up one; its parser refuses braces nested about 80 deep; it lower-cases language tags (as RDF 1.1
 #: allows, and as our engine does too); it caps result sets at ``ResultSetMaxRows`` of its
-#: ``virtuoso.ini`` (10,000 by default; raise it above the largest answer you expect).
+#: ``virtuoso.ini`` (10,000 by default; raise it above the largest answer you expect); it refuses
+#: an update request of about 10 MB or more (its string concatenation limit).
 DIALECTS: dict[str, Dialect] = {
     "oxigraph": Dialect(
         "oxigraph",
@@ -123,6 +131,7 @@ DIALECTS: dict[str, Dialect] = {
         gsp_graph_param="graph-uri",
         auth="digest",
         insert_chunk=2_000,
+        max_update_bytes=4_000_000,
         insert_blank="INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}",
         blank_node_prefix="nodeID://",
         max_nesting=64,
@@ -182,12 +191,16 @@ def _chunks(triples: list[ox.Triple], size: int | None) -> Iterator[list[ox.Trip
 
 
 def _bind(query: str, bindings: Mapping[str, Any]) -> str:
-    """The query with ``bindings`` as a VALUES block opening its top-level pattern.
+    """The query with ``bindings`` as a VALUES block opening its top-level pattern, and opening
+    the pattern of each subquery that projects any of them (with those it projects).
 
+    The blocks in subqueries change no answer: what a subquery projects meets the top-level block
+    anyway. They are needed because Virtuoso evaluates a subquery on its own, unbound: for a
+    statement's properties it answered nothing at all.
     Each value becomes an RDF term written by the engine's serialiser, so no text from the
     value can end the term it sits in.
     """
-    names, terms = [], []
+    terms: dict[str, str] = {}
     for name, value in bindings.items():
         try:
             var = ox.Variable(name)
@@ -196,13 +209,41 @@ def _bind(query: str, bindings: Mapping[str, Any]) -> str:
         term = to_term(value)
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise InvalidInput(f"cannot bind {name} to a {type(term).__name__} on a remote store")
-        names.append(str(var))
-        terms.append(str(term))
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
+        terms[var.value] = str(term)
     at = pattern_start(query)
     if at is None:  # no pattern (DESCRIBE <x>): a trailing VALUES block
-        return f"{query}\n{block}"
-    return query[:at] + block + query[at:]
+        return f"{query}\n{_values(terms)}"
+    blocks = [(at, _values(terms))]
+    for start, projected in subquery_patterns(query):
+        chosen = {name: t for name, t in terms.items() if projected is None or name in projected}
+        if chosen:
+            blocks.append((start, _values(chosen)))
+    for start, block in sorted(blocks, reverse=True):
+        query = query[:start] + block + query[start:]
+    return query
+
+
+def _batches(
+    writes: list[tuple[str, list[str], bool]], limit: int | None
+) -> Iterator[list[tuple[str, list[str], bool]]]:
+    """Graph writes grouped into requests of at most ``limit`` bytes of operations (None: one
+    request); a graph is never split, so one larger than the limit goes alone."""
+    batch: list[tuple[str, list[str], bool]] = []
+    size = 0
+    for write in writes:
+        length = sum(len(op.encode("utf-8")) + 3 for op in write[1])
+        if batch and limit is not None and size + length > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(write)
+        size += length
+    if batch:
+        yield batch
+
+
+def _values(terms: Mapping[str, str]) -> str:
+    """A one-row VALUES block binding each variable name to its written term."""
+    return f" VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }} "
 
 
 class RemoteStore(Store):
@@ -503,17 +544,16 @@ class RemoteStore(Store):
     # -- writing ------------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
-        """Replace several named graphs in one update request (see the module notes)."""
-        drops: list[str] = []
-        inserts: list[str] = []
-        listed: list[str] = []
-        unlisted: list[str] = []
+        """Replace several named graphs in one update request, or where the server limits a
+        request's size (:attr:`Dialect.max_update_bytes`), in as few requests as fit, each
+        replacing whole graphs (see the module notes)."""
+        writes: list[tuple[str, list[str], bool]] = []
         for graph, triples in graphs.items():
             name = ox.NamedNode(graph)
             if name.value in (MARKER_GRAPH, _EMPTY_GRAPH):
                 raise InvalidInput(f"the graph {graph} is reserved for the store's own use")
             content = list(triples)
-            drops.append(f"DROP SILENT GRAPH {name}")
+            operations = [f"DROP SILENT GRAPH {name}"]
             blank = [t for t in content if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
             ground = [
                 t for t in content if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))
@@ -521,17 +561,19 @@ class RemoteStore(Store):
             for part, template in ((ground, _INSERT_DATA), (blank, self.dialect.insert_blank)):
                 for chunk in _chunks(part, self.dialect.insert_chunk) if part else ():
                     body = _serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-                    inserts.append(template.format(graph=name, body=body))
-            (listed if content else unlisted).append(str(name))
-        if not drops:
-            return
-        registry = []
-        if unlisted:
-            registry.append(f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(unlisted)} }} }}")
-        if listed:
-            registry.append(f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(listed)} }} }}")
-        self._update(" ;\n".join([*drops, *inserts, *registry]))
-        self._check_union()
+                    operations.append(template.format(graph=name, body=body))
+            writes.append((str(name), operations, bool(content)))
+        for batch in _batches(writes, self.dialect.max_update_bytes):
+            listed = [name for name, _, filled in batch if filled]
+            unlisted = [name for name, _, filled in batch if not filled]
+            registry = []
+            if unlisted:
+                registry.append(f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(unlisted)} }} }}")
+            if listed:
+                registry.append(f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(listed)} }} }}")
+            self._update(" ;\n".join([*(op for _, operations, _ in batch for op in operations), *registry]))
+        if writes:
+            self._check_union()
 
     def remove_graph(self, graph: str) -> bool:
         if not self.contains_graph(graph):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.sparql.text import prefixes_used, relative_iris
+from kg.sparql.text import prefixes_used, relative_iris, subquery_patterns
 
 CASES = [
     ("SELECT * WHERE { ?s a ck:Support ; ck:object id:russia }", {"ck", "id"}),
@@ -37,3 +37,15 @@ def test_prefixes_used_without_a_declaration(query: str, expected: set[str]) -> 
 )
 def test_relative_iris_errs_towards_yes(query: str, expected: bool) -> None:
     assert relative_iris(query) is expected
+
+
+def test_subquery_patterns_with_what_each_projects() -> None:
+    query = (
+        "SELECT ?a ?n WHERE { ?a ?p ?b . "
+        "{ SELECT DISTINCT ?a (COUNT(?x) AS ?n) WHERE { ?a ?q ?x } GROUP BY ?a } "
+        '{ SELECT * WHERE { ?b ?r "{ SELECT ?z WHERE {" } } }'
+    )
+    found = subquery_patterns(query)
+    assert [projected for _, projected in found] == [frozenset({"a", "n"}), None]
+    assert [query[at - 7 : at] for at, _ in found] == ["WHERE {", "WHERE {"]
+    assert subquery_patterns("SELECT * WHERE { ?s ?p ?o }") == []

@@ -32,6 +32,7 @@ __all__ = [
     "pattern_start",
     "prefixes_used",
     "relative_iris",
+    "subquery_patterns",
     "with_limit",
 ]
 
@@ -336,6 +337,30 @@ def prefixes_used(query: str) -> frozenset[str]:
         after_prefix = k > 0 and tokens[k - 1].kind == "word" and tokens[k - 1].text.upper() == "PREFIX"
         (declared if after_prefix else used).add(token.text)
     return frozenset(used - declared)
+
+
+def subquery_patterns(query: str) -> list[tuple[int, frozenset[str] | None]]:
+    """Where each subquery's graph pattern begins (just inside the ``{`` after its ``SELECT``
+    clause), with the names of the variables it projects (None for ``SELECT *``)."""
+    tokens = _tokens(query)
+    found: list[tuple[int, frozenset[str] | None]] = []
+    for k, token in enumerate(tokens):
+        if token.depth == 0 or token.kind != "word" or token.text.upper() != "SELECT":
+            continue
+        projected: set[str] = set()
+        star = False
+        for j in range(k + 1, len(tokens)):
+            t = tokens[j]
+            if t.depth == token.depth and t.kind == "open" and t.text == "{":
+                found.append((t.end, None if star else frozenset(projected)))
+                break
+            if t.depth == token.depth and t.kind == "var":
+                projected.add(t.text[1:])
+            elif t.depth == token.depth and t.kind == "other" and t.text == "*":
+                star = True
+            elif t.kind == "var" and tokens[j - 1].kind == "word" and tokens[j - 1].text.upper() == "AS":
+                projected.add(t.text[1:])
+    return found
 
 
 def pattern_start(query: str) -> int | None:
