@@ -3,8 +3,9 @@
 For each size: generate the graph, bulk-load it with ``kg load`` (timed, peak memory), export the store
 as N-Quads so that every server holds the same quads, then start our ``kg serve`` (default and one
 query worker), the Oxigraph server and rdflib-endpoint side by side on 127.0.0.1, time REST latency and
-SPARQL throughput (``wrk``, interleaved across servers in each repetition), and time the network
-analytics in fresh processes. Every step has a time budget; a step over it is recorded as not finished.
+SPARQL throughput (``wrk``, interleaved across servers in each repetition), measure our service over
+Virtuoso 7 as a remote store (load, REST, SPARQL beside Virtuoso's own endpoint; small sizes only), and
+time the network analytics in fresh processes. Every step has a time budget; a step over it is recorded as not finished.
 
 ``--parts`` measures only some parts (``rest,analytics``: the store loaded by an earlier run in ``--work``
 is reused) and ``--merge`` writes them into the existing results, each part dated, the rest kept.
@@ -29,10 +30,11 @@ from benchmarks import machine, procs, report, rest, sparql
 from benchmarks.procs import BenchError
 from benchmarks.report import fig
 from benchmarks.stats import summary
+from tests.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, start_virtuoso
 
 PY = sys.executable
 #: The parts of a size's measurement, in the order they run.
-PARTS = ("load", "rest", "sparql", "analytics")
+PARTS = ("load", "rest", "sparql", "virtuoso", "analytics")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Config:
     out: Path
     parts: tuple[str, ...] = PARTS
     merge: bool = False
+    virtuoso_max_actors: int = 1000
 
 
 def _kg(*args: str) -> list[str]:
@@ -184,11 +187,14 @@ def server_specs(cfg: Config, n: int, store: Path, exported: Path) -> tuple[list
     ], ox_load.seconds
 
 
-def rest_rows(cfg: Config, store: Path, params: rest.Params) -> tuple[dict[str, Any], dict[str, Any]]:
-    """REST latency per endpoint on a ``kg serve`` of its own, once it has computed its start-up values,
-    and the seconds that took; after a run over its budget the server is restarted, since a request
-    given up on keeps it busy and would slow the next endpoint."""
-    spec = [("ours", _kg("serve", "--store", str(store), "--port", "{port}"), "/sparql", None)]
+def rest_rows(
+    cfg: Config, store: Path | str, params: rest.Params, env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """REST latency per endpoint on a ``kg serve`` of its own (over ``store``: a folder or a server's
+    URL), once it has computed its start-up values, and the seconds that took; after a run over its
+    budget the server is restarted, since a request given up on keeps it busy and would slow the next
+    endpoint."""
+    spec = [("ours", _kg("serve", "--store", str(store), "--port", "{port}"), "/sparql", env)]
     rows: dict[str, Any] = {}
     warm_up: list[float] = []
     pending = list(rest.requests(params).items())
@@ -247,8 +253,11 @@ def _rest_row(cfg: Config, runs: list[dict[str, Any]]) -> dict[str, Any]:
     return row
 
 
-def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Params) -> dict[str, Any]:
-    """Result counts per server and query, then interleaved wrk runs of every server whose count agrees."""
+def sparql_rows(
+    cfg: Config, handles: dict[str, procs.Server], params: rest.Params, reference: str = "oxigraph"
+) -> dict[str, Any]:
+    """Result counts per server and query, then interleaved wrk runs of every server whose count
+    agrees with the ``reference`` server's."""
     queries = {q: sparql.query_text(q, actor=params.actors[0], at=params.at) for q in sparql.QUERY_NAMES}
     rows: dict[str, Any] = {}
     for q, text in queries.items():
@@ -258,15 +267,15 @@ def sparql_rows(cfg: Config, handles: dict[str, procs.Server], params: rest.Para
                 counts[name] = len(sparql.select(server.sparql, text, timeout=cfg.step_budget))
             except Exception as exc:  # an error or a timeout: this server is not timed on this query
                 counts[name] = f"error: {exc}"[:300]
-        reference = counts["oxigraph"]
-        if not isinstance(reference, int) or reference == 0:
-            raise BenchError(f"query {q}: the Oxigraph server gave {reference!r} rows; choose other parameters")
+        expected = counts[reference]
+        if not isinstance(expected, int) or expected == 0:
+            raise BenchError(f"query {q}: the {reference} server gave {expected!r} rows; choose other parameters")
         # how our servers answer a repeated query (X-KG-Cache): the cold rows must say nothing
         cache = {name: sparql.cache_header(server.sparql, text) for name, server in handles.items() if "ours" in name}
         rows[q] = {"rows": counts, "servers": {}, "cache": cache}
         for name, c in counts.items():
-            ok = c == reference
-            rows[q]["servers"][name] = {"status": "ok" if ok else f"result count {c} != {reference}", "clients": {}}
+            ok = c == expected
+            rows[q]["servers"][name] = {"status": "ok" if ok else f"result count {c} != {expected}", "clients": {}}
     runs: dict[tuple[str, str, int], list[tuple[sparql.WrkRun, float, float]]] = {}
     for rep in range(cfg.reps):
         for q, text in queries.items():
@@ -334,6 +343,7 @@ def _ratios(servers: dict[str, Any], clients: list[int]) -> dict[str, Any]:
         ("ours, result cache / oxigraph", "ours, result cache", "oxigraph"),
         ("Python floor / oxigraph", "Python floor", "oxigraph"),
         ("ours / Python floor", "ours", "Python floor"),
+        ("ours over Virtuoso / virtuoso", "ours over Virtuoso", "virtuoso"),
     ]
     for c in clients:
         for label, a, b in pairs:
@@ -343,6 +353,43 @@ def _ratios(servers: dict[str, Any], clients: list[int]) -> dict[str, Any]:
     x, y = _rps(servers, "ours", top), _rps(servers, "ours, 1 worker", top)
     ratios[f"default workers / 1 worker @{top}"] = round(x / y, 3) if x and y else None
     return ratios
+
+
+def over_virtuoso(cfg: Config, n: int, quads: int, params: rest.Params) -> dict[str, Any]:
+    """Our service over Virtuoso 7, the remote store: the graph loaded into a fresh Virtuoso with
+    ``kg load --store URL`` (one update request per source), then the REST latency and the SPARQL
+    throughput of ``kg serve --store URL``, the latter beside Virtuoso's own endpoint. Only up to
+    ``--virtuoso-max-actors``: loading source by source over HTTP takes minutes beyond that."""
+    if n > cfg.virtuoso_max_actors:
+        return {"status": "skipped", "error": f"more actors than --virtuoso-max-actors ({cfg.virtuoso_max_actors:,})"}
+    files = _per_source_files(cfg, n)
+    folder = cfg.work / f"virtuoso-{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    server = start_virtuoso(folder)
+    try:
+        env = {**os.environ, "KG_STORE_USER": VIRTUOSO_USER, "KG_STORE_PASSWORD": VIRTUOSO_PASSWORD}
+        done = procs.run_timed(
+            _kg("load", "--store", server.url, *files), cfg.load_budget, env=env, log=cfg.work / "virtuoso-load.log"
+        )
+        if done.status != "ok":
+            why = f"did not finish in {cfg.load_budget:.0f} s" if done.status == "timeout" else done.stderr[-500:]
+            return {"status": done.status, "error": f"kg load: {why}"}
+        _log(f"  Virtuoso load {n}: {done.seconds:.1f} s")
+        row: dict[str, Any] = {"status": "ok", "sources": len(files), "load_seconds": round(done.seconds, 2)}
+        row["load_quads_per_s"] = round(quads / done.seconds)
+        row["rest"], row["rest_warm_up_s"] = rest_rows(cfg, server.url, params, env)
+        cold = {**env, "KG_WARM": "0"}
+        spec = [("ours over Virtuoso", _kg("serve", "--store", server.url, "--port", "{port}"), "/sparql", cold)]
+        with procs.serving(spec, cfg.step_budget, cfg.work) as (handles, failed):
+            if "ours over Virtuoso" not in handles:
+                raise BenchError(f"kg serve over Virtuoso did not start: {failed['ours over Virtuoso']}")
+            handles["virtuoso"] = procs.Server("virtuoso", server.url, server.url + "/sparql", server.process)
+            _log(f"{n} actors: SPARQL throughput over Virtuoso")
+            row["sparql"] = sparql_rows(cfg, handles, params, reference="virtuoso")
+        return row
+    finally:
+        server.stop()
 
 
 def analytics(cfg: Config, store: Path, params: rest.Params) -> dict[str, Any]:
@@ -444,6 +491,10 @@ def bench_size(cfg: Config, n: int, result: dict[str, Any]) -> dict[str, Any]:
             _log(f"{n} actors: SPARQL throughput ({', '.join(handles)})")
             result["sparql"] = sparql_rows(cfg, handles, params)
         dates["sparql"] = machine.now()
+    if "virtuoso" in cfg.parts:
+        _log(f"{n} actors: our service over Virtuoso")
+        result["virtuoso"] = over_virtuoso(cfg, n, quads, params)
+        dates["virtuoso"] = machine.now()
     if "analytics" in cfg.parts:
         _log(f"{n} actors: analytics")
         result["analytics"] = analytics(cfg, store, params)
@@ -490,6 +541,12 @@ def parse(argv: list[str] | None) -> Config:
         "left in --work is used",
     )
     p.add_argument(
+        "--virtuoso-max-actors",
+        type=int,
+        default=1000,
+        help="the largest size at which the virtuoso part runs (it loads source by source over HTTP)",
+    )
+    p.add_argument(
         "--merge",
         action="store_true",
         help="write into the existing results.json: the parts measured replace those of the same sizes, each "
@@ -516,6 +573,7 @@ def parse(argv: list[str] | None) -> Config:
         out=a.out,
         parts=tuple(part for part in PARTS if part in parts),
         merge=a.merge,
+        virtuoso_max_actors=a.virtuoso_max_actors,
     )
 
 
@@ -527,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = parse(argv)
     signal.signal(signal.SIGTERM, _terminate)
     cfg.work.mkdir(parents=True, exist_ok=True)
-    for name in ("wrk", "oxigraph", "rdflib-endpoint"):
+    for name in ("wrk", "oxigraph", "rdflib-endpoint", *(("virtuoso-t",) if "virtuoso" in cfg.parts else ())):
         procs.tool(name)  # fail at once, not after the first load
     settings = {
         k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items() if k not in ("work", "out", "merge")

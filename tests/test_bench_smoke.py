@@ -68,7 +68,7 @@ def test_summary_and_percentile() -> None:
 
 def _tools_or_skip() -> None:
     missing = []
-    for name in ("wrk", "oxigraph", "rdflib-endpoint"):
+    for name in ("wrk", "oxigraph", "rdflib-endpoint", "virtuoso-t"):
         try:
             tool(name)
         except BenchError:
@@ -173,6 +173,26 @@ def test_sparql_rows_agree_across_servers_and_give_ratios(results: dict[str, Any
             assert row["ratios"][f"ours, result cache / oxigraph @{c}"] > 0
             assert row["ratios"][f"ours / Python floor @{c}"] > 0
         assert row["ratios"][f"default workers / 1 worker @{clients[-1]}"] > 0
+
+
+def test_our_service_over_virtuoso(results: dict[str, Any]) -> None:
+    size = results["sizes"][0]
+    v = size["virtuoso"]
+    assert v["status"] == "ok", v
+    assert v["sources"] > 1 and v["load_seconds"] > 0 and v["load_quads_per_s"] > 0
+    assert set(v["rest"]) == set(size["rest"])  # every REST endpoint, over Virtuoso too
+    for name, row in v["rest"].items():
+        assert row["status"] == "ok", (name, row)
+        _positive(row["p50_ms"])
+    for q, row in v["sparql"].items():
+        counts = set(row["rows"].values())
+        assert counts == {size["sparql"][q]["rows"]["oxigraph"]}, (q, row["rows"])  # the same answers
+        for c in (str(c) for c in results["settings"]["clients"]):
+            for server in ("ours over Virtuoso", "virtuoso"):
+                run = row["servers"][server]["clients"][c]
+                assert run["status"] == "ok" and run["requests"] > 0, (q, server, c, run)
+            assert row["ratios"][f"ours over Virtuoso / virtuoso @{c}"] > 0
+    assert "## Our service over Virtuoso 7 (remote store)" in results["markdown"]
 
 
 def test_analytics_rows(results: dict[str, Any]) -> None:
