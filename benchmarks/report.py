@@ -124,11 +124,10 @@ def _sparql(results: dict[str, Any]) -> list[str]:
         for q, row in s.get("sparql", {}).items():
             for c in clients:
                 r = row["ratios"]
+                lead = [f"{s['actors']:,}", q, c]
                 rows.append(
                     [
-                        f"{s['actors']:,}",
-                        q,
-                        c,
+                        *lead,
                         _cell(row, "ours", c, "requests_per_s"),
                         _cell(row, "ours, 1 worker", c, "requests_per_s") if c == top else "",
                         _cell(row, "oxigraph", c, "requests_per_s"),
@@ -140,9 +139,7 @@ def _sparql(results: dict[str, Any]) -> list[str]:
                 )
                 gap.append(
                     [
-                        f"{s['actors']:,}",
-                        q,
-                        c,
+                        *lead,
                         _cell(row, "ours", c, "requests_per_s"),
                         _cell(row, "Python floor", c, "requests_per_s"),
                         _cell(row, "ours, result cache", c, "requests_per_s"),
@@ -154,16 +151,14 @@ def _sparql(results: dict[str, Any]) -> list[str]:
                 )
                 cpu.append(
                     [
-                        f"{s['actors']:,}",
-                        q,
-                        c,
+                        *lead,
                         _split_cpu(row, c),
                         _cell(row, "Python floor", c, "cpu_us_per_request"),
                         _cell(row, "oxigraph", c, "cpu_us_per_request"),
                     ]
                 )
                 lat.append(
-                    [f"{s['actors']:,}", q, c]
+                    lead
                     + [
                         f"{_cell(row, srv, c, 'p50_ms')} / {_cell(row, srv, c, 'p99_ms')}"
                         for srv in ("ours", "ours, result cache", "Python floor", "oxigraph", "rdflib-endpoint")
