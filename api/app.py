@@ -20,6 +20,7 @@ from api.models import ERROR_RESPONSES
 from api.routers import actors, claims, explorer, health, network, ontology, search, sources, sparql
 from api.settings import Settings
 from kg.load import open_store
+from kg.remote import one_version
 from kg.sparql.pool import QueryPool
 from kg.store import Store
 from kg.warm import warm
@@ -33,15 +34,20 @@ class Service(FastAPI):
     Those layers (the telemetry check, the error middleware, the router) cost about a fifth of the
     service's own time on a short SPARQL query; the endpoint reads the ASGI scope itself
     (:func:`api.routers.sparql.serve`). With ``sparql_fast_path`` off, its routes answer instead.
+    Each request reads a remote store's version once (:func:`kg.remote.one_version`).
     """
 
     sparql_fast_path = True
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if self.sparql_fast_path and sparql.takes(scope):
-            await sparql.serve(self.state, scope, receive, send)
+        if scope["type"] == "lifespan":
+            await super().__call__(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        with one_version():  # a request reads a remote store's version once (kg.remote)
+            if self.sparql_fast_path and sparql.takes(scope):
+                await sparql.serve(self.state, scope, receive, send)
+                return
+            await super().__call__(scope, receive, send)
 
 
 def _warm(store: Store, done: threading.Event, after: Callable[[], None] | None) -> None:

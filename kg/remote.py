@@ -26,9 +26,10 @@ How the embedded store's guarantees carry over:
   see a source missing during its replacement; the version marker goes last, so no cache keeps
   a state older than the last completed write.
 * **Version**: every write stores a new random number in the marker graph; :attr:`version`
-  reads it (one small query each time), so values cached under a version are never served after
-  another process writes. On servers with their own union default graph, the marker graph's few
-  triples are visible to SPARQL queries over the union.
+  reads it (one small query each time, or once per request within :func:`one_version`), so
+  values cached under a version are never served after another process's write is read. On
+  servers with their own union default graph, the marker graph's few triples are visible to
+  SPARQL queries over the union.
 
 Where servers depart from the standard is written down in :data:`DIALECTS`, nowhere else.
 """
@@ -38,6 +39,8 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
@@ -52,7 +55,27 @@ from .sparql.text import analyse, declares_dataset, nesting_depth, pattern_start
 from .store import MAX_NESTING, Store, _serialize, export_format
 from .terms import to_term
 
-__all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "RemoteStore", "is_remote"]
+__all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "RemoteStore", "is_remote", "one_version"]
+
+#: The versions read within :func:`one_version` (by store), or None outside it.
+_read_versions: ContextVar[dict[int, int] | None] = ContextVar("kg_read_versions", default=None)
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Within this block (one request of the service), each remote store reads its version once.
+
+    Every cached value is checked against the store's version, and on a server that check is a
+    query: an actor page asked it dozens of times. In the block the first answer stands, so what
+    the block reads is of one version, never a mix; a write made here is seen at once, one made by
+    another process is seen by the next block. Outside any block, every read asks the server.
+    """
+    token = _read_versions.set({})
+    try:
+        yield
+    finally:
+        _read_versions.reset(token)
+
 
 #: The graph (and subject) holding this store's version marker and the list of its graphs.
 MARKER_GRAPH = BASE + "store"
@@ -393,6 +416,8 @@ class RemoteStore(Store):
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
         )
         self._registry = None
+        if (read := _read_versions.get()) is not None:
+            read.pop(id(self), None)  # this write made a new version: read it again
 
     def _check_union(self) -> None:
         """On a server said to have a union default graph, check it does (once the store holds data)."""
@@ -410,9 +435,16 @@ class RemoteStore(Store):
 
     @property
     def version(self) -> int:
-        """The version marker written by the last write of any process (one small query)."""
+        """The version marker written by the last write of any process (one small query; once
+        within :func:`one_version`)."""
+        read = _read_versions.get()
+        if read is not None and id(self) in read:
+            return read[id(self)]
         rows = self._select(f"SELECT ?v WHERE {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} ?v }} }}")
-        return int(rows[0]["v"].value) if rows else 0
+        version = int(rows[0]["v"].value) if rows else 0
+        if read is not None:
+            read[id(self)] = version
+        return version
 
     def named_graphs(self) -> list[str]:
         version = self.version

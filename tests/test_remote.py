@@ -15,7 +15,7 @@ import kg.synthetic
 from api.app import create_app
 from api.settings import Settings
 from kg.namespaces import ONTOLOGY_GRAPH
-from kg.remote import MARKER_GRAPH, _batches, _bind
+from kg.remote import MARKER_GRAPH, _batches, _bind, one_version
 from tests.servers import VIRTUOSO_USER, start_oxigraph, wipe
 
 SERVERS = ["oxigraph", "virtuoso"]
@@ -195,3 +195,34 @@ def test_batches_keep_graphs_whole_and_under_the_limit():
     assert [len(b) for b in _batches(writes, None)] == [5]
     assert [len(b) for b in _batches(writes, 200)] == [2, 2, 1]  # 86 bytes per graph
     assert [len(b) for b in _batches(writes, 10)] == [1, 1, 1, 1, 1]  # a graph over the limit goes alone
+
+
+def test_a_request_reads_the_stores_version_once(server, make_source, monkeypatch):
+    """Every cached value is checked against the version, a query on a server: once per request."""
+    store = server.open()
+    wipe(store)
+    kg.load_files(store, kg.bundled_data_files())
+    reads = []
+    real = store._select
+
+    def counting(query, *args, **kwargs):
+        if "#version>" in query:
+            reads.append(query)
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(store, "_select", counting)
+    with TestClient(create_app(settings_for(server, warm=False), store=store)) as client:
+        for path in ("/api/v1/actors/russia", "/api/v1/actors/russia/backers", "/api/v1/search?q=russia"):
+            reads.clear()
+            assert client.get(path).status_code == 200
+            assert len(reads) == 1, path
+        reads.clear()
+        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+        assert len(reads) == (0 if server.name == "oxigraph" else 1)  # Virtuoso: the dataset to name
+    reads.clear()
+    assert store.version == store.version  # outside a request, every read asks the server
+    assert len(reads) == 2
+    with one_version():
+        before = store.version
+        kg.load_files(store, [make_source(name="one-version")])  # a write within: seen at once
+        assert store.version != before
