@@ -48,4 +48,4 @@ def test_subquery_patterns_with_what_each_projects() -> None:
     found = subquery_patterns(query)
     assert [projected for _, projected in found] == [frozenset({"a", "n"}), None]
     assert [query[at - 7 : at] for at, _ in found] == ["WHERE {", "WHERE {"]
-    assert subquery_patterns("SELECT * WHERE { ?s ?p ?o }") == []
+    assert subquery_patterns("SELECT * WHERE { ?s ?p ?o }") == ()

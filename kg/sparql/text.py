@@ -339,7 +339,8 @@ def prefixes_used(query: str) -> frozenset[str]:
     return frozenset(used - declared)
 
 
-def subquery_patterns(query: str) -> list[tuple[int, frozenset[str] | None]]:
+@_remembered
+def subquery_patterns(query: str) -> tuple[tuple[int, frozenset[str] | None], ...]:
     """Where each subquery's graph pattern begins (just inside the ``{`` after its ``SELECT``
     clause), with the names of the variables it projects (None for ``SELECT *``)."""
     tokens = _tokens(query)
@@ -360,9 +361,10 @@ def subquery_patterns(query: str) -> list[tuple[int, frozenset[str] | None]]:
                 star = True
             elif t.kind == "var" and tokens[j - 1].kind == "word" and tokens[j - 1].text.upper() == "AS":
                 projected.add(t.text[1:])
-    return found
+    return tuple(found)
 
 
+@_remembered
 def pattern_start(query: str) -> int | None:
     """Where the query's top-level graph pattern begins: just inside the ``{`` that opens its
     ``WHERE`` clause (a SELECT or ASK may leave ``WHERE`` out). None for a query without one
