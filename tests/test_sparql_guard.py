@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import api.routers.sparql
 from api.app import create_app
@@ -282,3 +284,51 @@ def test_a_long_text_is_read_within_a_budget_of_tokens() -> None:
 def test_a_long_chain_stops_the_scan_early() -> None:
     found = guard("SELECT * WHERE { FILTER(" + "||".join(["?x<3"] * 200_000) + ") }")
     assert MAX_OPERATORS < found.operators < 70_000  # stopped soon after the stopping limit
+
+
+# -- fuzzing the gate against the engine ---------------------------------------------------------
+
+_PARTS = {
+    "minus": ("MINUS{?s ?p ?o ", "}"),
+    "optional": ("OPTIONAL{?s ?p ?o ", "}"),
+    "group": ("{ ?s ?p ?o ", "}"),
+    "union": ("{?s ?p ?o} UNION {", "}"),
+    "exists": ("FILTER EXISTS { ?s ?p ?o ", "}"),
+    "graph": ("GRAPH ?g { ", "}"),
+}
+_FLAT = ["MINUS{?s ?p ?o} ", "BIND(1 AS ?x) ", "FILTER(true) ", "OPTIONAL{?s ?p ?o} ", "{?s ?p ?o} UNION {?s ?p ?o} "]
+_EXPRESSIONS = ["!", "-", "(", "?o<(", "?o||", "true&&", "1+", "STR("]
+
+
+@st.composite
+def _random_queries(draw: st.DrawFn) -> str:
+    """A query near the limits, mixing at random nested clauses, a flat chain of clauses and a
+    nested expression (sizes drawn first, so that the examples are large, not shrunk to a few)."""
+    total = draw(st.integers(600, 1100))
+    depth = draw(st.integers(0, min(MAX_NESTING - 2, total)))
+    flat_count = draw(st.integers(0, total - depth))
+    opened = draw(st.lists(st.sampled_from(list(_PARTS)), min_size=depth, max_size=depth))
+    flat = draw(st.lists(st.sampled_from(_FLAT), min_size=flat_count // 2, max_size=flat_count // 2))
+    size = total - depth - flat_count
+    expression = draw(st.lists(st.sampled_from(_EXPRESSIONS), min_size=size, max_size=size))
+    closers = "".join(")" for part in expression if part.endswith("("))
+    filter_text = "FILTER(" + "".join(expression) + "true" + closers + ") "
+    head = "".join(_PARTS[name][0] for name in opened)
+    tail = "".join(_PARTS[name][1] for name in reversed(opened))
+    return "SELECT * WHERE { ?s ?p ?o " + head + "".join(flat) + filter_text + tail + "}"
+
+
+def _survives(query: str) -> subprocess.CompletedProcess[bytes]:
+    script = "import sys, pyoxigraph as ox\ntry:\n    list(ox.Store().query(sys.stdin.read()))\nexcept SyntaxError:\n    pass\n"  # noqa: E501
+    return subprocess.run([sys.executable, "-c", script], input=query.encode(), capture_output=True, timeout=120)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(_random_queries())
+def test_what_the_gate_lets_through_never_crashes_the_engine(query: str) -> None:
+    try:
+        check_size(query)
+    except QueryRefused:
+        return
+    run = _survives(query)
+    assert run.returncode == 0, (guard(query), run.stderr[-300:])
