@@ -1,0 +1,145 @@
+"""What bounds a statement besides its stated dates: its participants' existence and the earliest
+day a source attests it. The rule that uses them is :func:`kg.timeline.verdict`; this module reads
+what it needs from the store, once per store version, and works out a statement's
+:class:`~kg.timeline.Bounds` from it.
+
+* **Existence** (:func:`existence`): an actor's ``ck:foundedDate`` and ``ck:dissolvedDate`` (a day,
+  a month or a year), and the start of a ``ck:Dissolution`` statement about it. Several values
+  intersect like a statement's dates (the latest of the first days, the earliest of the last days).
+* **Attestation** (:func:`attested`): the earliest of a statement's explicit ``ck:attestedDate``,
+  the days its citing sources attest it (a source's publication date, ``dcterms:date``, or the last
+  day it describes, ``ck:coverageEnd``, whichever is earlier: :func:`source_dates`) and, for a
+  designation, its first dated amendment (amending a listing shows it existed). A partial date
+  attests from its last day. A source with neither date (the project's undated reference
+  compilations) attests nothing by itself: give such a statement a ``ck:attestedDate`` (the date of
+  the original document its citation names).
+
+Participants are the statement's two ends (the roles of its ``ck:derivesEdge`` rule, else its
+``ck:subject``; a designation: authority and designee). Whose ceasing ends the statement:
+every participant's, except a designee's (a listing outlives the group listed) and the subject of a
+``ck:Dissolution`` (which starts when its subject ceases).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from . import queries
+from .errors import InvalidInput
+from .namespaces import CK
+from .store import Store
+from .timeline import Bounds, PartialDate
+
+__all__ = ["Existence", "attested", "bounded", "existence", "source_dates"]
+
+#: An actor's existence: the first and last days it can have come into being, and the first and
+#: last days it can have ceased (None: not known).
+Existence = tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]
+
+#: Statement kinds whose second end's ceasing does not end them (by class IRI).
+_KEEP_AFTER_TARGET_CEASES = frozenset({CK + "Designation"})
+#: Statement kinds whose first end's ceasing does not end them.
+_KEEP_AFTER_SOURCE_CEASES = frozenset({CK + "Dissolution"})
+
+
+def _period(term: Any) -> tuple[dt.date, dt.date] | None:
+    """The first and last days of a date literal (None: not a date)."""
+    try:
+        parsed = PartialDate.from_literal(term.value, term.datatype.value)
+    except (InvalidInput, AttributeError):
+        return None
+    return parsed.first_day, parsed.last_day
+
+
+def _intersect(periods: list[tuple[dt.date, dt.date]]) -> tuple[dt.date | None, dt.date | None]:
+    if not periods:
+        return None, None
+    return max(p[0] for p in periods), min(p[1] for p in periods)
+
+
+def existence(store: Store) -> dict[str, Existence]:
+    """Every actor with a known founding or dissolution, by IRI (cached until the store changes)."""
+
+    def read() -> dict[str, Existence]:
+        found: dict[str, tuple[list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]]] = {}
+        for actor, what, value in store.select_terms(queries.get("existence-dates")):
+            period = _period(value)
+            if period is None or not hasattr(actor, "value"):
+                continue
+            founded, dissolved = found.setdefault(actor.value, ([], []))
+            (founded if what.value == "founded" else dissolved).append(period)
+        return {actor: (*_intersect(f), *_intersect(d)) for actor, (f, d) in found.items()}
+
+    return store.derived("timeline:existence", read)
+
+
+def source_dates(store: Store) -> dict[str, dt.date]:
+    """The day from which each dated source attests what it states, by source IRI (cached)."""
+
+    def read() -> dict[str, dt.date]:
+        found: dict[str, dt.date] = {}
+        for source, value in store.select_terms(queries.get("source-dates")):
+            period = _period(value)
+            if period is not None and hasattr(source, "value"):
+                day = period[1]
+                if source.value not in found or day < found[source.value]:
+                    found[source.value] = day
+        return found
+
+    return store.derived("timeline:source-dates", read)
+
+
+def attested(
+    store: Store, sources: Iterable[str], explicit: Iterable[Any] = (), amended: Iterable[Any] = ()
+) -> dt.date | None:
+    """The earliest day a statement is attested: by its citing ``sources`` (IRIs), an ``explicit``
+    ``ck:attestedDate`` or the dates of its ``amended`` amendments (dates, or date literals)."""
+    dates = source_dates(store)
+    days = [dates[s] for s in sources if s in dates]
+    for value in (*explicit, *amended):
+        if isinstance(value, dt.date):
+            days.append(value)
+        elif (period := _period(value)) is not None:
+            days.append(period[1])
+        elif isinstance(value, str):
+            with contextlib.suppress(InvalidInput):
+                days.append(PartialDate.parse(value).last_day)
+    return min(days, default=None)
+
+
+def bounded(
+    store: Store,
+    base: Bounds,
+    kind: str,
+    source: str | None,
+    target: str | None,
+    attested_on: dt.date | None,
+) -> Bounds:
+    """``base`` (a statement's stated dates) with its participants' existence (``source`` and
+    ``target``: its two ends, IRIs or None) and its attestation day. ``kind`` is the statement's
+    class IRI."""
+    known = existence(store)
+    ends = [e for e in (known.get(source) if source else None, known.get(target) if target else None) if e]
+    ceasing = []
+    if source and kind not in _KEEP_AFTER_SOURCE_CEASES and (e := known.get(source)):
+        ceasing.append(e)
+    if target and kind not in _KEEP_AFTER_TARGET_CEASES and (e := known.get(target)):
+        ceasing.append(e)
+    firsts = [e[0] for e in ends if e[0] is not None]
+    lasts = [e[1] for e in ends if e[1] is not None]
+    cease_firsts = [e[2] for e in ceasing if e[2] is not None]
+    cease_lasts = [e[3] for e in ceasing if e[3] is not None]
+    return Bounds(
+        base.earliest_start,
+        base.latest_start,
+        base.earliest_end,
+        base.latest_end,
+        max(firsts, default=None),
+        max(lasts, default=None),
+        min(cease_firsts, default=None),
+        min(cease_lasts, default=None),
+        attested_on,
+    )
