@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from . import existence
 from .lookup import most_precise, ref, require_entity, split
 from .models import Amendment, Designation
 from .namespaces import CK, RDF, slug
@@ -13,7 +14,7 @@ from .nodes import Properties
 from .statement_table import amendment_rows, statement_citations, statement_properties
 from .store import Store
 from .terms import iri, to_python
-from .timeline import Bounds, Status, parse_at, status
+from .timeline import Bounds, parse_at, verdict
 
 __all__ = ["designations"]
 
@@ -53,7 +54,26 @@ def _row(designation: str, props: Properties) -> dict[str, Any]:
     for name, pick in (("earliestStart", max), ("latestStart", min), ("earliestEnd", max), ("latestEnd", min)):
         if props.get(CK + name):
             row[name] = pick(to_python(t) for t in props[CK + name])
+    if props.get(CK + "attestedDate"):
+        row["attested"] = props[CK + "attestedDate"]
     return row
+
+
+def _bounds(store: Store, row: dict[str, Any], cites: dict, amendments: dict) -> Bounds:
+    """A designation's bounds (:mod:`kg.existence`): its dates, its authority's and designee's
+    existence, and what attests it (citing sources, its first dated amendment); once per
+    designation and store version."""
+    cache: dict[str, Bounds] = store.derived("timeline:designation-bounds", dict)
+    found = cache.get(row["designation"])
+    if found is None:
+        sources = [c.source.iri for c in cites.get(row["designation"], [])]
+        amended = [a.effective for a in amendments.get(row["designation"], []) if a.effective]
+        day = existence.attested(store, sources, row.get("attested", ()), amended)
+        stated = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
+        found = cache[row["designation"]] = existence.bounded(
+            store, stated, CK + "Designation", str(row["by"]), str(row["target"]), day
+        )
+    return found
 
 
 def _anchor(designee: str | None, authority: str | None) -> tuple[str, str]:
@@ -120,7 +140,9 @@ def designations(
 ) -> list[Designation]:
     """Designations of ``designee`` (or by ``authority``), with ``in_force`` on ``at``.
 
-    ``in_force`` is None when a partial date leaves it open on that day.
+    ``in_force`` is None when it is unknown that day (:func:`kg.timeline.verdict`: a partial date
+    straddles it, or the listing date is unknown and nothing attests the designation by then);
+    ``status_reason`` and ``status_bound`` say why.
 
     >>> [d.authority.id for d in designations(store, "hayat-tahrir-al-sham", at="2026-11-25",
     ...                                        in_force_only=True)]  # doctest: +SKIP
@@ -139,8 +161,7 @@ def designations(
     amendments = _amendments(store, anchor, found) if rows else {}
     out = []
     for row in rows:
-        bounds = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
-        state = status(bounds, day)
+        state = verdict(_bounds(store, row, cites, amendments), day)
         out.append(
             Designation(
                 id=slug(row["designation"]),
@@ -157,8 +178,10 @@ def designations(
                 alias_of=ref(store, row.get("aliasOf")),
                 names_covered=sorted(split(row.get("names"), "\x1f")),
                 amendments=amendments.get(row["designation"], []),
-                in_force={Status.HOLDS: True, Status.NOT_HOLDS: False}.get(state),
-                status=state.value,
+                in_force=state.in_force,
+                status=state.status.value,
+                status_reason=state.reason.value,
+                status_bound=None if state.bound is None else state.bound.isoformat(),
                 note=row.get("note"),
                 date_note=row.get("dateNote") or None,
                 sources=cites.get(row["designation"], []),

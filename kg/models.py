@@ -58,6 +58,10 @@ class Relation:
     start: str | None = None
     end: str | None = None
     status: str | None = None
+    #: Why (kg.timeline.Reason: started, attested, ended, not-yet-existing, before-attested...).
+    status_reason: str | None = None
+    #: The day that decided the status (None: none did, e.g. nothing attests it).
+    status_bound: str | None = None
     support_kinds: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     alleged: bool | None = None
@@ -95,9 +99,12 @@ class Designation:
     alias_of: Ref | None
     names_covered: list[str]
     amendments: list[Amendment]
-    in_force: bool | None  # None: unknown (a partial date straddles the day)
+    in_force: bool | None  # None: unknown (a partial date straddles the day, nothing attests it yet)
     status: str
     note: str | None = None
+    #: Why (kg.timeline.Reason) and the day that decided (None: none did), as in Relation.
+    status_reason: str | None = None
+    status_bound: str | None = None
     date_note: str | None = None
     sources: list[Citation] = field(default_factory=list)
 

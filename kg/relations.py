@@ -7,7 +7,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from . import ontology
+from . import existence, ontology
 from .errors import InvalidInput
 from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
@@ -16,7 +16,7 @@ from .nodes import Properties
 from .statement_table import statement_citations, statement_properties
 from .store import Store
 from .terms import to_python
-from .timeline import Bounds, Status, parse_at, status
+from .timeline import Bounds, Status, Verdict, parse_at, verdict
 
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
@@ -42,6 +42,7 @@ _START = [CK + p for p in ("startDate", "effectiveDate", "listedDate")]
 _SINGLE = {"alleged": CK + "alleged", "officeTitle": CK + "officeTitle", "extent": CK + "extent"}
 _JOINED = {"note": CK + "note", "dateNote": CK + "dateNote"}
 _IRIS = {"supportKinds": CK + "supportKind", "roles": CK + "role"}
+_ATTESTED = CK + "attestedDate"
 _LATEST = {"earliestStart": CK + "earliestStart", "earliestEnd": CK + "earliestEnd"}
 _EARLIEST = {"latestStart": CK + "latestStart", "latestEnd": CK + "latestEnd"}
 
@@ -100,6 +101,8 @@ def _row(statement: str, props: Properties, classes: frozenset[str]) -> dict[str
     for name, prop in _EARLIEST.items():
         if props.get(prop):
             row[name] = min(to_python(t) for t in props[prop])
+    if props.get(_ATTESTED):
+        row["attested"] = props[_ATTESTED]
     return row
 
 
@@ -107,7 +110,26 @@ def _bounds(row: dict[str, Any]) -> Bounds:
     return Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
 
 
-def _relation(store: Store, row: dict[str, Any], state: Status, cites: dict) -> Relation:
+def _iri(value: Any) -> str | None:
+    text = None if value is None else str(value)
+    return text if text is not None and text.startswith(("http://", "https://")) else None
+
+
+def statement_bounds(store: Store, row: dict[str, Any], cites: dict) -> Bounds:
+    """A statement's bounds (:mod:`kg.existence`): its stated dates, its ends' existence and its
+    attestation; worked out once per statement and store version."""
+    cache: dict[str, Bounds] = store.derived("timeline:relation-bounds", dict)
+    found = cache.get(row["statement"])
+    if found is None:
+        sources = [c.source.iri for c in cites.get(row["statement"], [])]
+        day = existence.attested(store, sources, row.get("attested", ()))
+        found = cache[row["statement"]] = existence.bounded(
+            store, _bounds(row), row["kind"], _iri(row.get("from")), _iri(row.get("to")), day
+        )
+    return found
+
+
+def _relation(store: Store, row: dict[str, Any], state: Verdict, cites: dict) -> Relation:
     to = row.get("to")
     literal_end = to is not None and not str(to).startswith(("http://", "https://"))
     return Relation(
@@ -119,7 +141,9 @@ def _relation(store: Store, row: dict[str, Any], state: Status, cites: dict) -> 
         values=sorted(split(row.get("toValues"), "\x1f")) if literal_end else [],
         start=most_precise(row.get("start")),
         end=most_precise(row.get("end")),
-        status=state.value,
+        status=state.status.value,
+        status_reason=state.reason.value,
+        status_bound=None if state.bound is None else state.bound.isoformat(),
         support_kinds=[kind_name(k).removesuffix("-support") for k in split(row.get("supportKinds"))],
         roles=[kind_name(r).removesuffix("-role") for r in split(row.get("roles"))],
         alleged=row.get("alleged"),
@@ -138,16 +162,19 @@ def relations(
     kind: str | Sequence[str] | None = None,
     at: str | dt.date | None = None,
     holding_only: bool = False,
+    include_unknown: bool = False,
 ) -> list[Relation]:
-    """Every statement ``entity`` takes part in, each with its status on ``at`` and its sources.
+    """Every statement ``entity`` takes part in, each with its status on ``at`` (and why) and its
+    sources.
 
     ``kind`` restricts to one or several statement kinds (``support``, ``hostility``...; see
     :func:`statement_kinds`); ``holding_only`` keeps only statements that certainly hold on
-    ``at`` (see :mod:`kg.timeline`).
+    ``at`` (see :func:`kg.timeline.verdict`: existence and attestation bound an unknown start),
+    and with ``include_unknown`` also those whose status is unknown that day.
     """
     day = parse_at(at)
     node = require_entity(store, entity)["entity"]
-    return _relations_of(store, node, kind, day, holding_only)
+    return _relations_of(store, node, kind, day, holding_only, include_unknown=include_unknown)
 
 
 def _relations_of(
@@ -157,6 +184,7 @@ def _relations_of(
     day: dt.date,
     holding_only: bool,
     role: str | None = None,
+    include_unknown: bool = False,
 ) -> list[Relation]:
     """:func:`relations` of a node already resolved to its IRI.
 
@@ -177,11 +205,14 @@ def _relations_of(
     of_kind = min(wanted_classes) if role is not None else None
     found = statement_properties(store, node, role, of_kind)
     rows = [r for statement, props in found.items() if (r := _row(statement, props, classes)) is not None]
-    states = [(r, status(_bounds(r), day)) for r in rows if r["kind"] in wanted_classes]
+    rows = [r for r in rows if r["kind"] in wanted_classes]
+    # the citations of every row: what attests a statement decides whether it holds
+    found_ids = {r["statement"] for r in rows}
+    cites = statement_citations(store, node, role, of_kind, among=found_ids) if found_ids else {}
+    states = [(r, verdict(statement_bounds(store, r, cites), day)) for r in rows]
     if holding_only:
-        states = [(r, state) for r, state in states if state is Status.HOLDS]
-    kept = {r["statement"] for r, _ in states}
-    cites = statement_citations(store, node, role, of_kind, among=kept) if kept else {}
+        kept = (Status.HOLDS, Status.UNKNOWN) if include_unknown else (Status.HOLDS,)
+        states = [(r, state) for r, state in states if state.status in kept]
     out = [_relation(store, r, state, cites) for r, state in states]
     return sorted(out, key=lambda r: (r.kind, r.start or "", r.id))
 
@@ -191,8 +222,11 @@ def _support_rule() -> ontology.EdgeRule:
     return next(r for r in ontology.edge_rules() if r.statement_class == CK + "Support")
 
 
-def backers(store: Store, actor: str, at: str | dt.date | None = None) -> list[Relation]:
-    """Who backs ``actor`` on ``at``: support statements that certainly hold, with sources.
+def backers(
+    store: Store, actor: str, at: str | dt.date | None = None, *, include_unknown: bool = False
+) -> list[Relation]:
+    """Who backs ``actor`` on ``at``: support statements that certainly hold, with sources (with
+    ``include_unknown``, also those that may hold: each says why in ``status_reason``).
 
     >>> [r.subject.id for r in backers(store, "syrian-government", "2024-11-30")]  # doctest: +SKIP
     ['iran', 'russia', 'russia']
@@ -200,17 +234,23 @@ def backers(store: Store, actor: str, at: str | dt.date | None = None) -> list[R
     node = require_entity(store, actor)["entity"]
     return [
         r
-        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True, role=_support_rule().to_role)
+        for r in _relations_of(
+            store, node, "support", parse_at(at), True, _support_rule().to_role, include_unknown=include_unknown
+        )
         if r.object and r.object.iri == node
     ]
 
 
-def backed(store: Store, actor: str, at: str | dt.date | None = None) -> list[Relation]:
-    """Whom ``actor`` backs on ``at``."""
+def backed(
+    store: Store, actor: str, at: str | dt.date | None = None, *, include_unknown: bool = False
+) -> list[Relation]:
+    """Whom ``actor`` backs on ``at`` (``include_unknown``: as :func:`backers`)."""
     node = require_entity(store, actor)["entity"]
     return [
         r
-        for r in _relations_of(store, node, "support", parse_at(at), holding_only=True, role=_support_rule().from_role)
+        for r in _relations_of(
+            store, node, "support", parse_at(at), True, _support_rule().from_role, include_unknown=include_unknown
+        )
         if r.subject and r.subject.iri == node
     ]
 

@@ -85,14 +85,28 @@ def get_place(
     return _link_groups(entity(store, place_id, at=at, group_limit=group_limit), at)
 
 
+#: ``include_unknown`` of the lists of what holds.
+IncludeUnknown = Annotated[
+    bool,
+    Query(
+        description="Also list what may hold on the day (status unknown: a partial date, a participant "
+        "that may not exist yet, nothing attesting it by then); each item's status_reason says why."
+    ),
+]
+
+
 @router.get("/actors/{actor_id}/backers", summary="Who backs the actor on a date")
-def backers(store: StoreDep, actor_id: ActorId, at: AtQuery = None) -> list[Relation]:
-    return kg_backers(store, actor_id, at)
+def backers(
+    store: StoreDep, actor_id: ActorId, at: AtQuery = None, include_unknown: IncludeUnknown = False
+) -> list[Relation]:
+    return kg_backers(store, actor_id, at, include_unknown=include_unknown)
 
 
 @router.get("/actors/{actor_id}/backed", summary="Whom the actor backs on a date")
-def backed(store: StoreDep, actor_id: ActorId, at: AtQuery = None) -> list[Relation]:
-    return kg_backed(store, actor_id, at)
+def backed(
+    store: StoreDep, actor_id: ActorId, at: AtQuery = None, include_unknown: IncludeUnknown = False
+) -> list[Relation]:
+    return kg_backed(store, actor_id, at, include_unknown=include_unknown)
 
 
 @router.get("/actors/{actor_id}/designations", summary="Designations of the actor, each in force or not on a date")
