@@ -76,14 +76,14 @@ from urllib.parse import unquote
 
 import networkx as nx
 
-from .. import catalog, nodes, ontology, queries
+from .. import catalog, existence, nodes, ontology, queries
 from ..errors import InvalidInput, NotFound
-from ..lookup import kind_name, most_precise
+from ..lookup import kind_class, kind_name, most_precise
 from ..models import Citation, Ref
 from ..namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from ..statement_table import ready_table
 from ..store import Store
-from ..timeline import Bounds, Status, parse_at, status
+from ..timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
 from .table_rows import TableRows, edge_rules, rule_pairs
 
 __all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
@@ -134,6 +134,8 @@ def _choose(values: Iterable[str] | None, known: Iterable[str], what: str) -> fr
 
 _kind = functools.lru_cache(maxsize=1024)(kind_name)
 _GRAPHS_LOCK = threading.Lock()
+#: Verdicts kept per distinct bounds, by day (then forgotten: any day can be asked about).
+_DAYS_KEPT = 16
 #: ``Status.value`` read through a dict (reading an enum member's value is slow, once per edge).
 _STATUS_TEXT = {s: s.value for s in Status}
 
@@ -202,6 +204,19 @@ def _latest(values: set[str]) -> dt.date | None:
 
 def _earliest(values: set[str]) -> dt.date | None:
     return min(filter(None, map(_day, values)), default=None)
+
+
+@functools.lru_cache(maxsize=65536)
+def _last_day(lexical: str) -> dt.date | None:
+    """The last day a date's lexical form (a day, a month or a year) can denote."""
+    try:
+        return PartialDate.parse(lexical).last_day
+    except InvalidInput:
+        return None
+
+
+def _attested(values: set[str]) -> dt.date | None:
+    return min(filter(None, map(_last_day, values)), default=None)
 
 
 def _precise(values: set[str] | None) -> str | None:
@@ -285,10 +300,11 @@ def _edges_of(
         _earliest(found) if (found := get("latestStart")) else None,
         _latest(found) if (found := get("earliestEnd")) else None,
         _earliest(found) if (found := get("latestEnd")) else None,
+        _attested(found) if (found := get("attested")) else None,
     )
     bounds = shared.bounds.get(days)
     if bounds is None:
-        bounds = shared.bounds[days] = Bounds(*days)
+        bounds = shared.bounds[days] = Bounds(*days[:4], attested=days[4])
     return [(source, target, kind, node, claim, bounds, attrs, support, claimed_by) for source, target in ends_of]
 
 
@@ -418,6 +434,48 @@ def _edges(store: Store) -> _EdgeList:
 
     with _no_collection():
         return store.derived("network:edges", read)
+
+
+def _amended(store: Store) -> dict[str, dt.date]:
+    """The earliest day an amendment attests each amended statement (designations), by IRI: from
+    the statement table if one has been built, else from the engine (``network-amendments.rq``)."""
+
+    def read() -> dict[str, dt.date]:
+        table = _statement_rows(store)
+        rows = table.amendments() if table is not None else map(tuple, _packed(store, "network-amendments"))
+        found: dict[str, dt.date] = {}
+        for node, lexical in rows:
+            day = _last_day(lexical)
+            if day is not None and (node not in found or day < found[node]):
+                found[node] = day
+        return found
+
+    return store.derived("network:amended", read)
+
+
+def _timed(
+    store: Store, cites: dict[str, tuple[Citation, ...]]
+) -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
+    """Each edge's bounds with its ends' existence and its attestation (:mod:`kg.existence`),
+    by (node, from, to, claim), worked out once per store version, with its verdicts by day."""
+
+    def read() -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
+        amended = _amended(store)
+        found: dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]] = {}
+        shared: dict[Bounds, tuple[Bounds, dict[dt.date, Verdict]]] = {}
+        for source, target, kind, node, claim, bounds, *_ in _edges(store).edges:
+            sources = [c.source.iri for c in cites.get(node, ())]
+            explicit = [bounds.attested] if bounds.attested is not None else []
+            day = existence.attested(store, sources, explicit, [amended[node]] if node in amended else [])
+            full = existence.bounded(store, bounds, kind_class(kind), source, target, day)
+            entry = shared.get(full)
+            if entry is None:
+                entry = shared[full] = (full, {})
+            found[node, source, target, claim] = entry
+        return found
+
+    with _no_collection():
+        return store.derived("network:timed", read)
 
 
 def _actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
@@ -623,13 +681,13 @@ def _build(
     graph.add_nodes_from(nodes)
 
     cites = _citations(store)
+    timed = _timed(store, cites)
     edges = []
     read = _edges(store)
     checked = read.checked
     keys: set[tuple[str, str, str]] = set()  # of the checked edges
     no_citations: tuple[Citation, ...] = ()
-    statuses: dict[int, Status] = {}  # by bounds (shared by the edges with equal ones)
-    for source, target, kind, node, claim, bounds, fixed, support, claimants in read.edges:
+    for source, target, kind, node, claim, _, fixed, support, claimants in read.edges:
         if claim and not include_claims:
             continue
         u, v = actors.get(source), actors.get(target)
@@ -637,9 +695,13 @@ def _build(
             continue
         if wanted_kinds is not None and kind not in wanted_kinds and not (claim and "claim" in wanted_kinds):
             continue
-        state = statuses.get(id(bounds))
-        if state is None:
-            state = statuses[id(bounds)] = status(bounds, day)
+        bounds, verdicts = timed[node, source, target, claim]  # shared by the edges with equal bounds
+        found = verdicts.get(day)
+        if found is None:
+            if len(verdicts) >= _DAYS_KEPT:
+                verdicts.clear()
+            found = verdicts[day] = verdict(bounds, day)
+        state = found.status
         if holding_only and state is not Status.HOLDS:
             continue
         cited = cites.get(node, no_citations)
@@ -660,6 +722,8 @@ def _build(
             "claimants": [*claimants],
             "bounds": bounds,
             "status": _STATUS_TEXT[state],
+            "status_reason": found.reason.value,
+            "status_bound": found.bound,
             "sources": [*cited],
         }
         edges.append((u, v, key, attrs))

@@ -46,6 +46,7 @@ ROLES = {
     CK + "alleged": "alleged",
     CK + "claimKind": "claimKind",
     CK + "claimant": "claimant",
+    CK + "attestedDate": "attested",
 }
 #: The properties of a citation that the projection keeps (``network-citations.rq``).
 CITATION_FIELDS = frozenset({CK + "paragraph", CK + "locator", SCHEMA + "url", CK + "verification"})
@@ -53,6 +54,8 @@ CITATION_FIELDS = frozenset({CK + "paragraph", CK + "locator", SCHEMA + "url", C
 _TYPE = RDF + "type"
 _CITATION = CK + "citation"
 _SOURCE = CK + "source"
+_AMENDMENT = CK + "amendment"
+_EFFECTIVE = CK + "effectiveDate"
 
 Parts = tuple[tuple[str, Packed], ...]
 
@@ -148,6 +151,19 @@ class TableRows:
             if ends:
                 ends_of[node] = (kinds, ends)
         return ends_of, properties
+
+    def amendments(self) -> Iterator[tuple[str, str]]:
+        """``(statement, effective date)`` of each dated amendment, like ``network-amendments.rq``
+        (the date's lexical form)."""
+        for node, packed, parts in self.statements:
+            if not parts:
+                continue
+            amended = {node_key(v) for p, v in zip(packed[::2], packed[1::2], strict=True) if p == _AMENDMENT}
+            for part, props in parts:
+                if part in amended:
+                    for prop, value in zip(props[::2], props[1::2], strict=True):
+                        if prop == _EFFECTIVE and not isinstance(value, ox.BlankNode):
+                            yield node, value.value
 
     def citations(self, among: Collection[str] | None = None) -> Iterator[tuple[str, str, str, str]]:
         """``(statement, source, property, value)`` like ``network-citations.rq`` (values
