@@ -68,10 +68,11 @@ def _bounds(store: Store, row: dict[str, Any], cites: dict, amendments: dict) ->
     if found is None:
         sources = [c.source.iri for c in cites.get(row["designation"], [])]
         amended = [a.effective for a in amendments.get(row["designation"], []) if a.effective]
-        day = existence.attested(store, sources, row.get("attested", ()), amended)
+        known = existence.context(store)
+        day = known.attested(sources, row.get("attested", ()), amended)
         stated = Bounds(row.get("earliestStart"), row.get("latestStart"), row.get("earliestEnd"), row.get("latestEnd"))
-        found = cache[row["designation"]] = existence.bounded(
-            store, stated, CK + "Designation", str(row["by"]), str(row["target"]), day
+        found = cache[row["designation"]] = known.bounded(
+            stated, CK + "Designation", str(row["by"]), str(row["target"]), day
         )
     return found
 

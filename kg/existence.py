@@ -33,7 +33,7 @@ from .namespaces import CK
 from .store import Store
 from .timeline import Bounds, PartialDate
 
-__all__ = ["Existence", "attested", "bounded", "existence", "source_dates"]
+__all__ = ["Context", "Existence", "context", "existence", "source_dates"]
 
 #: An actor's existence: the first and last days it can have come into being, and the first and
 #: last days it can have ceased (None: not known).
@@ -92,54 +92,66 @@ def source_dates(store: Store) -> dict[str, dt.date]:
     return store.derived("timeline:source-dates", read)
 
 
-def attested(
-    store: Store, sources: Iterable[str], explicit: Iterable[Any] = (), amended: Iterable[Any] = ()
-) -> dt.date | None:
-    """The earliest day a statement is attested: by its citing ``sources`` (IRIs), an ``explicit``
-    ``ck:attestedDate`` or the dates of its ``amended`` amendments (dates, or date literals)."""
-    dates = source_dates(store)
-    days = [dates[s] for s in sources if s in dates]
-    for value in (*explicit, *amended):
-        if isinstance(value, dt.date):
-            days.append(value)
-        elif (period := _period(value)) is not None:
-            days.append(period[1])
-        elif isinstance(value, str):
-            with contextlib.suppress(InvalidInput):
-                days.append(PartialDate.parse(value).last_day)
-    return min(days, default=None)
+class Context:
+    """The existence of actors and the dates of sources of one store version (:func:`context`),
+    with the two computations reads make per statement."""
+
+    def __init__(self, existence: dict[str, Existence], source_dates: dict[str, dt.date]) -> None:
+        self.existence = existence
+        self.source_dates = source_dates
+
+    def attested(
+        self, sources: Iterable[str], explicit: Iterable[Any] = (), amended: Iterable[Any] = ()
+    ) -> dt.date | None:
+        """The earliest day a statement is attested: by its citing ``sources`` (IRIs), an
+        ``explicit`` ``ck:attestedDate`` or its ``amended`` amendments' dates (dates, date
+        literals or their lexical forms; a partial date attests from its last day)."""
+        dates = self.source_dates
+        days = [dates[s] for s in sources if s in dates]
+        for value in (*explicit, *amended):
+            if isinstance(value, dt.date):
+                days.append(value)
+            elif (period := _period(value)) is not None:
+                days.append(period[1])
+            elif isinstance(value, str):
+                with contextlib.suppress(InvalidInput):
+                    days.append(PartialDate.parse(value).last_day)
+        return min(days, default=None)
+
+    def bounded(
+        self, base: Bounds, kind: str, source: str | None, target: str | None, attested_on: dt.date | None
+    ) -> Bounds:
+        """``base`` (a statement's stated dates) with its participants' existence (``source`` and
+        ``target``: its two ends, IRIs or None) and its attestation day. ``kind``: the statement's
+        class IRI."""
+        known = self.existence
+        first = known.get(source) if source else None
+        second = known.get(target) if target else None
+        if first is None and second is None:
+            if attested_on == base.attested:
+                return base
+            return Bounds(
+                base.earliest_start, base.latest_start, base.earliest_end, base.latest_end, attested=attested_on
+            )
+        ends = [e for e in (first, second) if e is not None]
+        ceasing = []
+        if first is not None and kind not in _KEEP_AFTER_SOURCE_CEASES:
+            ceasing.append(first)
+        if second is not None and kind not in _KEEP_AFTER_TARGET_CEASES:
+            ceasing.append(second)
+        return Bounds(
+            base.earliest_start,
+            base.latest_start,
+            base.earliest_end,
+            base.latest_end,
+            max((e[0] for e in ends if e[0] is not None), default=None),
+            max((e[1] for e in ends if e[1] is not None), default=None),
+            min((e[2] for e in ceasing if e[2] is not None), default=None),
+            min((e[3] for e in ceasing if e[3] is not None), default=None),
+            attested_on,
+        )
 
 
-def bounded(
-    store: Store,
-    base: Bounds,
-    kind: str,
-    source: str | None,
-    target: str | None,
-    attested_on: dt.date | None,
-) -> Bounds:
-    """``base`` (a statement's stated dates) with its participants' existence (``source`` and
-    ``target``: its two ends, IRIs or None) and its attestation day. ``kind`` is the statement's
-    class IRI."""
-    known = existence(store)
-    ends = [e for e in (known.get(source) if source else None, known.get(target) if target else None) if e]
-    ceasing = []
-    if source and kind not in _KEEP_AFTER_SOURCE_CEASES and (e := known.get(source)):
-        ceasing.append(e)
-    if target and kind not in _KEEP_AFTER_TARGET_CEASES and (e := known.get(target)):
-        ceasing.append(e)
-    firsts = [e[0] for e in ends if e[0] is not None]
-    lasts = [e[1] for e in ends if e[1] is not None]
-    cease_firsts = [e[2] for e in ceasing if e[2] is not None]
-    cease_lasts = [e[3] for e in ceasing if e[3] is not None]
-    return Bounds(
-        base.earliest_start,
-        base.latest_start,
-        base.earliest_end,
-        base.latest_end,
-        max(firsts, default=None),
-        max(lasts, default=None),
-        min(cease_firsts, default=None),
-        min(cease_lasts, default=None),
-        attested_on,
-    )
+def context(store: Store) -> Context:
+    """The :class:`Context` of the store's current version (cached until it changes)."""
+    return store.derived("timeline:context", lambda: Context(existence(store), source_dates(store)))

@@ -121,10 +121,11 @@ def statement_bounds(store: Store, row: dict[str, Any], cites: dict) -> Bounds:
     cache: dict[str, Bounds] = store.derived("timeline:relation-bounds", dict)
     found = cache.get(row["statement"])
     if found is None:
+        known = existence.context(store)
         sources = [c.source.iri for c in cites.get(row["statement"], [])]
-        day = existence.attested(store, sources, row.get("attested", ()))
-        found = cache[row["statement"]] = existence.bounded(
-            store, _bounds(row), row["kind"], _iri(row.get("from")), _iri(row.get("to")), day
+        day = known.attested(sources, row.get("attested", ()))
+        found = cache[row["statement"]] = known.bounded(
+            _bounds(row), row["kind"], _iri(row.get("from")), _iri(row.get("to")), day
         )
     return found
 

@@ -133,6 +133,7 @@ def _choose(values: Iterable[str] | None, known: Iterable[str], what: str) -> fr
 
 
 _kind = functools.lru_cache(maxsize=1024)(kind_name)
+_classes = functools.lru_cache(maxsize=1024)(kind_class)
 _GRAPHS_LOCK = threading.Lock()
 #: Verdicts kept per distinct bounds, by day (then forgotten: any day can be asked about).
 _DAYS_KEPT = 16
@@ -461,13 +462,14 @@ def _timed(
 
     def read() -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
         amended = _amended(store)
+        known = existence.context(store)
         found: dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]] = {}
         shared: dict[Bounds, tuple[Bounds, dict[dt.date, Verdict]]] = {}
         for source, target, kind, node, claim, bounds, *_ in _edges(store).edges:
             sources = [c.source.iri for c in cites.get(node, ())]
             explicit = [bounds.attested] if bounds.attested is not None else []
-            day = existence.attested(store, sources, explicit, [amended[node]] if node in amended else [])
-            full = existence.bounded(store, bounds, kind_class(kind), source, target, day)
+            day = known.attested(sources, explicit, [amended[node]] if node in amended else [])
+            full = known.bounded(bounds, _classes(kind), source, target, day)
             entry = shared.get(full)
             if entry is None:
                 entry = shared[full] = (full, {})
