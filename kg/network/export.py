@@ -32,10 +32,13 @@ EXPORT_FORMATS = {
 }
 
 
+_STATED = ("earliest_start", "latest_start", "earliest_end", "latest_end")
+
+
 def _plain(value: Any) -> Any:
     """A value as plain JSON data (dataclasses as dicts, dates as ISO text)."""
-    if isinstance(value, Bounds):
-        return {k: None if v is None else v.isoformat() for k, v in asdict(value).items()}
+    if isinstance(value, Bounds):  # the four stated bounds always, existence and attestation when known
+        return {k: None if v is None else v.isoformat() for k, v in asdict(value).items() if k in _STATED or v}
     if is_dataclass(value) and not isinstance(value, type):
         return _plain(asdict(value))
     if isinstance(value, dict):
