@@ -177,9 +177,9 @@ def test_the_rows_from_the_table_are_the_engines_rows(generated_store: kg.Store)
 #: the order of their blank nodes, which changed from one read to the next).
 CLASHING = """
     id:test-twice a ck:Support ; ck:subject id:test-alpha ; ck:object id:test-beta ; ck:supportKind ck:AirSupport ;
-        ck:citation [ ck:source src:test-source ; ck:locator "one" ] .
+        ck:attestedDate "2019"^^xsd:gYear ; ck:citation [ ck:source src:test-source ; ck:locator "one" ] .
     st:test-twice a ck:Support ; ck:subject id:test-alpha ; ck:object id:test-beta ; ck:supportKind ck:AirSupport ;
-        ck:citation [ ck:source src:test-source ; ck:locator "two" ] .
+        ck:attestedDate "2019"^^xsd:gYear ; ck:citation [ ck:source src:test-source ; ck:locator "two" ] .
     id:test-claim a ck:Claim ; ck:claimant id:test-beta ; ck:claimKind ck:AccusationClaim ;
         ck:date "2014-02-01"^^xsd:date ; ck:summary "Beta said Alpha backed it twice over."@en ;
         ck:citation [ ck:source src:test-source ; ck:locator "three" ] ;
