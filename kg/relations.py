@@ -13,7 +13,7 @@ from .lookup import kind_class, kind_name, most_precise, ref, require_entity, sp
 from .models import Relation
 from .namespaces import CK, RDF, slug
 from .nodes import Properties
-from .statement_table import statement_citations, statement_properties
+from .statement_table import amendment_rows, statement_citations, statement_properties
 from .store import Store
 from .terms import to_python
 from .timeline import Bounds, Status, Verdict, parse_at, verdict
@@ -115,15 +115,33 @@ def _iri(value: Any) -> str | None:
     return text if text is not None and text.startswith(("http://", "https://")) else None
 
 
-def statement_bounds(store: Store, row: dict[str, Any], cites: dict) -> Bounds:
+_DESIGNATION = CK + "Designation"
+_EFFECTIVE = CK + "effectiveDate"
+
+
+def _amended(store: Store, node: str, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The amendments' effective dates of the designations among ``rows`` (``node`` takes part in
+    them as authority or designee): an amendment attests the listing, as in :mod:`kg.designations`."""
+    among = {r["statement"] for r in rows if r["kind"] == _DESIGNATION}
+    found: dict[str, list[Any]] = {}
+    if among:
+        for role in (CK + "designee", CK + "authority"):
+            for designation, _, prop, value in amendment_rows(store, node, role, among=among):
+                if prop == _EFFECTIVE:
+                    found.setdefault(designation, []).append(value)
+    return found
+
+
+def statement_bounds(store: Store, row: dict[str, Any], cites: dict, amended: dict | None = None) -> Bounds:
     """A statement's bounds (:mod:`kg.existence`): its stated dates, its ends' existence and its
-    attestation; worked out once per statement and store version."""
+    attestation (``amended``: a designation's amendments' dates, by statement); worked out once per
+    statement and store version."""
     cache: dict[str, Bounds] = store.derived("timeline:relation-bounds", dict)
     found = cache.get(row["statement"])
     if found is None:
         known = existence.context(store)
         sources = [c.source.iri for c in cites.get(row["statement"], [])]
-        day = known.attested(sources, row.get("attested", ()))
+        day = known.attested(sources, row.get("attested", ()), (amended or {}).get(row["statement"], ()))
         found = cache[row["statement"]] = known.bounded(
             _bounds(row), row["kind"], _iri(row.get("from")), _iri(row.get("to")), day
         )
@@ -210,7 +228,8 @@ def _relations_of(
     # the citations of every row: what attests a statement decides whether it holds
     found_ids = {r["statement"] for r in rows}
     cites = statement_citations(store, node, role, of_kind, among=found_ids) if found_ids else {}
-    states = [(r, verdict(statement_bounds(store, r, cites), day)) for r in rows]
+    amended = _amended(store, node, rows)
+    states = [(r, verdict(statement_bounds(store, r, cites, amended), day)) for r in rows]
     if holding_only:
         kept = (Status.HOLDS, Status.UNKNOWN) if include_unknown else (Status.HOLDS,)
         states = [(r, state) for r, state in states if state.status in kept]
