@@ -225,6 +225,8 @@ def view_model(
                 "start": None if d.get("start") is None else str(d["start"]),
                 "end": None if d.get("end") is None else str(d["end"]),
                 "status": d.get("status"),
+                "status_reason": d.get("status_reason"),
+                "status_bound": None if d.get("status_bound") is None else str(d["status_bound"]),
                 "support_kinds": list(d.get("support_kinds", [])),
                 "sources": [_citation(c) for c in d.get("sources", [])],
                 "color": style["color"],

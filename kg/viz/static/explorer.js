@@ -76,7 +76,7 @@
     row(dl, 'kind', e.claim ? 'claim (' + (e.claim_kind || 'claim') + ') of ' + (e.proposition_kind || '') : e.kind);
     row(dl, 'statement', e.statement);
     row(dl, 'from', e.start || 'unknown'); row(dl, 'until', e.end || (e.claim ? null : 'no end known'));
-    row(dl, 'status on ' + data.at, e.status);
+    row(dl, 'status on ' + data.at, e.status + (e.status_reason ? ' (' + e.status_reason.replace(/-/g, ' ') + (e.status_bound ? ', ' + e.status_bound : '') + ')' : ''));
     row(dl, 'support kinds', e.support_kinds);
     row(dl, 'alleged', e.alleged === null ? null : String(e.alleged));
     panel.appendChild(el('h3', 'Sources'));
