@@ -18,6 +18,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -225,3 +226,28 @@ def test_the_explorer_on_2012_shows_neither_hts_nor_its_designations(client: Tes
     data = _explorer_data(client, at="2024-11-30")
     assert HTS in {n["id"] for n in data["nodes"]}
     assert {e["status"] for e in data["edges"]} == {"holds"}
+
+
+# --- the SPARQL examples apply the same rule -----------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "kg" / "queries" / "examples"
+
+
+def _example(name: str, default_day: str, day: str) -> str:
+    text = (EXAMPLES / f"{name}.rq").read_text(encoding="utf-8")
+    assert f'"{default_day}"^^xsd:date AS ?day' in text
+    return text.replace(f'"{default_day}"^^xsd:date AS ?day', f'"{day}"^^xsd:date AS ?day')
+
+
+@pytest.mark.parametrize("on", ["0001-01-01", "2015-09-30", "2024-11-29", "2024-11-30", "2024-12-08"])
+def test_the_backers_example_query_agrees_with_rest(bundled_store: kg.Store, on: str):
+    rows = bundled_store.select(_example("cq01-backers-of-the-syrian-government", "2024-11-30", on))
+    rest = kg.backers(bundled_store, "syrian-government", at=on)
+    assert {r["backer"] for r in rows} == {r.subject.label for r in rest if r.subject}
+
+
+@pytest.mark.parametrize("on", ["2012-01-01", "2018-08-30", "2018-08-31", "2024-11-30", "2026-11-25"])
+def test_the_designations_example_query_agrees_with_rest(bundled_store: kg.Store, on: str):
+    rows = bundled_store.select(_example("cq02-designations-of-hts-in-force", "2026-11-25", on))
+    rest = kg.designations(bundled_store, HTS, at=on, in_force_only=True)
+    assert {r["authority"] for r in rows} == {x.authority.label for x in rest}
