@@ -6,18 +6,20 @@ what it needs from the store, once per store version, and works out a statement'
 * **Existence** (:func:`existence`): an actor's ``ck:foundedDate`` and ``ck:dissolvedDate`` (a day,
   a month or a year), and the start of a ``ck:Dissolution`` statement about it. Several values
   intersect like a statement's dates (the latest of the first days, the earliest of the last days).
-* **Attestation** (:func:`attested`): the earliest of a statement's explicit ``ck:attestedDate``,
+* **Attestation** (:meth:`Context.attested`): the earliest of a statement's explicit ``ck:attestedDate``,
   the days its citing sources attest it (a source's publication date, ``dcterms:date``, or the last
   day it describes, ``ck:coverageEnd``, whichever is earlier: :func:`source_dates`) and, for a
   designation, its first dated amendment (amending a listing shows it existed). A partial date
   attests from its last day. A source with neither date (the project's undated reference
   compilations) attests nothing by itself: give such a statement a ``ck:attestedDate`` (the date of
-  the original document its citation names).
+  the original document its citation names). A former name (:data:`PAST_BY_NATURE`) is not
+  attested by its sources' dates: they report a past name.
 
 Participants are the statement's two ends (the roles of its ``ck:derivesEdge`` rule, else its
 ``ck:subject``; a designation: authority and designee). Whose ceasing ends the statement:
 every participant's, except a designee's (a listing outlives the group listed) and the subject of a
-``ck:Dissolution`` (which starts when its subject ceases).
+``ck:Dissolution`` (which starts when its subject ceases). A claim is dated by itself: the
+projection bounds its edges by attestation only, never by the existence of what it is about.
 """
 
 from __future__ import annotations
@@ -33,12 +35,16 @@ from .namespaces import CK
 from .store import Store
 from .timeline import Bounds, PartialDate
 
-__all__ = ["Context", "Existence", "context", "existence", "source_dates"]
+__all__ = ["PAST_BY_NATURE", "Context", "Existence", "context", "existence", "source_dates"]
 
 #: An actor's existence: the first and last days it can have come into being, and the first and
 #: last days it can have ceased (None: not known).
 Existence = tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]
 
+#: Statement kinds that a citing source's date does not attest: a source reporting that an actor
+#: was formerly known by a name says it was, not that it still was when the source appeared (only
+#: a ck:attestedDate attests such a statement).
+PAST_BY_NATURE = frozenset({CK + "FormerName"})
 #: Statement kinds whose second end's ceasing does not end them (by class IRI).
 _KEEP_AFTER_TARGET_CEASES = frozenset({CK + "Designation"})
 #: Statement kinds whose first end's ceasing does not end them.

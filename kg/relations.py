@@ -140,7 +140,9 @@ def statement_bounds(store: Store, row: dict[str, Any], cites: dict, amended: di
     found = cache.get(row["statement"])
     if found is None:
         known = existence.context(store)
-        sources = [c.source.iri for c in cites.get(row["statement"], [])]
+        # a source reporting a former name attests that it was a name, not that it still was then
+        reported = row["kind"] not in existence.PAST_BY_NATURE
+        sources = [c.source.iri for c in cites.get(row["statement"], [])] if reported else []
         day = known.attested(sources, row.get("attested", ()), (amended or {}).get(row["statement"], ()))
         found = cache[row["statement"]] = known.bounded(
             _bounds(row), row["kind"], _iri(row.get("from")), _iri(row.get("to")), day

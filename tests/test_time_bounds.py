@@ -251,3 +251,29 @@ def test_the_designations_example_query_agrees_with_rest(bundled_store: kg.Store
     rows = bundled_store.select(_example("cq02-designations-of-hts-in-force", "2026-11-25", on))
     rest = kg.designations(bundled_store, HTS, at=on, in_force_only=True)
     assert {r["authority"] for r in rows} == {x.authority.label for x in rest}
+
+
+def test_a_former_name_is_not_attested_by_the_date_of_a_report(bundled_store: kg.Store):
+    """The article (2024) says HTS was formerly the Nusra Front: not that it was still called so."""
+    names = {r.id: r for r in kg.relations(bundled_store, HTS, kind="former-name", at="2024-11-30")}
+    nusra = names["hts-formerly-nusra-front"]
+    assert (nusra.status, nusra.status_reason) == ("unknown", "unattested")
+    jfs = names["hts-formerly-jabhat-fath-al-sham"]
+    assert (jfs.status, jfs.status_reason, jfs.status_bound) == ("does-not-hold", "ended", "2017-01-28")
+
+
+def test_a_claim_is_dated_by_itself_not_by_what_became_of_its_subjects(store: kg.Store, make_source):
+    extra = """
+    id:test-beta ck:dissolvedDate "2015-06-01"^^xsd:date .
+    id:test-claim a ck:Claim ; ck:claimant id:test-alpha ; ck:claimKind ck:AccusationClaim ;
+        ck:date "2014-02-01"^^xsd:date ; ck:summary "Alpha said Beta had backed it."@en ;
+        ck:citation [ ck:source src:test-source ; ck:locator "a report" ] ;
+        ck:proposition [ a ck:Proposition ; ck:statementKind ck:Support ;
+                         ck:subject id:test-beta ; ck:object id:test-alpha ; ck:supportKind ck:FundingSupport ] .
+    """
+    kg.load_files(store, [make_source(extra=extra)])
+    later = network.project(store, "2020-01-01", include_claims=True)
+    assert later.has_edge("test-beta", "test-alpha", "test-claim")  # the claim was made, and stays made
+    # the statement of the source (alpha backs beta, from "2016") cannot hold: beta was gone by then
+    [support] = kg.relations(store, "test-beta", kind="support", at="2020-01-01")
+    assert (support.status, support.status_reason, support.status_bound) == ("does-not-hold", "ceased", "2015-06-01")

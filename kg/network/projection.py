@@ -469,7 +469,9 @@ def _timed(
             sources = [c.source.iri for c in cites.get(node, ())]
             explicit = [bounds.attested] if bounds.attested is not None else []
             day = known.attested(sources, explicit, [amended[node]] if node in amended else [])
-            full = known.bounded(bounds, _classes(kind), source, target, day)
+            # a claim is dated by itself, whatever became of what it is about
+            ends: tuple[str | None, str | None] = (None, None) if claim else (source, target)
+            full = known.bounded(bounds, _classes(kind), ends[0], ends[1], day)
             entry = shared.get(full)
             if entry is None:
                 entry = shared[full] = (full, {})
