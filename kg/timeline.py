@@ -5,16 +5,16 @@ A date in the data is an ``xsd:date`` (a day), ``xsd:gYearMonth`` (a month) or `
 
 The as-of rule. A statement *holds* on day D when
 
-* it has certainly started: its start is unknown, or the **last** day its start can denote is
-  on or before D; and
+* it has certainly started: the **last** day its start can denote is on or before D, or its
+  start is unknown and a source attests it by D (see "Existence and attestation" below); and
 * it has certainly not ended: its end is unknown, or the **first** day its end can denote is
   after D (an end date is the first day on which the statement no longer holds).
 
 It certainly *does not hold* when its start's first day is after D or its end's last day is on
 or before D. Between the two the answer is *unknown*: a statement that started "2016" holds on
 2016-12-31, does not hold on 2015-12-31 and is unknown on 2016-06-01. Reads that list what holds
-("who backs X on D") return only what certainly holds; reads that list everything (designations)
-report the three-valued status.
+("who backs X on D") return only what certainly holds (``include_unknown`` adds what may hold);
+reads that list everything (designations) report the three-valued status, with its reason.
 
 The loader stores the four bounds of every dated node as ``xsd:date`` values
 (``ck:earliestStart``, ``ck:latestStart``, ``ck:earliestEnd``, ``ck:latestEnd``) so that SPARQL

@@ -10,9 +10,12 @@ or locators). Claims are left out unless asked for; then each proposition of a c
 are actors is an edge of kind ``"claim"`` with ``claim=True``, its ``claimants``, ``claim_kind`` and
 ``proposition_kind``, dated by the claim: a claim is never turned into a statement.
 
-Only what certainly holds on the day is projected (the as-of rule of :mod:`kg.timeline`; when
-sources date a statement differently their periods intersect, as in :mod:`kg.relations`), unless
-``holding_only=False``, which keeps every statement with its status (for :func:`kg.network.changes`).
+Only what certainly holds on the day is projected (the as-of rule of :func:`kg.timeline.verdict`,
+with the existence of the two ends and the statement's attestation, as in :mod:`kg.relations`; when
+sources date a statement differently their periods intersect), unless ``holding_only=False``, which
+keeps every statement with its status (for :func:`kg.network.changes`). Each edge says why:
+``status_reason`` and ``status_bound`` (the day that decided), and ``bounds`` holds the existence
+and attestation bounds besides the stated ones; they are worked out once per store version.
 
 The graph is read as flat rows, grouped in Python; what they give is cached on the store until it
 is written to (:meth:`kg.store.Store.derived`). The statements (their ends, dates and other
