@@ -277,3 +277,11 @@ def test_a_claim_is_dated_by_itself_not_by_what_became_of_its_subjects(store: kg
     # the statement of the source (alpha backs beta, from "2016") cannot hold: beta was gone by then
     [support] = kg.relations(store, "test-beta", kind="support", at="2020-01-01")
     assert (support.status, support.status_reason, support.status_bound) == ("does-not-hold", "ceased", "2015-06-01")
+
+
+def test_network_answers_say_why(bundled_store: kg.Store):
+    from kg.network.views import net_edge
+
+    G = network.project(bundled_store, "2024-11-30")
+    edge = net_edge(G, "turkey", HTS, "turkey-designates-hts")
+    assert (edge.status, edge.status_reason, edge.status_bound) == ("holds", "attested", "2018-08-31")

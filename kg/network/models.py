@@ -51,6 +51,9 @@ class NetEdge:
     claim_kind: str | None = None
     proposition_kind: str | None = None
     reversed: bool = False
+    #: Why the status (kg.timeline.Reason) and the day that decided it (None: none did).
+    status_reason: str | None = None
+    status_bound: str | None = None
 
 
 @dataclass

@@ -116,6 +116,8 @@ def net_edge(G: nx.MultiDiGraph, u: str, v: str, key: str, *, reversed: bool = F
         claim_kind=d.get("claim_kind"),
         proposition_kind=d.get("proposition_kind"),
         reversed=reversed,
+        status_reason=d.get("status_reason"),
+        status_bound=None if d.get("status_bound") is None else str(d["status_bound"]),
     )
 
 
