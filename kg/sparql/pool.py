@@ -138,7 +138,8 @@ class _Worker:
         """Whether the engine had parsed the query of job ``seq``."""
         return bool(MARK.unpack_from(self.marks)[0] == seq)
 
-    def stop(self, *, kill: bool = False) -> None:
+    def stop(self, *, kill: bool = False, log: bool = False) -> None:
+        """End the worker (``kill``: at once); ``log``: log what it wrote to its standard error."""
         if kill:
             self.process.kill()
         self.end.close()
@@ -153,6 +154,8 @@ class _Worker:
             self.process.wait()
         self.socket.close()
         self.marks.close()
+        if log and (errors := self.last_errors().strip()):
+            _log.warning("query worker %d: %s", self.process.pid, errors[-_ERRORS_LOGGED:].decode("utf-8", "replace"))
         self.errors.close()
 
 
@@ -268,7 +271,7 @@ class QueryPool:
                     raise QueryAborted(f"a query worker could not open the store: {reply.message}")
         except (QueryAborted, EOFError, OSError):
             self._workers.remove(w)
-            w.stop(kill=True)
+            w.stop(kill=True, log=True)
             raise
         self._idle.put_nowait(w)
 
