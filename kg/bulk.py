@@ -47,6 +47,7 @@ import pyoxigraph as ox
 
 from . import load as loader
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
+from .input_limits import checked_quads
 from .namespaces import ONTOLOGY_GRAPH
 from .shapes import CompiledShapes, compiled_shapes, index_triples
 from .store import Store
@@ -138,7 +139,7 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
         return _Source(str(path), graph.value, current)
 
     try:
-        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+        for quad in checked_quads(path, fmt):  # within the input limits (kg.input_limits)
             if quad.graph_name != graph:
                 if graph is not None:
                     if pending is not None:

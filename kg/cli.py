@@ -124,7 +124,10 @@ def load(
 
     The normal path takes one source per file and writes in one transaction; the bulk path
     also reads files of many sources (one named graph each) and uses the engine's bulk loader.
-    Both validate every source against the shapes and derive the same triples.
+    Both validate every source against the shapes and derive the same triples. Both refuse a
+    line over $KG_MAX_LINE_BYTES (default 1 MB) and a file whose terms expand (prefixes) to
+    more than $KG_MAX_EXPANSION times its size (default 20) plus $KG_EXPANSION_ALLOWANCE
+    (default 8 MB).
     """
     if bulk is None:
         bulk = sum(p.stat().st_size for p in files if p.is_file()) >= bulk_loader.BULK_THRESHOLD_BYTES
@@ -139,6 +142,8 @@ def load(
             opened.close()
     except KGError as exc:
         _fail(str(exc))
+    except MemoryError:  # the loader turns most into a LoadError naming the file; this is the rest
+        _fail(f"out of memory while loading {', '.join(map(str, files))}; nothing was loaded")
     if len(results) > _LISTED:
         _summarise(results)
         return
@@ -173,6 +178,10 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Data files to che
             violations = loader.validate(parsed)
         except KGError as exc:
             typer.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
+        except MemoryError:
+            typer.echo(f"error: {path}: out of memory while checking it", err=True)
             failed = True
             continue
         if violations:

@@ -32,6 +32,7 @@ from rdflib.namespace import SH
 
 from . import ontology
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
+from .input_limits import InputLimits, LimitedReader, parse_limited
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
 from .shapes import Index, index_triples
 from .store import Store
@@ -86,34 +87,54 @@ class LoadResult:
 
 
 def _digest(data: bytes) -> str:
-    h = hashlib.sha256(data)
+    return _finish_digest(hashlib.sha256(data))
+
+
+def _finish_digest(h: Any) -> str:
+    """The digest of a file whose bytes ``h`` (a sha256) has read: with the loader's version, the ontology."""
     h.update(LOADER_VERSION.encode())
     for path in ontology.ontology_files():
         h.update(path.read_bytes())
     return h.hexdigest()
 
 
-def read_source(path: str | Path) -> ParsedSource:
-    """Parse a data file and check that it holds exactly one source's graph."""
+def read_source(path: str | Path, *, limits: InputLimits | None = None) -> ParsedSource:
+    """Parse a data file and check that it holds exactly one source's graph.
+
+    The file is read within ``limits`` (line length, expansion; default:
+    :meth:`InputLimits.from_env`, see :mod:`kg.input_limits`).
+    """
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LoadError(f"{path}: unsupported file type {path.suffix!r} (use .trig, .nq or .ttl)")
+    limits = limits or InputLimits.from_env()
+    triples: list[ox.Triple] = []
+    graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            reader = LimitedReader(path, file, limits.max_line_bytes)
+            last = None
+            for quad in parse_limited(reader, fmt, limits):
+                if quad.graph_name != last:
+                    last = quad.graph_name
+                    graphs.add(last)
+                triples.append(quad.triple)
+            reader.drain()
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
     except SyntaxError as exc:
         raise LoadError(f"{path}: syntax error: {exc}") from None
-    graphs = {q.graph_name for q in quads}
+    except MemoryError:
+        triples.clear()
+        raise LoadError(f"{path}: out of memory while reading it; nothing was loaded") from None
     source_class = ontology.subclasses(CK + "Source")
+    graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | ox.Triple
     if fmt is ox.RdfFormat.TURTLE:
         sources = {
-            q.subject
-            for q in quads
-            if q.predicate.value == _TYPE and isinstance(q.object, ox.NamedNode) and q.object.value in source_class
+            t.subject
+            for t in triples
+            if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode) and t.object.value in source_class
         }
         if len(sources) != 1:
             raise LoadError(f"{path}: a Turtle file must describe exactly one ck:Source, found {len(sources)}")
@@ -131,7 +152,7 @@ def read_source(path: str | Path) -> ParsedSource:
         raise LoadError(f"{path}: the source must be named by an IRI, not a blank node")
     if graph.value == ONTOLOGY_GRAPH:
         raise LoadError(f"{path}: the graph {ONTOLOGY_GRAPH} is reserved for the ontology")
-    return ParsedSource(str(path), graph.value, [q.triple for q in quads], _digest(data))
+    return ParsedSource(str(path), graph.value, triples, _finish_digest(reader.sha256))
 
 
 def _name(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | ox.Triple) -> str:
@@ -294,17 +315,22 @@ def stored_digest(store: Store, graph: str) -> str | None:
     return rows[0]["d"] if rows else None
 
 
-def load_files(store: Store, paths: Iterable[str | Path], *, force: bool = False) -> list[LoadResult]:
+def load_files(
+    store: Store, paths: Iterable[str | Path], *, force: bool = False, limits: InputLimits | None = None
+) -> list[LoadResult]:
     """Validate every file, then write all changed sources in one transaction.
 
     Raises :class:`ValidationFailed` (or :class:`LoadError`) before anything is written if any
     file is invalid. Unchanged files (same digest in the store) are skipped unless ``force``.
+    Files are read within ``limits`` (see :func:`read_source`); running out of memory while
+    reading or checking a file is a :class:`LoadError` too.
     """
     ensure_ontology(store)
+    limits = limits or InputLimits.from_env()
     parsed: list[ParsedSource] = []
     seen: dict[str, str] = {}
     for path in paths:
-        source = read_source(path)
+        source = read_source(path, limits=limits)
         if source.graph in seen:
             raise LoadError(f"{path}: source {source.graph} is also in {seen[source.graph]}")
         seen[source.graph] = source.file
@@ -314,11 +340,16 @@ def load_files(store: Store, paths: Iterable[str | Path], *, force: bool = False
         if not force and stored_digest(store, source.graph) == source.digest:
             results.append(LoadResult(source.file, source.graph, len(source.triples), 0, True))
             continue
-        violations = validate(source)
-        if violations:
-            raise ValidationFailed(source.file, violations)
-        derived = derive(source)
-        writes[source.graph] = source.triples + derived
+        try:
+            violations = validate(source)
+            if violations:
+                raise ValidationFailed(source.file, violations)
+            derived = derive(source)
+            writes[source.graph] = source.triples + derived
+        except MemoryError:
+            parsed.clear()
+            writes.clear()
+            raise LoadError(f"{source.file}: out of memory while checking it; nothing was loaded") from None
         results.append(LoadResult(source.file, source.graph, len(source.triples), len(derived), False))
     store.replace_graphs(writes)
     return results

@@ -49,10 +49,10 @@ import httpx
 import pyoxigraph as ox
 
 from .derived import DerivedValues
-from .errors import InvalidInput, QueryError, StoreError
+from .errors import InvalidInput, QueryError, QueryRefused, StoreError
 from .namespaces import BASE, PREFIXES
-from .sparql.text import analyse, declares_dataset, nesting_depth, pattern_start, subquery_patterns
-from .store import MAX_NESTING, Store, _serialize, export_format
+from .sparql.text import QueryShape, analyse, declares_dataset, pattern_start, subquery_patterns
+from .store import MAX_NESTING, Store, _serialize, check_size, export_format
 from .terms import to_term
 
 __all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "RemoteStore", "is_remote", "one_version"]
@@ -504,7 +504,7 @@ class RemoteStore(Store):
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         if base_iri:
             prologue = f"BASE {ox.NamedNode(base_iri)}\n" + prologue
-        form = analyse(query).form
+        form = self._checked(query).form
         if form is None:
             raise QueryError("invalid SPARQL: not a query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
         dataset = self._dataset(query, use_default_graph_as_union, default_graph, named_graphs)
@@ -517,6 +517,16 @@ class RemoteStore(Store):
         except SyntaxError as exc:
             raise StoreError(f"the store's answer could not be read: {exc}") from None
 
+    def _checked(self, query: str) -> QueryShape:
+        """The gate every query text passes before it is sent: the server must never receive
+        what the SPARQL endpoint would refuse (``SERVICE`` or ``LOAD`` would make the server
+        reach out; long nesting or chains of operators may crash it)."""
+        check_size(query, self.max_nesting)
+        shape = analyse(query)
+        if shape.outbound:
+            raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the store is never asked to reach outside")
+        return shape
+
     def raw_query(
         self,
         query: str,
@@ -525,8 +535,6 @@ class RemoteStore(Store):
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        if nesting_depth(query) > self.max_nesting:
-            raise QueryError(f"query nested more than {self.max_nesting} levels deep")
         substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
         return self.query(
             query,

@@ -20,12 +20,12 @@ from typing import Any, BinaryIO, TypeVar
 import pyoxigraph as ox
 
 from .derived import DerivedValues
-from .errors import InvalidInput, QueryError, StoreError
+from .errors import InvalidInput, QueryError, QueryRefused, StoreError
 from .namespaces import PREFIXES
-from .sparql.text import nesting_depth
+from .sparql.text import Guard, TooAmbiguous, guard
 from .terms import to_python, to_term
 
-__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "Store", "export_format"]
+__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "MAX_OPERATORS", "Store", "check_size", "export_format"]
 
 #: Export format names → (pyoxigraph format, media type).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -40,7 +40,33 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 #: engine's parser (taking the process down), so deeper queries are refused before parsing.
 MAX_NESTING = 256
 
+#: The most operators and keywords (``!``, ``||``, ``FILTER``, ``MINUS``, ``BIND``, function names...;
+#: see :class:`kg.sparql.text.Guard`) accepted in a query. The parser and the evaluator recurse
+#: once for each in a chain, brackets or not: about 2,600 ``MINUS`` or ``BIND`` in a row, 6,400
+#: ``UNION`` or 9,000 ``!`` overflow the stack of the engine (embedded, and the Oxigraph server alike),
+#: and 3,000 ``MINUS`` inside 250 levels of nesting do. A thousand keeps a margin of about three
+#: over every construct tried (tests/test_sparql_limits.py) and is far above what a person writes.
+MAX_OPERATORS = 1000
+
 T = TypeVar("T")
+
+
+def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
+    """What the guard scan finds in ``query``, refusing with :class:`~kg.errors.QueryRefused` (a
+    :class:`~kg.errors.QueryError`) a text whose nesting or operators could overflow the parser's
+    stack, or that cannot be read with certainty."""
+    try:
+        found = guard(query)
+    except TooAmbiguous as exc:
+        raise QueryRefused(f"{exc}: the service cannot check it safely") from None
+    if found.depth > max_nesting:
+        raise QueryRefused(f"query nested more than {max_nesting} levels deep")
+    if found.operators > MAX_OPERATORS:
+        raise QueryRefused(
+            f"query holds more than {MAX_OPERATORS} operators and keywords (it has at least {found.operators}); "
+            "a long chain overflows the parser: use VALUES or IN ( ... ) for long lists"
+        )
+    return found
 
 
 def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
@@ -153,8 +179,7 @@ class Store:
 
         The default graph is the union of all graphs unless ``default_graph`` lists graphs.
         """
-        if nesting_depth(query) > MAX_NESTING:
-            raise QueryError(f"query nested more than {MAX_NESTING} levels deep")
+        check_size(query)
         substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
         options: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
         if default_graph is not None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ __all__ = [
     "SOLUTION_FORMATS",
     "W3C",
     "W3C_GRAPHS",
+    "Listener",
     "assert_error",
     "build_store",
     "free_port",
@@ -141,3 +144,32 @@ def sparql(client: Any, query: str, *, accept: str | None = None, **params: Any)
     headers = {"accept": accept} if accept else {}
     response: httpx.Response = client.get("/sparql", params={"query": query, **params}, headers=headers)
     return response
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that counts the connections it gets (and answers none)."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self._sock.settimeout(0.05)
+        self.port: int = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="listener", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()

@@ -17,7 +17,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from api.settings import Settings
-from tests.sparql_support import assert_error, build_store, live_server, parse_graph, parse_solutions
+from tests.sparql_support import Listener, assert_error, build_store, live_server, parse_graph, parse_solutions
 
 TIMEOUT = 2.0
 ID = "https://w3id.org/conflict-kg/id/"
@@ -78,35 +78,6 @@ def test_rdflib_sparqlstore_result_formats(base_url: str, return_format: str) ->
 
 
 # -- nothing leaves the service ------------------------------------------------------------------
-
-
-class Listener:
-    """A TCP server on 127.0.0.1 that counts the connections it gets (and answers none)."""
-
-    def __init__(self) -> None:
-        self.connections = 0
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
-        self._sock.settimeout(0.05)
-        self.port: int = self._sock.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="listener", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._sock.close()
 
 
 @pytest.fixture

@@ -54,20 +54,22 @@ from ..errors import (
     TooManyQueries,
 )
 from ..remote import RemoteStore
-from ..store import MAX_NESTING, Store
+from ..store import MAX_NESTING, Store, check_size
 from .cache import ResultCache
 from .channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
-from .text import QueryShape, analyse
+from .sandbox import NONE as NO_SANDBOX
+from .text import QueryShape, TooAmbiguous, analyse
 from .worker import execute as execute_job
 
 __all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
+
+_log = logging.getLogger(__name__)
 
 #: Seconds a new worker may take to import and open its replica.
 _STARTUP_LIMIT = 120.0
 #: Bytes of a dead worker's standard error read to tell why it died (and logged, at most a few).
 _ERRORS_READ = 256 * 1024
 _ERRORS_LOGGED = 2000
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,22 +86,30 @@ def check_query(query: str) -> QueryShape:
     """Refuse, before any evaluation, what the service must never run.
 
     Raises :class:`ReadOnly` for an update, :class:`QueryRefused` for ``SERVICE``/``LOAD`` (the
-    engine would make outbound requests) and for nesting deep enough to endanger the parser.
+    engine would make outbound requests), for nesting or chains of operators long enough to
+    endanger the parser (:func:`kg.store.check_size`) and for a text the scanner cannot read
+    with certainty.
     """
-    shape = analyse(query)
+    shape = _analysed(query)
     if shape.outbound:  # before the update check: LOAD is refused as outbound (400), like SERVICE
         raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the endpoint never reaches outside its store")
     if shape.is_update:
         raise ReadOnly("updates are not accepted: this endpoint is read-only")
-    if shape.depth > MAX_NESTING:
-        raise QueryRefused(f"query nested more than {MAX_NESTING} levels deep")
+    check_size(query, MAX_NESTING)
     return shape
+
+
+def _analysed(text: str) -> QueryShape:
+    try:
+        return analyse(text)
+    except TooAmbiguous as exc:
+        raise QueryRefused(f"{exc}: the service cannot check it safely") from None
 
 
 def refuse_update(text: str) -> NoReturn:
     """Refuse an update sent to the read-only endpoint: :class:`QueryRefused` when it would reach
     outside the store (``LOAD``, ``SERVICE``), like a query would be, else :class:`ReadOnly`."""
-    outbound = analyse(text).outbound
+    outbound = _analysed(text).outbound
     if outbound:
         raise QueryRefused(f"{' and '.join(outbound)} not allowed: the endpoint never reaches outside its store")
     raise ReadOnly("updates are not accepted: this endpoint is read-only")
@@ -245,6 +255,9 @@ class QueryPool:
         self._flushed: int | None = None
         self._starting: set[asyncio.Task[None]] = set()
         self._seq = 0
+        #: What keeps the workers off the network (kg.sparql.sandbox), once they have started;
+        #: over a remote store the server evaluates queries: the refusal of SERVICE is all there is.
+        self.sandbox: str | None = "remote server" if self.remote else None
 
     async def start(self) -> None:
         """Start the workers and wait until each has opened its replica."""
@@ -269,11 +282,24 @@ class QueryPool:
                     raise QueryAborted("a query worker did not start in time")
                 if not (reply := decode_reply(frame)).ok:
                     raise QueryAborted(f"a query worker could not open the store: {reply.message}")
+                if message is None:  # the ready frame says what keeps the worker off the network
+                    self._note_sandbox(reply.body.decode("utf-8", errors="replace"))
         except (QueryAborted, EOFError, OSError):
             self._workers.remove(w)
             w.stop(kill=True, log=True)
             raise
         self._idle.put_nowait(w)
+
+    def _note_sandbox(self, sandbox: str) -> None:
+        if sandbox == NO_SANDBOX and self.sandbox != NO_SANDBOX:
+            _log.warning(
+                "SPARQL query workers can open network connections (no network namespace nor seccomp "
+                "filter could be set): only the refusal of SERVICE and LOAD keeps queries inside the store"
+            )
+        elif self.sandbox is None:
+            _log.info("SPARQL query workers are cut off from the network by: %s", sandbox)
+        # the weakest protection any worker has is the pool's
+        self.sandbox = NO_SANDBOX if NO_SANDBOX in (sandbox, self.sandbox) else sandbox
 
     def _replace(self, w: _Worker) -> None:
         """Kill a worker and start another in the background."""

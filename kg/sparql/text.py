@@ -8,7 +8,7 @@ the parser does: strings, IRIs and comments are skipped, so ``"SERVICE"`` in a s
 The safety checks (nesting depth, ``SERVICE``/``LOAD``) must not be fooled where the text can be
 read two ways: the parser reads ``<`` as the start of an IRI or, inside an expression, as "less
 than", and the readings disagree about what follows (``?o<'> "' || EXISTS { SERVICE ... }`` is
-an IRI then a string to one, a string then code to the other). :func:`_guard_scan` follows every
+an IRI then a string to one, a string then code to the other). :func:`guard` follows every
 reading at once and reports the worst, so nothing the parser may take as code is missed.
 """
 
@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 __all__ = [
+    "MAX_READINGS",
     "QUERY_FORMS",
     "UPDATE_KEYWORDS",
+    "Guard",
     "QueryShape",
+    "TooAmbiguous",
     "analyse",
     "declares_dataset",
+    "guard",
     "nesting_depth",
     "pattern_start",
     "prefixes_used",
@@ -90,6 +94,7 @@ class QueryShape:
     depth: int
     outbound: tuple[str, ...] = ()  # SERVICE / LOAD keywords found
     volatile: bool = False  # calls NOW, RAND, UUID or STRUUID: the same text may answer differently
+    operators: int = 0  # the most operators and keywords one reading holds (see Guard)
 
 
 def _skip_string(query: str, i: int) -> int:
@@ -176,70 +181,128 @@ class _Ends:
         return min(self.n, close + len(quote))
 
 
-def _guard_run(
-    query: str, ends: _Ends, reading: tuple[int, int, int], limit: int, found: set[str]
-) -> tuple[int, list[tuple[int, int, int]]]:
-    """Read code from a reading's position up to ``limit`` or to a ``<`` that may open an IRI.
+class TooAmbiguous(ValueError):
+    """The text can be read in more ways than the guard scan follows (:data:`MAX_READINGS`), or
+    would take it more than :data:`SCAN_TOKENS` tokens to read."""
 
-    A reading is (position, depth, position before which keywords are not reported). Returns the
-    deepest nesting seen and the readings to go on with.
+
+class _Stop(Exception):
+    """A reading went past :data:`STOP_DEPTH` or :data:`STOP_OPERATORS`."""
+
+    def __init__(self, depth: int, operators: int) -> None:
+        self.depth, self.operators = depth, operators
+
+
+#: The most readings the guard scan follows at once; a text that needs more is refused, since
+#: what it holds cannot be told. No sensible query comes near: a reading forks only at an IRI
+#: compared inside an expression whose text holds brackets, quotes, ``#`` or ``\``.
+MAX_READINGS = 32
+
+#: The guard scan stops reading once one reading goes past this nesting or this many operators
+#: (any limit refuses such a text), and gives up on a text that would take more tokens than
+#: this to read under all its readings: the time one scan takes stays bounded (about a second).
+STOP_DEPTH = 4096
+STOP_OPERATORS = 65_536
+SCAN_TOKENS = 1_000_000
+
+#: Characters that make an operator (each counts once: ``||`` is two).
+_OPERATOR_CHARS = frozenset("!|&=<>+-*/^")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What the guard scan found under every reading of a text: the deepest nesting of brackets,
+    the keywords that reach outside the store, and the most operators and keywords (calls
+    included) one reading holds, a bound on how deep the parser's recursion may go for a text
+    that is not nested."""
+
+    depth: int
+    outbound: frozenset[str]
+    operators: int
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Where one reading of the text stands: the brackets open (innermost last), whether the
+    last token of code may end an operand (then a ``<`` may mean "less than") and how many
+    operators and keywords it has met."""
+
+    brackets: str
+    operand: bool
+    operators: int
+
+
+def _code_operators(text: str) -> int:
+    """Operators and keywords in ``text`` read as code (over-counted: strings are not skipped)."""
+    return sum(c in _OPERATOR_CHARS for c in text) + sum(not w[0].isdigit() for w in _WORDS.findall(text))
+
+
+_WORDS = re.compile(r"\w+(?!\w*:)")
+
+
+def _guard_run(
+    query: str, ends: _Ends, pos: int, reading: _Reading, limit: int, found: set[str], budget: list[int]
+) -> tuple[int, list[tuple[int, _Reading]]]:
+    """Read code from ``pos`` up to ``limit`` or to a ``<`` that may open an IRI or compare.
+
+    Returns the deepest nesting seen and the readings to go on with (position, reading); keywords
+    that reach outside go into ``found``; each token read is taken from ``budget[0]``. Raises
+    :class:`_Stop` past the stopping limits, :class:`TooAmbiguous` when the budget runs out.
     """
-    pos, depth, quiet = reading
-    deepest = depth
+    brackets, operand, operators = reading.brackets, reading.operand, reading.operators
+    deepest = len(brackets)
     while pos < limit:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TooAmbiguous(f"the query would take more than {SCAN_TOKENS:,} tokens to check")
+        if operators > STOP_OPERATORS or deepest > STOP_DEPTH:
+            raise _Stop(deepest, operators)
         token = _GUARD_TOKEN.match(query, pos)
         assert token is not None  # "other" matches any character
         kind, end = token.lastgroup, token.end()
-        if kind == "open":
-            depth += end - pos
-            deepest = max(deepest, depth)
+        if kind == "space":
+            pass
+        elif kind == "open":
+            brackets += token.group()
+            deepest = max(deepest, len(brackets))
+            operand = False
         elif kind == "close":
-            depth -= end - pos
+            brackets = brackets[: max(0, len(brackets) - (end - pos))]
+            operand = True  # ")" ends a call or a bracketted expression, "}" an EXISTS
         elif kind == "comment":
             end = ends.comment(end)
         elif kind == "string":
             end = ends.string(end, token.group())
-        elif kind == "word" and pos >= quiet:
+            operand = True
+        elif kind == "iri" and (iri := _GUARD_IRI.match(query, pos)):
+            # The parser compares only inside an expression, which is always within parentheses,
+            # and only after an operand; anywhere else "<" opens an IRI.
+            if operand and brackets.endswith("("):
+                if _AMBIGUOUS_IN_IRI.search(iri.group()):
+                    # Both readings go on: an IRI, or "less than" then code. Nothing the second
+                    # reading meets is left out: SERVICE behind a "#" may find its "{" on the next line.
+                    return deepest, [
+                        (iri.end(), _Reading(brackets, True, operators)),
+                        (pos + 1, _Reading(brackets, False, operators + 1)),
+                    ]
+                # read as code, this text opens and closes nothing, but may hold operators
+                operators += _code_operators(iri.group())
+            end = iri.end()
+            operand = True
+        elif kind == "word":
             upper = token.group().upper()
             # the parser may split "trueSERVICE" into two tokens: look for SERVICE inside words
             found.update(k for k in OUTBOUND_KEYWORDS if (k in upper if k == "SERVICE" else k == upper))
-        elif kind == "iri" and (iri := _GUARD_IRI.match(query, pos)):
-            if _AMBIGUOUS_IN_IRI.search(iri.group()):
-                # Both readings go on: an IRI, or "less than" then code. SERVICE needs a "{" after
-                # it, which an IRI's text cannot hold: keywords in that text are not reported.
-                return deepest, [(iri.end(), depth, quiet), (pos + 1, depth, max(quiet, iri.end()))]
-            end = iri.end()  # read as code, this text would change nothing
+            # a keyword or a function (not a number, nor the prefix of a prefixed name)
+            operators += not upper[0].isdigit() and not query.startswith(":", end)
+            operand = True
+        elif kind in ("var", "local"):
+            operand = True
+        else:  # an operator or punctuation, or a "<" that can only be code
+            operators += token.group() in _OPERATOR_CHARS
+            operand = False
         pos = end
-    return deepest, [(pos, depth, quiet)]
-
-
-def _guard_scan(query: str) -> tuple[int, set[str]]:
-    """The deepest nesting and the outbound keywords under any reading of ``query``.
-
-    Readings advance lowest position first, each up to where the next one waits, and merge when
-    they meet (keeping the greater depth), so the text is read a bounded number of times.
-    """
-    n = len(query)
-    ends = _Ends(query)
-    found: set[str] = set()
-    deepest = 0
-    pending: dict[int, tuple[int, int]] = {0: (0, 0)}
-    heap = [0]
-    while heap:
-        pos = heapq.heappop(heap)
-        depth, quiet = pending.pop(pos)
-        reached, readings = _guard_run(query, ends, (pos, depth, quiet), heap[0] if heap else n, found)
-        deepest = max(deepest, reached)
-        for at, at_depth, at_quiet in readings:
-            if at >= n:
-                continue
-            if at in pending:
-                other_depth, other_quiet = pending[at]
-                pending[at] = (max(other_depth, at_depth), min(other_quiet, at_quiet))
-            else:
-                pending[at] = (at_depth, at_quiet)
-                heapq.heappush(heap, at)
-    return deepest, found
+    return deepest, [(pos, _Reading(brackets, operand, operators))]
 
 
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
@@ -263,24 +326,77 @@ def _remembered(fn: _Fn) -> _Fn:
 
 
 @_remembered
+def guard(query: str) -> Guard:
+    """The deepest nesting, the outbound keywords and the most operators under any reading of
+    ``query`` the parser may make.
+
+    Readings advance lowest position first, each up to where the next one waits, and merge when
+    they meet with the same brackets open (a merged reading may compare if either may, and counts
+    the greater number of operators), so the text is read a bounded number of times. A reading
+    that goes past :data:`STOP_DEPTH` or :data:`STOP_OPERATORS` ends the scan (with what it
+    found so far). Raises :class:`TooAmbiguous` when more than :data:`MAX_READINGS` readings or
+    :data:`SCAN_TOKENS` tokens would be needed.
+    """
+    n = len(query)
+    ends = _Ends(query)
+    found: set[str] = set()
+    deepest = operators = 0
+    budget = [SCAN_TOKENS]
+    pending: dict[int, dict[str, _Reading]] = {0: {"": _Reading("", False, 0)}}
+    heap = [0]
+    live = 1
+    while heap:
+        pos = heapq.heappop(heap)
+        for reading in pending.pop(pos).values():
+            live -= 1
+            try:
+                reached, readings = _guard_run(query, ends, pos, reading, heap[0] if heap else n, found, budget)
+            except _Stop as stop:
+                return Guard(max(deepest, stop.depth), frozenset(found), stop.operators)
+            deepest = max(deepest, reached)
+            for at, next_reading in readings:
+                if at >= n:
+                    operators = max(operators, next_reading.operators)
+                    continue
+                if at not in pending:
+                    pending[at] = {}
+                    heapq.heappush(heap, at)
+                waiting = pending[at]
+                other = waiting.get(next_reading.brackets)
+                if other is None:
+                    live += 1
+                    if live > MAX_READINGS:
+                        raise TooAmbiguous(f"the query can be read in more than {MAX_READINGS} ways")
+                    waiting[next_reading.brackets] = next_reading
+                else:
+                    waiting[next_reading.brackets] = _Reading(
+                        other.brackets,
+                        other.operand or next_reading.operand,
+                        max(other.operators, next_reading.operators),
+                    )
+    return Guard(deepest, frozenset(found), operators)
+
+
+@_remembered
 def nesting_depth(query: str) -> int:
     """The deepest nesting of ``{``, ``(`` and ``[`` in a query under any reading the parser may make."""
-    return _guard_scan(query)[0]
+    return guard(query).depth
 
 
 @_remembered
 def analyse(text: str) -> QueryShape:
-    """The form of a query (or whether it is an update), its depth, any outbound keyword and
-    whether it calls a function whose value changes between evaluations."""
+    """The form of a query (or whether it is an update), its depth, any outbound keyword, whether
+    it calls a function whose value changes between evaluations and how many operators it holds.
+    Raises :class:`TooAmbiguous` for a text the guard scan cannot follow."""
     tokens = _tokens(text)
     words = [t.text.upper() for t in tokens if t.kind == "word"]
     first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
-    depth, keywords = _guard_scan(text)
-    outbound = tuple(sorted(keywords))
+    found = guard(text)
+    depth, outbound = found.depth, tuple(sorted(found.outbound))
     volatile = not VOLATILE_FUNCTIONS.isdisjoint(words)
     if first in QUERY_FORMS:
-        return QueryShape(first, False, depth, outbound, volatile)
-    return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound, volatile)
+        return QueryShape(first, False, depth, outbound, volatile, found.operators)
+    return QueryShape(None, first in UPDATE_KEYWORDS, depth, outbound, volatile, found.operators)
 
 
 @_remembered

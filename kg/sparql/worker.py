@@ -1,7 +1,8 @@
 """The process that evaluates SPARQL queries for the pool (see :mod:`kg.sparql.pool`).
 
-It imports only pyoxigraph and the standard library, opens its own read-only replica of the
-store, and answers one job at a time over a pipe with bytes from the engine's serialisers.
+It imports only pyoxigraph and the standard library, cuts itself off from the network
+(:mod:`kg.sparql.sandbox`), opens its own read-only replica of the store, and answers one job at
+a time over a pipe with bytes from the engine's serialisers.
 
 A job may carry the memory a query may allocate (``memory_mb``): once the replica is open, the
 worker's data limit (``RLIMIT_DATA``: its heap and private writable mappings, not the store's
@@ -30,6 +31,7 @@ import pyoxigraph as ox
 from ..namespaces import PREFIXES
 from . import channel as channel_mod
 from . import results
+from .sandbox import NONE, confine
 from .text import declares_dataset, prefixes_used, relative_iris, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
@@ -190,20 +192,22 @@ class _MemoryLimit:
         self.megabytes = megabytes
 
 
-def serve(channel: socket.socket, marks: mmap.mmap) -> None:
+def serve(channel: socket.socket, marks: mmap.mmap, sandbox: str = NONE) -> None:
     """Answer jobs until the socket closes (the messages are described in :mod:`kg.sparql.channel`).
 
-    Sends a ready frame once imported. A warm message opens the replica and answers ``ok`` with
+    Sends a ready frame once imported, whose body says what keeps this process off the network
+    (``sandbox``, from :func:`kg.sparql.sandbox.confine`). A warm message opens the replica and answers ``ok`` with
     an empty body. A job is evaluated and answered with its body or an error; once the engine
     has parsed its query the job's number is written to ``marks`` (shared memory the pool reads
-    only if this process dies, to tell a parser crash from a death during evaluation).
+    only if this process dies, for its log: whether the engine's ``query()`` had returned).
+    A job's ``memory_mb`` sets the memory limit once the replica is open (see above).
     """
     faulthandler.enable()  # a crash writes the Python stack to standard error (which the pool logs)
     limit = _MemoryLimit()
     store: ox.Store | None = None
     current: tuple[str, str, int] | None = None
     frames = channel_mod.FrameReader(channel)
-    channel_mod.send_frame(channel, channel_mod.encode_reply(channel_mod.ok_reply(b"", "", False)))
+    channel_mod.send_frame(channel, channel_mod.encode_reply(channel_mod.ok_reply(sandbox.encode(), "", False)))
     while True:
         payload = frames.next()
         if payload is None:
@@ -231,6 +235,7 @@ def serve(channel: socket.socket, marks: mmap.mmap) -> None:
 
 
 if __name__ == "__main__":
+    _sandbox = confine()  # first, while this process has one thread
     _sock = socket.socket(fileno=int(sys.argv[1]))
     with open(int(sys.argv[2]), "r+b") as _marks_file:
-        serve(_sock, mmap.mmap(_marks_file.fileno(), channel_mod.MARK_BYTES))
+        serve(_sock, mmap.mmap(_marks_file.fileno(), channel_mod.MARK_BYTES), _sandbox)
