@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 import kg
 from api.app import create_app
 from api.settings import Settings
-from kg.sparql import results
+from kg.sparql import results, worker
 from kg.sparql.channel import Reply, decode_reply, encode_reply
 from kg.sparql.formats import SOLUTION_TYPES
 from tests.sparql_support import assert_error, live_server, parse_solutions, sparql
@@ -184,6 +184,45 @@ def test_a_capped_answer_keeps_the_querys_order(capped: TestClient, media: str) 
     response = sparql(capped, ordered, accept=media)
     assert response.headers["x-kg-truncated"] == "true"
     assert rows(response) == rows(sparql(capped, plain, accept=media))
+
+
+@pytest.fixture(scope="module")
+def engine_store(bundled_store: kg.Store) -> ox.Store:
+    """The bundled data in a bare engine store, as a worker holds its replica."""
+    data = io.BytesIO()
+    bundled_store.export_to(data, "nquads")
+    store = ox.Store()
+    store.load(data.getvalue(), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+LABELS = "SELECT ?s ?o WHERE { ?s skos:prefLabel ?o } ORDER BY ?o ?s"
+REWRITES = {
+    # the scanner finds no LIMIT to add or lower (as with the tester's query)
+    "missed": lambda query, limit: query,
+    # the LIMIT one above the cap holds, the LIMIT at the cap is put where it does not bind
+    "half": lambda query, limit: f"{query} LIMIT {limit}" if limit == MAX_ROWS + 1 else query,
+}
+
+
+@pytest.mark.parametrize("media", SOLUTION_TYPES)
+@pytest.mark.parametrize("rewrite", list(REWRITES))
+def test_the_cap_holds_whatever_the_rewrite_does(
+    engine_store: ox.Store, monkeypatch: pytest.MonkeyPatch, rewrite: str, media: str
+) -> None:
+    """Whatever the text rewrite does, the worker answers the first ``max_rows`` solutions of the
+    query as sent, in its order, byte for byte what the engine writes for them."""
+    monkeypatch.setattr(worker, "with_limit", REWRITES[rewrite])
+    answer = worker.execute(
+        engine_store, {"query": LABELS, "form": "SELECT", "media_type": media, "max_rows": MAX_ROWS}
+    )
+    assert answer["truncated"] and answer["media_type"] == media
+    expected = engine_store.query(
+        f"{LABELS} LIMIT {MAX_ROWS}",
+        prefixes={"skos": "http://www.w3.org/2004/02/skos/core#"},
+        use_default_graph_as_union=True,
+    ).serialize(format=ox.QueryResultsFormat.from_media_type(media))
+    assert answer["body"] == expected
 
 
 # -- how a worker's death is told ----------------------------------------------------------------
