@@ -78,6 +78,9 @@ def create_app(
             timeout=settings.query_timeout,
             max_rows=settings.max_rows,
             cache_bytes=int(settings.sparql_cache_mb * 1_000_000),
+            memory_mb=settings.query_memory_mb,
+            long_after=settings.long_query_seconds,
+            long_per_client=settings.long_queries_per_client,
         )
         try:
             await pool.start()
