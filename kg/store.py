@@ -4,6 +4,10 @@ Every read sees the union of all named graphs as its default graph (one named gr
 source). Writes replace a whole graph in one transaction, so a reader sees a source either
 entirely before or entirely after a load, and a failed load leaves the store as it was.
 
+A bulk load (:mod:`kg.bulk`) is not one transaction: it keeps a journal in the store (a graph
+named ``urn:kg:journal:<id>``) and opening an on-disk store finishes or undoes any load a crash
+interrupted (:meth:`Store.recover`), so that every open sees the state before or after a load.
+
 Parameters are bound by the engine (``substitutions``), never pasted into query text:
 ``store.select(query, {"actor": iri(...), "at": date})``. A bound variable must appear in the
 query's projection (an engine rule), which the named queries respect.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import io
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -25,7 +30,7 @@ from .namespaces import PREFIXES
 from .sparql.text import nesting_depth
 from .terms import to_python, to_term
 
-__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "Store", "export_format"]
+__all__ = ["EXPORT_FORMATS", "JOURNAL", "MAX_NESTING", "STAGING", "Store", "export_format"]
 
 #: Export format names → (pyoxigraph format, media type).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -41,6 +46,17 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 MAX_NESTING = 256
 
 T = TypeVar("T")
+
+#: Graph names a bulk load writes through (never a source's): a staging graph holds a source's new
+#: content until it replaces the old one; a journal lists the graphs an unfinished load created.
+STAGING = "urn:kg:staging:"
+JOURNAL = "urn:kg:journal:"
+#: The journal's predicates: ``<journal> <creates> <graph>`` for each graph the load creates (a new
+#: source's or a staging graph), and ``<journal> <loaded> true`` once every graph is complete.
+_CREATES = ox.NamedNode("urn:kg:journal#creates")
+_LOADED = ox.NamedNode("urn:kg:journal#loaded")
+#: Graphs dropped per transaction when a load is undone (each transaction holds its deletions in memory).
+_DROP_BATCH = 64
 
 
 def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
@@ -83,6 +99,8 @@ class Store:
         self._changes = []
         #: Values derived from the store's content, keyed by name: (version, value); see :meth:`derived`.
         self.cache = DerivedValues()
+        if self.path is not None:
+            self.recover()
 
     @classmethod
     def open(cls, spec: str | Path | None, **remote: Any) -> Store:
@@ -277,8 +295,8 @@ class Store:
         """Add the quads of an N-Quads file with the engine's bulk loader.
 
         Much faster than a transaction for millions of quads, but NOT atomic: after a failure
-        part of the file may be in the store. :func:`kg.bulk.bulk_load_files` restores the
-        all-or-nothing guarantee around it.
+        or a crash part of the file may be in the store. :func:`kg.bulk.bulk_load_files` restores
+        the all-or-nothing guarantee around it, with a journal (:meth:`open_journal`).
         """
         with self._write_lock:
             try:
@@ -301,6 +319,81 @@ class Store:
         parts = [f"MOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)}" for s, t in moves.items()]
         if parts:
             self._update(" ;\n".join(parts), [*moves, *moves.values()])
+
+    # -- the bulk load's journal ------------------------------------------------
+    #
+    # A bulk load (kg.bulk) writes with the engine's bulk loader, which is not transactional, so it
+    # is made undoable: a new source goes straight to its own graph (no graph of that name existed),
+    # a replacement to a staging graph. The steps, each durable once done (a transaction is in the
+    # engine's write-ahead log before it returns; a bulk-loaded file is in the store when it returns):
+    #
+    # 1. open_journal: one transaction writes a journal graph naming every graph the load creates;
+    # 2. the engine's bulk loader writes those graphs;
+    # 3. journal_loaded: one transaction marks the journal loaded (every created graph is complete);
+    # 4. move_graphs: one transaction moves every staging graph over its target: the commit
+    #    (with no staging graph, step 3 is the commit);
+    # 5. close_journal drops the journal.
+    #
+    # A crash leaves a journal, which the next open resolves (recover): if it is marked loaded and
+    # none of its staging graphs is left, step 4 was committed and only the journal goes; otherwise
+    # every graph it names is dropped (roll_back), which gives back the store as it was.
+
+    def open_journal(self, created: Iterable[str]) -> str:
+        """Write a journal naming the graphs a bulk load is about to create (none may exist yet);
+        returns the journal's graph name. See :func:`kg.bulk.bulk_load_files`."""
+        journal = ox.NamedNode(f"{JOURNAL}{uuid.uuid4().hex}")
+        body = "".join(f"{journal} {_CREATES} {ox.NamedNode(g)} .\n" for g in created)
+        self._update(f"INSERT DATA {{ GRAPH {journal} {{\n{body}}} }}", [journal.value])
+        if self.path is not None:
+            self._store.flush()  # the journal on disk (not only in the log) before any bulk-loaded file
+        return journal.value
+
+    def journal_loaded(self, journal: str) -> None:
+        """Mark a journal's graphs complete (after the bulk load, before the move that commits)."""
+        name = ox.NamedNode(journal)
+        self._update(f"INSERT DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
+
+    def close_journal(self, journal: str) -> None:
+        """Drop the journal of a committed load."""
+        self.remove_graphs([journal])
+
+    def roll_back(self, journal: str) -> None:
+        """Undo the load of a journal: drop every graph it names, then the journal.
+
+        Several transactions (a large load's graphs do not fit in one); a crash in between
+        leaves the journal, unmarked, so that the next :meth:`recover` finishes the undo.
+        """
+        name = ox.NamedNode(journal)
+        created = self._journal_graphs(journal)
+        self._update(f"DELETE DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
+        for i in range(0, len(created), _DROP_BATCH):
+            self.remove_graphs(created[i : i + _DROP_BATCH])
+        self.remove_graphs([journal])
+
+    def _journal_graphs(self, journal: str) -> list[str]:
+        rows = self.select(f"SELECT ?g WHERE {{ GRAPH {ox.NamedNode(journal)} {{ ?j {_CREATES} ?g }} }}")
+        return [r["g"] for r in rows]
+
+    def recover(self) -> list[str]:
+        """Finish what crashed bulk loads left: each journal is closed if its load was committed,
+        else rolled back; staging graphs no journal names (left by an older version) are dropped.
+
+        Run when an on-disk store is opened (before anything reads it), so that every open sees
+        each bulk load whole or not at all. Returns the journals it resolved.
+        """
+        journals = [g for g in self.named_graphs() if g.startswith(JOURNAL)]
+        for journal in journals:
+            name = ox.NamedNode(journal)
+            loaded = self.ask(f"ASK {{ GRAPH {name} {{ {name} {_LOADED} true }} }}")
+            staging = [g for g in self._journal_graphs(journal) if g.startswith(STAGING)]
+            if loaded and not any(self.contains_graph(g) for g in staging):
+                self.close_journal(journal)  # the move was committed
+            else:
+                self.roll_back(journal)
+        orphans = [g for g in self.named_graphs() if g.startswith(STAGING)]
+        for i in range(0, len(orphans), _DROP_BATCH):
+            self.remove_graphs(orphans[i : i + _DROP_BATCH])
+        return journals
 
     def _update(self, update: str, graphs: Iterable[str] | None = None) -> None:
         """Run an update that writes ``graphs`` (None: unknown)."""
