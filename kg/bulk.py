@@ -26,22 +26,22 @@ staging graph name (``urn:kg:staging:<id>``) and moved over the old graph afterw
 such sources in one transaction. Before the engine's bulk loader starts, a journal naming every
 graph the load creates is written to the store (a graph ``urn:kg:journal:<id>``, in one
 transaction); once every graph is complete the journal is marked loaded; then the move commits
-the load (with nothing to move, the mark does) and the journal is dropped
-(:meth:`kg.store.Store.open_journal` lists the steps).
+the load (with nothing to move, the mark does) and the journal is dropped (the steps are
+listed in :mod:`kg.store`, beside :meth:`~kg.store.Store.open_journal`).
 
 * If the bulk load or the move fails, every graph the journal names is dropped, which leaves the
   store as it was, and :class:`~kg.errors.StoreError` is raised.
-* If the process dies at any point (``kill -9``, a power cut after the journal reached the disk),
-  the next open of the on-disk store for writing (every ``kg`` command, the service at start-up;
-  :meth:`kg.store.Store.recover`) finds the journal: if the load was committed it drops the
-  journal, else it drops every graph the journal names. It also drops any staging graph left
-  without a journal (by an older version). So every open sees the whole load or none of it —
-  every source old, or every source new, with the per-source digests and derived triples (kept
-  in each source's graph) to match; ``make faults`` checks this by killing loads at random points.
-* A read-only open (the SPARQL workers' replicas, opened by a service that already recovered the
-  store) does not recover: one made of a store whose load crashed, before any open for writing,
-  would see the partial load. During a load, readers of the same store object may see new
-  sources appear one by one, and the journal graph.
+* If the process dies at any point (``kill -9``), the next open of the on-disk store for writing
+  (every ``kg`` command, the service at start-up; :meth:`kg.store.Store.recover`) finds the
+  journal: if the load was committed it drops the journal, else every graph the journal names.
+  It also drops any staging graph left without a journal (by an older version). So every open
+  sees the whole load or none of it — every source of the load old, or every one new, with the
+  per-source digests and derived triples (kept in each source's graph) to match. ``make faults``
+  checks this by killing loads at random points, ``tests/test_bulk_crash.py`` at chosen ones.
+* A read-only open does not recover. The SPARQL workers' replicas are opened by a service that
+  has recovered the store; a read-only open of a store whose load crashed, made before any open
+  for writing, would see the partial load. During a load, readers of the same store object may
+  see new sources appear one by one, and the journal graph.
 """
 
 from __future__ import annotations
@@ -358,10 +358,10 @@ def bulk_load_files(
                 store.bulk_load(file)
             store.journal_loaded(journal)
             store.move_graphs(spooled.moves)  # the commit
-        except BaseException:  # a failed write, or an interruption: undo now (else at the next open)
+        except BaseException:  # a failed write, or an interruption: undo now (else the next open does)
             with contextlib.suppress(StoreError):
-                store.roll_back(journal)
+                store.finish_journal(journal)
             raise
-    with contextlib.suppress(StoreError):  # committed: a journal left behind is dropped at the next open
-        store.close_journal(journal)
+    with contextlib.suppress(StoreError):  # committed: a journal left behind goes at the next open
+        store.finish_journal(journal)
     return results

@@ -324,19 +324,18 @@ class Store:
     #
     # A bulk load (kg.bulk) writes with the engine's bulk loader, which is not transactional, so it
     # is made undoable: a new source goes straight to its own graph (no graph of that name existed),
-    # a replacement to a staging graph. The steps, each durable once done (a transaction is in the
-    # engine's write-ahead log before it returns; a bulk-loaded file is in the store when it returns):
+    # a replacement to a staging graph. The steps, each one kept by a process crash once done (a
+    # transaction is in the engine's write-ahead log when it returns, a bulk-loaded file in the store):
     #
     # 1. open_journal: one transaction writes a journal graph naming every graph the load creates;
     # 2. the engine's bulk loader writes those graphs;
     # 3. journal_loaded: one transaction marks the journal loaded (every created graph is complete);
     # 4. move_graphs: one transaction moves every staging graph over its target: the commit
     #    (with no staging graph, step 3 is the commit);
-    # 5. close_journal drops the journal.
+    # 5. finish_journal: the load was committed (marked loaded, no staging graph left), so it drops
+    #    the journal. Called on a journal whose load was not committed, it undoes the load instead.
     #
-    # A crash leaves a journal, which the next open resolves (recover): if it is marked loaded and
-    # none of its staging graphs is left, step 4 was committed and only the journal goes; otherwise
-    # every graph it names is dropped (roll_back), which gives back the store as it was.
+    # A crash leaves the journal, which the next open finishes (recover) the same way.
 
     def open_journal(self, created: Iterable[str]) -> str:
         """Write a journal naming the graphs a bulk load is about to create (none may exist yet);
@@ -353,47 +352,37 @@ class Store:
         name = ox.NamedNode(journal)
         self._update(f"INSERT DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
 
-    def close_journal(self, journal: str) -> None:
-        """Drop the journal of a committed load."""
-        self.remove_graphs([journal])
+    def finish_journal(self, journal: str) -> bool:
+        """Close a bulk load's journal: True when the load was committed (then only the journal
+        is dropped), False when it was not (then every graph the journal names is dropped, which
+        gives back the store as it was before the load, and the journal last).
 
-    def roll_back(self, journal: str) -> None:
-        """Undo the load of a journal: drop every graph it names, then the journal.
-
-        Several transactions (a large load's graphs do not fit in one); a crash in between
-        leaves the journal, unmarked, so that the next :meth:`recover` finishes the undo.
+        The undo takes several transactions (a large load's graphs do not fit in one); it first
+        removes the journal's loaded mark, so that if it is cut short the next call undoes again.
         """
         name = ox.NamedNode(journal)
-        created = self._journal_graphs(journal)
-        self._update(f"DELETE DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
-        for i in range(0, len(created), _DROP_BATCH):
-            self.remove_graphs(created[i : i + _DROP_BATCH])
+        created = [r["g"] for r in self.select(f"SELECT ?g WHERE {{ GRAPH {name} {{ ?j {_CREATES} ?g }} }}")]
+        loaded = self.ask(f"ASK {{ GRAPH {name} {{ {name} {_LOADED} true }} }}")
+        committed = loaded and not any(self.contains_graph(g) for g in created if g.startswith(STAGING))
+        if not committed:
+            self._update(f"DELETE DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
+            for i in range(0, len(created), _DROP_BATCH):
+                self.remove_graphs(created[i : i + _DROP_BATCH])
         self.remove_graphs([journal])
+        return committed
 
-    def _journal_graphs(self, journal: str) -> list[str]:
-        rows = self.select(f"SELECT ?g WHERE {{ GRAPH {ox.NamedNode(journal)} {{ ?j {_CREATES} ?g }} }}")
-        return [r["g"] for r in rows]
+    def recover(self) -> dict[str, bool]:
+        """Finish the bulk loads a crash interrupted (:meth:`finish_journal`: each kept if it was
+        committed, else undone) and drop staging graphs no journal names (left by older versions).
 
-    def recover(self) -> list[str]:
-        """Finish what crashed bulk loads left: each journal is closed if its load was committed,
-        else rolled back; staging graphs no journal names (left by an older version) are dropped.
-
-        Run when an on-disk store is opened (before anything reads it), so that every open sees
-        each bulk load whole or not at all. Returns the journals it resolved.
+        Run when an on-disk store is opened for writing, before anything reads it, so that every
+        such open sees each bulk load whole or not at all. Returns each journal's outcome.
         """
-        journals = [g for g in self.named_graphs() if g.startswith(JOURNAL)]
-        for journal in journals:
-            name = ox.NamedNode(journal)
-            loaded = self.ask(f"ASK {{ GRAPH {name} {{ {name} {_LOADED} true }} }}")
-            staging = [g for g in self._journal_graphs(journal) if g.startswith(STAGING)]
-            if loaded and not any(self.contains_graph(g) for g in staging):
-                self.close_journal(journal)  # the move was committed
-            else:
-                self.roll_back(journal)
+        done = {g: self.finish_journal(g) for g in self.named_graphs() if g.startswith(JOURNAL)}
         orphans = [g for g in self.named_graphs() if g.startswith(STAGING)]
         for i in range(0, len(orphans), _DROP_BATCH):
             self.remove_graphs(orphans[i : i + _DROP_BATCH])
-        return journals
+        return done
 
     def _update(self, update: str, graphs: Iterable[str] | None = None) -> None:
         """Run an update that writes ``graphs`` (None: unknown)."""

@@ -199,3 +199,35 @@ def test_graph_names_of_bulk_loads_are_refused_as_sources(tmp_path):
     path.write_text(f"<urn:s> <urn:p> <urn:o> <{STAGING}x> .\n")
     with pytest.raises(kg.LoadError, match="reserved for bulk loads"):
         bulk.bulk_load_files(kg.Store(), [path])
+
+
+def test_an_interruption_after_the_commit_keeps_the_load(states, monkeypatch):
+    """An exception in the load's process undoes it only if the move had not committed."""
+    store = kg.Store()
+    real = kg.Store.move_graphs
+
+    def interrupted(self, moves):
+        real(self, moves)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.Store, "move_graphs", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bulk.bulk_load_files(store, [states["new"]], jobs=1)
+    assert per_graph(content(store)) == per_graph(states["empty-new"])  # type: ignore[arg-type]
+
+
+def test_an_undo_cut_short_is_finished_at_the_next_open(tmp_path):
+    """The undo drops graphs in several transactions: the journal, no longer marked loaded, stays
+    until the last one, so that an open after a crash in between drops the rest."""
+    triple = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"))
+    new, staging = "https://example.org/new", f"{STAGING}1"
+    store = kg.Store(tmp_path / "store")
+    journal = store.open_journal([new, staging])
+    store.replace_graphs({new: [triple], staging: [triple]})
+    store.journal_loaded(journal)
+    # the first steps of the undo, then a crash: the mark removed, the staging graph dropped
+    store._update(f"DELETE DATA {{ GRAPH <{journal}> {{ <{journal}> <urn:kg:journal#loaded> true }} }}")
+    store.remove_graphs([staging])
+    store.close()
+    reopened = kg.Store(tmp_path / "store")
+    assert reopened.named_graphs() == []
