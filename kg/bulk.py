@@ -38,6 +38,9 @@ listed in :mod:`kg.store`, beside :meth:`~kg.store.Store.open_journal`).
   sees the whole load or none of it — every source of the load old, or every one new, with the
   per-source digests and derived triples (kept in each source's graph) to match. ``make faults``
   checks this by killing loads at random points, ``tests/test_bulk_crash.py`` at chosen ones.
+  Undoing deletes what the load wrote, at the engine's pace for deletions (here about a minute
+  for 830,000 quads, a crashed load of 10k actors); an open with no journal costs a scan of the
+  graph names.
 * A read-only open does not recover. The SPARQL workers' replicas are opened by a service that
   has recovered the store; a read-only open of a store whose load crashed, made before any open
   for writing, would see the partial load. During a load, readers of the same store object may
