@@ -62,7 +62,10 @@ def child(store_dir: str, data: str, spool_quads: int) -> None:
 def _run(args: argparse.Namespace, store_dir: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "benchmarks.faults", "--child", str(store_dir), str(args.data)]
     command += ["--spool-quads", str(args.spool_quads)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    spool = store_dir.parent / "tmp"  # a killed load leaves its spool folder behind: here, not in /tmp
+    spool.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(spool)}
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

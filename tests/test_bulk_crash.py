@@ -8,6 +8,7 @@ the store before and after a complete load. ``make faults`` does the same at ran
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -129,11 +130,14 @@ def _crash(states: dict[str, object], base: str, point: str) -> Counter:
     assert isinstance(root, Path)
     target = root / f"{base}-{point}"
     shutil.copytree(root / f"{base}-pristine", target)
+    spool = root / f"{base}-{point}-tmp"  # a killed load leaves its spool folder behind
+    spool.mkdir()
     child = subprocess.run(
         [sys.executable, "-c", CHILD, str(target), str(states["new"]), point, str(REPO)],
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, "TMPDIR": str(spool)},
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     store = kg.Store(target)  # the next open recovers
