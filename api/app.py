@@ -39,11 +39,12 @@ class Service(FastAPI):
     service's own time on a short SPARQL query; the endpoint reads the ASGI scope itself
     (:func:`api.routers.sparql.serve`). With ``sparql_fast_path`` off, its routes answer instead.
 
-    Each request reads a remote store's version once (:func:`kg.remote.one_version`), and its
-    answer is held until the version is read again: if another process wrote meanwhile (or was
-    writing), the answer may mix two versions, so the request is answered again after a short
-    wait, at most once per :attr:`retry_waits`, and then with 503 ``store_busy``. A streamed
-    answer is checked when it starts streaming (what it read until then), then sent as it comes.
+    Each request reads a remote store's version once, before its first query
+    (:func:`kg.remote.one_version`), and its answer is held until the version is read again: if
+    another process wrote meanwhile (or was writing), the answer may mix two versions, so the
+    request is answered again after a short wait, at most once per :attr:`retry_waits`, and then
+    with 503 ``store_busy``. A streamed answer is checked when it starts streaming (what it read
+    until then), then sent as it comes.
     """
 
     sparql_fast_path = True
@@ -67,10 +68,15 @@ class Service(FastAPI):
         await super().__call__(scope, receive, send)
 
     async def _answer_of_one_version(self, scope: Any, receive: Any, send: Any) -> None:
-        """Answer from one version of the remote store, or 503 ``store_busy`` (see the class)."""
+        """Answer from one version of the remote store, or 503 ``store_busy`` (see the class).
+
+        A SPARQL request is one query, of one version by itself: its version is read (and checked)
+        only where the server needs the list of graphs (Virtuoso); every other request's reads are
+        all checked."""
         body = _Replay(receive)
+        every_read = not sparql.takes(scope)
         for wait in (*self.retry_waits, None):
-            with one_version() as reading:
+            with one_version(every_read=every_read) as reading:
                 held = _Held(send, reading)
                 try:
                     await self._answer(dict(scope), body.attempt(), held.send)

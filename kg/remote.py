@@ -32,8 +32,10 @@ How the embedded store's guarantees carry over:
   any write that changed content in between began after its first read (else its mark was there),
   and has either not ended (its mark is there) or ended with a new version. Random versions do not
   come back, so no other sequence passes. The service does this for each request
-  (:class:`api.app.Service`): one more query per request; an answer that fails the check is
-  computed again, or refused with :class:`~kg.errors.StoreBusy`. Values cached under a version
+  (:class:`api.app.Service`), reading the version before the request's first query (a SPARQL
+  request, one query, reads it only where its dataset needs the list of graphs): one more query
+  per request; an answer that fails the check is computed again, or refused with
+  :class:`~kg.errors.StoreBusy`. Values cached under a version
   (:meth:`Store.derived`) may have been computed from a later state by a request that read the
   version before a write landed; that request fails its check, and the version is never current
   again, so no request that passes its check uses them.
@@ -76,7 +78,10 @@ __all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "Reading", "RemoteStore", "is_
 class Reading:
     """What one :func:`one_version` block read: each remote store's version when first read."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, every_read: bool = False) -> None:
+        #: Whether every read is checked: the version is read before a store's first query in the
+        #: block (else only reads after something asked for the version, such as a cached value).
+        self.every_read = every_read
         #: id(store) -> (store, version first read, whether a write was under way then)
         self.seen: dict[int, tuple[RemoteStore, int, bool]] = {}
         #: Whether the block wrote to a remote store (its answer is then not to be computed again).
@@ -100,7 +105,7 @@ _reading: ContextVar[Reading | None] = ContextVar("kg_reading", default=None)
 
 
 @contextmanager
-def one_version() -> Iterator[Reading]:
+def one_version(*, every_read: bool = False) -> Iterator[Reading]:
     """Within this block (one request of the service), each remote store reads its version once.
 
     Every cached value is checked against the store's version, and on a server that check is a
@@ -109,11 +114,13 @@ def one_version() -> Iterator[Reading]:
     block, every read asks the server.
 
     What the block read is of one version if :meth:`Reading.settled` says so at its end (the
-    service asks, and answers again when not: see the module notes). A first read that finds a
-    write under way raises :class:`~kg.errors.StoreBusy` at once: whatever the block went on to
-    read could be half written.
+    service asks, and answers again when not: see the module notes); with ``every_read``, that
+    covers every query, as the version is read before a store's first one (without it, a block of
+    one query, such as a SPARQL request, reads no version where the server needs none). A first
+    read that finds a write under way raises :class:`~kg.errors.StoreBusy` at once: whatever the
+    block went on to read could be half written.
     """
-    reading = Reading()
+    reading = Reading(every_read=every_read)
     token = _reading.set(reading)
     try:
         yield reading
@@ -551,6 +558,13 @@ class RemoteStore(Store):
             raise StoreBusy(f"a write to the store at {self.url} is under way")
         return seen[1]
 
+    def _before_reading(self) -> None:
+        """In a block that checks every read, read the version before the store's first query: a
+        query made before it could be of an older version than the one checked at the end."""
+        reading = _reading.get()
+        if reading is not None and reading.every_read and id(self) not in reading.seen:
+            self.version  # noqa: B018 (read for the check)
+
     def _marker(self) -> tuple[int, bool]:
         """The version marker, and whether a write is under way (a write mark that has not run out)."""
         version, busy, now = 0, False, time.time()
@@ -615,6 +629,7 @@ class RemoteStore(Store):
         Returns the engine's own result objects (parsed from the server's answer), so code
         written for the embedded store (and the SPARQL endpoint's workers) runs unchanged.
         """
+        self._before_reading()
         text = _bind(query, {v.value: t for v, t in substitutions.items()}) if substitutions else query
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         if base_iri:
@@ -662,6 +677,7 @@ class RemoteStore(Store):
 
     def triples(self, graph: str) -> list[ox.Triple]:
         """Every triple of one named graph (Graph Store Protocol when the server has it)."""
+        self._before_reading()
         if self.gsp_url is not None:
             response = self._send(
                 "GET", self.gsp_url, params={self.dialect.gsp_graph_param: graph}, headers={"Accept": _TRIPLES}

@@ -254,3 +254,21 @@ def test_an_answer_that_read_across_a_write_is_computed_again(server, loaded, ma
         assert calls.count("query") == 2
         (row,) = answer.json()["results"]["bindings"]
         assert int(row["n"]["value"]) == sum(len(store.triples(g)) for g in graphs)
+
+
+def test_a_block_that_checks_every_read_reads_the_version_before_its_first_query(server, loaded, make_source):
+    """A query made before anything asked for the version is checked too: else a write landing
+    between it and the version's first read would go unseen (the query of the old state, the
+    rest of the new one, the version unchanged from first read to last). Without ``every_read``
+    (a SPARQL request: one query) it goes unseen on Oxigraph; Virtuoso's queries read the version
+    anyway, for the list of graphs that is their dataset."""
+    store, writer = loaded
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for every_read in (True, False):
+        settled = not every_read and server.name == "oxigraph"
+        with one_version(every_read=every_read) as reading:
+            store.select(count)  # a query first, no cached value asked for
+            kg.load_files(writer, [make_source(name=f"first-read-{every_read}".lower())])
+            store.select(count)
+            assert store.version
+            assert reading.settled() is settled
