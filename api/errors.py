@@ -17,6 +17,7 @@ from kg.errors import (
     QueryError,
     QueryRefused,
     ReadOnly,
+    StoreBusy,
     StoreError,
     TooManyQueries,
     ValidationFailed,
@@ -36,6 +37,7 @@ STATUS: list[tuple[type[KGError], int, str]] = [
     (InvalidInput, 422, "invalid_input"),
     (ValidationFailed, 422, "invalid_data"),
     (LoadError, 400, "bad_data"),
+    (StoreBusy, 503, "store_busy"),
     (StoreError, 503, "store_unavailable"),
 ]
 

@@ -11,6 +11,7 @@ The hierarchy (``api/`` maps each class to an HTTP status in one table)::
     ├── LoadError           a file could not be read or parsed
     │   └── ValidationFailed  the data violates the SHACL shapes or the loading rules
     ├── StoreError          the store cannot be opened or written
+    │   └── StoreBusy       a remote store kept changing while a request read it
     └── QueryAborted        a query was stopped: it ran past its time limit or its worker died
         ├── QueryOutOfMemory  its worker reached the memory limit of a query
         ├── Overloaded      no query worker became free in time
@@ -32,6 +33,7 @@ __all__ = [
     "QueryOutOfMemory",
     "QueryRefused",
     "ReadOnly",
+    "StoreBusy",
     "StoreError",
     "TooManyQueries",
     "ValidationFailed",
@@ -124,3 +126,8 @@ class ValidationFailed(LoadError):
 
 class StoreError(KGError):
     """The store cannot be opened, read or written."""
+
+
+class StoreBusy(StoreError):
+    """A remote store was written while a request read it (or a write was under way), every time
+    the request was tried: its answer could have mixed two versions (:mod:`kg.remote`)."""
