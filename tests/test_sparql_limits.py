@@ -186,6 +186,22 @@ def test_a_capped_answer_keeps_the_querys_order(capped: TestClient, media: str) 
     assert rows(response) == rows(sparql(capped, plain, accept=media))
 
 
+def test_a_subquerys_limit_is_never_lowered_by_the_cap(capped: TestClient) -> None:
+    """Where the scanner's reading may not be the parser's (``<(`` compared in a FILTER), the
+    cap must not rewrite a LIMIT it takes for the outermost: lowering the subquery's LIMIT 40
+    to the cap would drop labels the outer FILTER keeps, and answer fewer rows, untruncated."""
+    inner = "{ SELECT ?s ?o WHERE { ?s skos:prefLabel ?o } ORDER BY ?o LIMIT 40 }"
+    keep = 'FILTER(?x<(?x>0)||?x<(?x>0)||STRSTARTS(STR(?o), "A"))'
+    query = f"SELECT ?o WHERE {{ BIND(1 AS ?x) {keep} {inner} }} ORDER BY ?o"
+    kept = f"{inner} FILTER(STRSTARTS(STR(?o), 'A'))"
+    count = int(rows(sparql(capped, f"SELECT (COUNT(*) AS ?n) WHERE {{ {kept} }}"))[0]["n"])
+    assert MAX_ROWS < count < 40  # the FILTER keeps more than the cap, fewer than the LIMIT
+    expected = rows(sparql(capped, f"SELECT ?o WHERE {{ {kept} }} ORDER BY ?o LIMIT {MAX_ROWS}"))
+    response = sparql(capped, query)
+    assert rows(response) == expected
+    assert response.headers["x-kg-truncated"] == "true"
+
+
 @pytest.fixture(scope="module")
 def engine_store(bundled_store: kg.Store) -> ox.Store:
     """The bundled data in a bare engine store, as a worker holds its replica."""
