@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import heapq
+import itertools
+import re
 
+from . import tolerant
 from .errors import InvalidInput
 from .lookup import kind_name
 from .models import SearchHit
 from .namespaces import slug
-from .search_index import Entry, search_index
+from .search_index import CATEGORIES, Entry, SearchIndex, search_index
 from .store import Store
 from .text import search_key
 
 __all__ = ["MAX_LIMIT", "SEARCH_TYPES", "search"]
 
 #: Entity categories a search can be restricted to.
-SEARCH_TYPES = ("actor", "place", "event", "claim", "source")
+SEARCH_TYPES = CATEGORIES
 MAX_LIMIT = 100
+#: Keys rated by tolerant matching per query text at least (the shortest of the candidates).
+_TOLERANT_CANDIDATES = 256
+#: Words a query needs for one of them to be allowed to match nothing.
+_MISSING_FROM = 4
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+_Found = dict[str, tuple[float, Entry]]
 
 
 def _score(key: str, q: str) -> float:
@@ -27,6 +37,76 @@ def _score(key: str, q: str) -> float:
     if f" {q}" in f" {key}":
         return 60.0 + 10.0 * len(q) / len(key)
     return 40.0 + 10.0 * len(q) / len(key)
+
+
+def _variants(q: str) -> list[tuple[str, float]]:
+    """The search keys to look up for ``q``, each with the points it loses: the whole text, and
+    when it has parenthesised parts ("Hay'at Tahrir al-Sham (HTS)"), the text without them (one
+    point off) and each part alone (two off)."""
+    found = {search_key(q): 0.0}
+    inner = _PARENTHESIS.findall(q)
+    if inner:
+        found.setdefault(search_key(_PARENTHESIS.sub(" ", q)), 1.0)
+        for part in inner:
+            found.setdefault(search_key(part), 2.0)
+    return [(key, penalty) for key, penalty in found.items() if key]
+
+
+def _keep(best: _Found, index: SearchIndex, entity: str, score: float, type: str | None) -> bool:
+    """Record ``score`` for ``entity`` if better than what it has; False if it is not of ``type``."""
+    known = best.get(entity)
+    if known is not None:
+        if score > known[0]:
+            best[entity] = (score, known[1])
+        return True
+    # an entity in several categories is listed under the first (see CATEGORIES)
+    entry = next((e for e in index.entries[entity] if type is None or e.category == type), None)
+    if entry is None:
+        return False
+    best[entity] = (score, entry)
+    return True
+
+
+def _literal(index: SearchIndex, key: str, penalty: float, type: str | None, wanted: int, best: _Found) -> None:
+    """The keys containing ``key``: exact, prefix, word prefix, substring (see :func:`_score`)."""
+    found: set[str] = set()
+    # Keys come best first and an entity's first key is its best, so the page is certain once
+    # it is full and the score drops below its last one (ties at that score are all kept).
+    last: float | None = None
+    for matched in index.ranked(key):
+        score = _score(matched, key)
+        if last is not None and round(score, 2) < last:
+            break
+        for entity in index.owners[matched]:
+            if entity in found:
+                continue
+            if not _keep(best, index, entity, score - penalty, type):
+                continue
+            found.add(entity)
+            if last is None and len(found) >= wanted:
+                last = round(score, 2)
+
+
+def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, wanted: int, best: _Found) -> None:
+    """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.tolerant`)."""
+    words = tolerant.query_words(key)
+    if not words:
+        return
+    vocabulary = index.words()
+    matched = [vocabulary.match(form, stem) for form, stem in words]
+    missing = 1 if len(matched) >= _MISSING_FROM else 0
+    if sum(not w.forms for w in matched) > missing:
+        return
+    # shorter keys first: the query covers more of them; rating stops after a few hundred
+    budget = max(_TOLERANT_CANDIDATES, 4 * wanted)
+    for candidate in itertools.islice(vocabulary.candidates(matched, missing), budget):
+        if key in candidate:
+            continue  # rated as a literal match (a tolerant rating would not be fairer)
+        score = tolerant.score(matched, len(key), candidate, missing)
+        if score <= 0:
+            continue
+        for entity in index.owners[candidate]:
+            _keep(best, index, entity, score - penalty, type)
 
 
 def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, offset: int = 0) -> list[SearchHit]:
@@ -45,30 +125,15 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
         raise InvalidInput(f"unknown type {type!r}; choose one of {', '.join(SEARCH_TYPES)}")
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise InvalidInput(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
-    key = search_key(q)
-    if not key:
+    if not search_key(q):
         return []  # only spaces, punctuation or marks: nothing can match
     index = search_index(store)
     wanted = offset + limit
-    best: dict[str, tuple[float, Entry]] = {}
+    best: _Found = {}
     with index.lock:
-        # Keys come best first and an entity's first key is its best, so the page is certain once
-        # it is full and the score drops below its last one (ties at that score are all kept).
-        last: float | None = None
-        for matched in index.ranked(key):
-            score = _score(matched, key)
-            if last is not None and round(score, 2) < last:
-                break
-            for entity in index.owners[matched]:
-                if entity in best:
-                    continue
-                # an entity in several categories is listed under the first (see CATEGORIES)
-                entry = next((e for e in index.entries[entity] if type is None or e.category == type), None)
-                if entry is None:
-                    continue
-                best[entity] = (score, entry)
-                if last is None and len(best) >= wanted:
-                    last = round(score, 2)
+        for variant, penalty in _variants(q):
+            _literal(index, variant, penalty, type, wanted, best)
+            _tolerant(index, variant, penalty, type, wanted, best)
     # Order every candidate cheaply, then build hits for the page only.
     ranked = heapq.nsmallest(
         offset + limit,
