@@ -89,10 +89,10 @@ def _literal(index: SearchIndex, key: str, penalty: float, type: str | None, wan
 
 def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, wanted: int, best: _Found) -> None:
     """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.tolerant`)."""
-    words = tolerant.query_words(key)
+    vocabulary = index.words()
+    words = vocabulary.split(tolerant.query_words(key))
     if not words:
         return
-    vocabulary = index.words()
     matched = [vocabulary.match(form, stem) for form, stem in words]
     missing = 1 if len(matched) >= _MISSING_FROM else 0
     if sum(not w.forms for w in matched) > missing:
@@ -113,10 +113,16 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     """Entities matching ``q``, best first.
 
     Matching ignores case, accents, apostrophes, punctuation and Arabic spelling variants,
-    over preferred labels, aliases (any language), source titles and claim summaries. An exact
-    match of a label or alias ranks first, then a prefix, then a word prefix, then a substring.
+    over preferred labels, aliases (any language), source titles and claim summaries. A key
+    holding the text as typed is rated by where: equal to it first (100), then a prefix, then a
+    word prefix, then a substring. Every key is also rated by its words (:mod:`kg.tolerant`):
+    word order, articles, inflection, transliteration variants and typos aside, on the same scale
+    but never at 100; an entity keeps its best rating. A parenthesised part of ``q`` is also
+    looked up alone, and ``q`` without it, a point or two lower.
 
     >>> [h.id for h in search(store, "Hay'at Tahrir al-Sham", limit=1)]  # doctest: +SKIP
+    ['hayat-tahrir-al-sham']
+    >>> [h.id for h in search(store, "hayet tahrir alsham (HTS)", limit=1)]  # doctest: +SKIP
     ['hayat-tahrir-al-sham']
     """
     if not q:

@@ -7,7 +7,8 @@ that :meth:`SearchIndex.ranked` lists the matching keys best first (exact, prefi
 substring; shorter before longer): prefixes by bisection, the keys containing the text elsewhere
 from a trigram index (:mod:`kg.trigrams`; a text of one or two characters is searched for in each
 length group written once into one string, with ``str.find``). A search stops once its page is
-certain.
+certain. Beside them, :meth:`SearchIndex.words` holds the folded words of the keys for tolerant
+matching (:class:`kg.tolerant.WordIndex`).
 
 The index belongs to one store version (``store.cache``). After a write it is updated, not rebuilt:
 the store reports which named graphs (sources) were written (:meth:`kg.store.Store.changed_graphs`)

@@ -229,6 +229,29 @@ class WordIndex:
                         if not same:
                             del table[name]
 
+    def split(self, words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """``words`` with each unknown word that is two known ones written together split in two
+        ("airforce" → "air", "force"), or an article and a known word ("alsham" → "sham")."""
+        result: list[tuple[str, str]] = []
+        for form, stem in words:
+            if form in self.keys or stem in self.forms or not form.isascii():
+                result.append((form, stem))
+                continue
+            for at in range(2, len(form) - 2):
+                head, tail = form[:at], fold(form[at:])
+                if tail is None or tail[0] not in self.keys:
+                    continue
+                if head in ARTICLES:
+                    result.append(tail)
+                    break
+                first = fold(head)
+                if first is not None and len(head) >= 3 and first[0] in self.keys:
+                    result += [first, tail]
+                    break
+            else:
+                result.append((form, stem))
+        return list(dict.fromkeys(result))
+
     def match(self, form: str, stem: str) -> QueryWord:
         """The indexed forms a query word matches, each with a similarity: itself (1), the forms
         sharing its stem (0.9), and when the word is not a known form, the forms with its consonants

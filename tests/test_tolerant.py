@@ -38,6 +38,18 @@ def test_folding_rules(text, folded):
     assert tolerant.folded(search_key(text)) == folded
 
 
+def test_words_written_together_are_split_when_both_halves_are_known():
+    index = tolerant.WordIndex(["russian air force", "hayat tahrir al sham", "airport"])
+    assert index.split(tolerant.query_words("russian airforce")) == [
+        ("rusian", "rusian"),
+        ("air", "air"),
+        ("force", "forc"),
+    ]
+    assert index.split(tolerant.query_words("alsham")) == [("sham", "sham")]
+    assert index.split(tolerant.query_words("airport")) == [("airport", "airport")]  # known as it is
+    assert index.split(tolerant.query_words("airxyz")) == [("airxyz", "airxyz")]
+
+
 def test_vowels_alone_make_a_skeleton():
     assert tolerant.skeleton("tal") == tolerant.skeleton("tel") == "tl"
     assert tolerant.skeleton("jebhat") == tolerant.skeleton("jabhat")
