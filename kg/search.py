@@ -20,8 +20,8 @@ __all__ = ["MAX_LIMIT", "SEARCH_TYPES", "search"]
 #: Entity categories a search can be restricted to.
 SEARCH_TYPES = CATEGORIES
 MAX_LIMIT = 100
-#: Keys rated by tolerant matching per query text at least (the shortest of the candidates).
-_TOLERANT_CANDIDATES = 256
+#: Keys rated by tolerant matching per query text, at least (the shortest of the candidates).
+_TOLERANT_CANDIDATES = 128
 #: Words a query needs for one of them to be allowed to match nothing.
 _MISSING_FROM = 4
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
@@ -97,7 +97,7 @@ def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, wa
     missing = 1 if len(matched) >= _MISSING_FROM else 0
     if sum(not w.forms for w in matched) > missing:
         return
-    # shorter keys first: the query covers more of them; rating stops after a few hundred
+    # shorter keys first: the query covers more of them; rating stops after a hundred or so
     budget = max(_TOLERANT_CANDIDATES, 4 * wanted)
     for candidate in itertools.islice(vocabulary.candidates(matched, missing), budget):
         if key in candidate:

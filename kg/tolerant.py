@@ -307,7 +307,7 @@ def score(words: list[QueryWord], query_length: int, key: str, missing: int = 0)
     query's words lack (a typo, a missing word). 0.0 when more than ``missing`` words match
     nothing in the key."""
     held = key.split()
-    folds = [fold(word) for word in held]
+    folds = list(map(fold, held))
     used: set[int] = set()
     places: list[int] = []
     similarity = 0.0
@@ -316,8 +316,7 @@ def score(words: list[QueryWord], query_length: int, key: str, missing: int = 0)
         for i, folded_word in enumerate(folds):
             if folded_word is None or i in used:
                 continue
-            form, stem = folded_word
-            s = word.forms.get(form, _SAME_STEM if stem == word.stem else 0.0)
+            s = word.forms.get(folded_word[0], _SAME_STEM if folded_word[1] == word.stem else 0.0)
             if s > best:
                 best, at = s, i
         if best > 0:
@@ -329,10 +328,11 @@ def score(words: list[QueryWord], query_length: int, key: str, missing: int = 0)
     missing = len(words) - len(places)
     in_order = places == sorted(places)
     first, last = min(places), max(places)
-    # consecutive: nothing but left-out words between the matched ones
-    consecutive = all(i in used or folds[i] is None for i in range(first, last + 1))
-    whole = all(i in used or folds[i] is None for i in range(len(held)))
-    at_start = all(held[i] in ARTICLES for i in range(first))
+    # words of the key left unmatched (left-out words aside)
+    unmatched = [i for i, folded_word in enumerate(folds) if folded_word is not None and i not in used]
+    whole = not unmatched
+    consecutive = not any(first < i < last for i in unmatched)
+    at_start = all(word in ARTICLES for word in held[:first])
     coverage = 10.0 * min(1.0, query_length / max(1, len(key)))
     if missing:
         base = 30.0 + coverage
