@@ -182,12 +182,12 @@ class WordIndex:
         #: Consonant skeleton → the Latin forms with that skeleton.
         self.skeletons: dict[str, set[str]] = defaultdict(set)
         self._stem_of: dict[str, str] = {}
-        for key in keys:
+        holders = self.keys
+        for key in sorted(keys, key=_shorter_first):  # each list then in that order
             for form, stem in dict.fromkeys(folded(key)):
-                self._name(form, stem)
-                self.keys[form].append(key)
-        for holders in self.keys.values():
-            holders.sort(key=_shorter_first)
+                if form not in holders:
+                    self._name(form, stem)
+                holders[form].append(key)
         self._grams = trigrams.TrigramIndex(_PAD + form + _PAD for form in self.keys)
 
     def _name(self, form: str, stem: str) -> None:
