@@ -20,8 +20,11 @@ __all__ = ["MAX_LIMIT", "SEARCH_TYPES", "search"]
 #: Entity categories a search can be restricted to.
 SEARCH_TYPES = CATEGORIES
 MAX_LIMIT = 100
-#: Keys rated by tolerant matching per query text, at least (the shortest of the candidates).
+#: Keys rated by tolerant matching per query text (the shortest of the candidates), whatever the
+#: page: every page of one query is cut from the same ranking.
 _TOLERANT_CANDIDATES = 128
+#: Parenthesised parts of a query looked up alone, at most.
+_MAX_PARTS = 3
 #: Words a query needs for one of them to be allowed to match nothing.
 _MISSING_FROM = 4
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
@@ -42,12 +45,12 @@ def _score(key: str, q: str) -> float:
 def _variants(q: str) -> list[tuple[str, float]]:
     """The search keys to look up for ``q``, each with the points it loses: the whole text, and
     when it has parenthesised parts ("Hay'at Tahrir al-Sham (HTS)"), the text without them (one
-    point off) and each part alone (two off)."""
+    point off) and each of the first three parts alone (two off)."""
     found = {search_key(q): 0.0}
     inner = _PARENTHESIS.findall(q)
     if inner:
         found.setdefault(search_key(_PARENTHESIS.sub(" ", q)), 1.0)
-        for part in inner:
+        for part in inner[:_MAX_PARTS]:
             found.setdefault(search_key(part), 2.0)
     return [(key, penalty) for key, penalty in found.items() if key]
 
@@ -87,7 +90,7 @@ def _literal(index: SearchIndex, key: str, penalty: float, type: str | None, wan
                 last = round(score, 2)
 
 
-def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, wanted: int, best: _Found) -> None:
+def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, best: _Found) -> None:
     """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.tolerant`)."""
     vocabulary = index.words()
     words = vocabulary.split(tolerant.query_words(key))
@@ -97,9 +100,8 @@ def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, wa
     missing = 1 if len(matched) >= _MISSING_FROM else 0
     if sum(not w.forms for w in matched) > missing:
         return
-    # shorter keys first: the query covers more of them; rating stops after a hundred or so
-    budget = max(_TOLERANT_CANDIDATES, 4 * wanted)
-    for candidate in itertools.islice(vocabulary.candidates(matched, missing), budget):
+    # shorter keys first: the query covers more of them
+    for candidate in itertools.islice(vocabulary.candidates(matched, missing), _TOLERANT_CANDIDATES):
         if key in candidate:
             continue  # rated as a literal match (a tolerant rating would not be fairer)
         score = tolerant.score(matched, len(key), candidate, missing)
@@ -139,7 +141,7 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     with index.lock:
         for variant, penalty in _variants(q):
             _literal(index, variant, penalty, type, wanted, best)
-            _tolerant(index, variant, penalty, type, wanted, best)
+            _tolerant(index, variant, penalty, type, best)
     # Order every candidate cheaply, then build hits for the page only.
     ranked = heapq.nsmallest(
         offset + limit,

@@ -149,6 +149,16 @@ def test_a_short_query_must_match_every_word(bundled_store):
     assert hits[0].id == HTS and hits[0].score < 60
 
 
+@pytest.mark.parametrize("query", ["Alepo", "rebelz", "Syrain forces", "Hayat Tahrir al-Sham (HTS) (Nusra) (x) (y)"])
+def test_pages_of_a_tolerant_query_are_cut_from_one_ranking(bundled_store, query):
+    everything = kg.search(bundled_store, query, limit=100)
+    assert everything
+    for offset in range(0, len(everything), 3):
+        assert kg.search(bundled_store, query, limit=3, offset=offset) == everything[offset : offset + 3]
+    scores = [h.score for h in everything]
+    assert scores == sorted(scores, reverse=True)
+
+
 ZEPHYR = """
     id:test-zephyr a ck:ArmedGroup ; skos:prefLabel "Zephyrine Guard"@en .
 """
