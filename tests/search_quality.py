@@ -114,6 +114,8 @@ QUERIES: list[tuple[str, str, str]] = [
     ("جبهة النصرة", HTS, "Arabic former name"),
     ("جبهه النصره", HTS, "ha for ta marbuta"),
     ("جبهة فتح الشام", HTS, "Arabic former name"),
+    ("جبهة النصرة لاهل الشام", HTS, "bare alef for alef with hamza"),
+    ("جبهه النصره لأهل الشأم", HTS, "hamza on the alef of al-Sham"),
     ("قوات سوريا الديمقراطية", "syrian-democratic-forces", "Arabic alias"),
     ("قوات سوريا الديموقراطية", "syrian-democratic-forces", "spelling with waw"),
     ("الجيش الوطني السوري", "syrian-national-army", "Arabic alias"),
