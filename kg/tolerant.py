@@ -15,12 +15,13 @@ module goes further, word by word, so that a search still finds a name typed dif
   transliterated with ``unidecode``.
 * **Inflection**: each word also has its Snowball stem (English for Latin script, Arabic for Arabic
   script; PyStemmer), so "rebels" ~ "rebel" and "الشام" ~ "شام".
-* **Typos and vowels**: a word found neither as a form nor as a stem is compared with the known
-  forms by edit distance (``rapidfuzz``): one edit in words of four or five characters, two in
-  longer ones, candidates coming from a trigram index of the forms
-  (:class:`kg.trigrams.TrigramIndex`); and it matches the forms written with the same consonants
-  in the same order ("tal" ~ "tel", "jebhat" ~ "jabhat"), as transliterations of Arabic differ
-  most in their vowels.
+* **Typos and vowels**: a word that is not a known form is compared with the known forms by edit
+  distance (``rapidfuzz``): one edit in words of four or five characters, two in longer ones,
+  candidates coming from a trigram index of the forms (:class:`kg.trigrams.TrigramIndex`); and it
+  matches the forms written with the same consonants in the same order ("tal" ~ "tel", "jebhat" ~
+  "jabhat"), as transliterations of Arabic differ most in their vowels.
+* **Words written together**: an unknown word made of two known ones, or of an article and a known
+  one, is split ("airforce" → "air force", "alsham" → "sham").
 
 :class:`WordIndex` holds the folded words of every search key, and :func:`score` rates a key
 against the query's words. :mod:`kg.search` uses both beside the literal matches.
