@@ -6,7 +6,7 @@ import heapq
 import itertools
 import re
 
-from . import tolerant
+from . import tolerant, trigrams
 from .errors import InvalidInput
 from .lookup import kind_name
 from .models import SearchHit
@@ -90,8 +90,9 @@ def _literal(index: SearchIndex, key: str, penalty: float, type: str | None, wan
                 last = round(score, 2)
 
 
-def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, best: _Found) -> None:
-    """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.tolerant`)."""
+def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, best: _Found, literal: bool) -> None:
+    """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.tolerant`),
+    but for those holding ``key`` itself when they were ``literal``-ly rated already."""
     vocabulary = index.words()
     words = vocabulary.split(tolerant.query_words(key))
     if not words:
@@ -102,7 +103,7 @@ def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, be
         return
     # shorter keys first: the query covers more of them
     for candidate in itertools.islice(vocabulary.candidates(matched, missing), _TOLERANT_CANDIDATES):
-        if key in candidate:
+        if literal and key in candidate:
             continue  # rated as a literal match (a tolerant rating would not be fairer)
         score = tolerant.score(matched, len(key), candidate, missing)
         if score <= 0:
@@ -140,8 +141,12 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     best: _Found = {}
     with index.lock:
         for variant, penalty in _variants(q):
-            _literal(index, variant, penalty, type, wanted, best)
-            _tolerant(index, variant, penalty, type, best)
+            # a part of one or two characters is found as a word only: looking for it inside
+            # every key would take a scan of them all
+            literal = not penalty or len(variant) >= trigrams.N
+            if literal:
+                _literal(index, variant, penalty, type, wanted, best)
+            _tolerant(index, variant, penalty, type, best, literal)
     # Order every candidate cheaply, then build hits for the page only.
     ranked = heapq.nsmallest(
         offset + limit,

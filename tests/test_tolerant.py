@@ -128,6 +128,12 @@ def test_a_tolerant_match_never_scores_like_the_exact_text(bundled_store):
     assert hits[0].id == "syrian-democratic-forces" and 97 <= hits[0].score < 100
 
 
+def test_a_short_parenthesised_part_is_found_as_a_word(bundled_store):
+    hits = kg.search(bundled_store, "Security Council (UN)")
+    assert hits[0].id == "un-security-council"
+    assert [h.id for h in kg.search(bundled_store, "Foo Bar (UN)", limit=1)] == ["un-security-council"]
+
+
 def test_the_type_filter_applies_to_tolerant_matches(bundled_store):
     assert {h.type for h in kg.search(bundled_store, "Alepo", type="event", limit=100)} == {"event"}
     assert [h.id for h in kg.search(bundled_store, "Alepo", type="place", limit=1)] == ["aleppo"]
