@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= var/store
 
-.PHONY: install serve test lint format clean screenshot bench
+.PHONY: install serve test lint format clean screenshot bench faults
 
 install: $(STAMP)
 
@@ -46,6 +46,17 @@ BENCH_ARGS  ?=
 bench: install
 	$(BIN)/python -m benchmarks --sizes $(BENCH_SIZES) --reps $(BENCH_REPS) $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.explorer --reps $(BENCH_REPS) --out benchmarks
+
+# Crash safety of the bulk loader (benchmarks/faults.py): FAULT_ROUNDS bulk loads of FAULT_NEW synthetic
+# actors over a store of FAULT_OLD, each killed (kill -9) at a random point; after each the store must
+# hold exactly the old or the new state, with no staging graph left. A few minutes at the defaults.
+FAULT_OLD    ?= 200
+FAULT_NEW    ?= 1000
+FAULT_ROUNDS ?= 30
+FAULT_ARGS   ?=
+
+faults: install
+	$(BIN)/python -m benchmarks.faults --old $(FAULT_OLD) --new $(FAULT_NEW) --rounds $(FAULT_ROUNDS) $(FAULT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -17,11 +17,13 @@ from kg.errors import (
     QueryError,
     QueryRefused,
     ReadOnly,
+    StoreBusy,
     StoreError,
+    TooManyQueries,
     ValidationFailed,
 )
 
-__all__ = ["HTTP_CODES", "STATUS", "error_body", "install", "status_and_code"]
+__all__ = ["HTTP_CODES", "STATUS", "error_body", "error_headers", "install", "status_and_code"]
 
 #: Library exception → (HTTP status, error code). The first matching class wins.
 STATUS: list[tuple[type[KGError], int, str]] = [
@@ -29,11 +31,13 @@ STATUS: list[tuple[type[KGError], int, str]] = [
     (QueryRefused, 400, "query_refused"),
     (QueryError, 400, "bad_query"),
     (ReadOnly, 403, "read_only"),
+    (TooManyQueries, 429, "too_many_queries"),
     (Overloaded, 503, "overloaded"),
     (QueryAborted, 503, "query_stopped"),
     (InvalidInput, 422, "invalid_input"),
     (ValidationFailed, 422, "invalid_data"),
     (LoadError, 400, "bad_data"),
+    (StoreBusy, 503, "store_busy"),
     (StoreError, 503, "store_unavailable"),
 ]
 
@@ -42,10 +46,17 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 
+def error_headers(exc: KGError) -> dict[str, str]:
+    """Headers an error response carries: ``Retry-After`` when the client should wait and retry."""
+    if isinstance(exc, TooManyQueries):
+        return {"retry-after": str(exc.retry_after)}
+    return {}
+
+
 def _kg_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KGError)
     status, code = status_and_code(exc)
-    return JSONResponse(error_body(code, str(exc)), status_code=status)
+    return JSONResponse(error_body(code, str(exc)), status_code=status, headers=error_headers(exc))
 
 
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-__all__ = ["ERROR_RESPONSES", "ErrorBody", "ErrorDetail"]
+from kg.claims import RolledUpClaim
+from kg.models import Claim
+
+__all__ = ["ERROR_RESPONSES", "ClaimItem", "ErrorBody", "ErrorDetail"]
+
+#: One claim of /claims: a plain claim, or, with ``include_members=true``, a claim rolled up
+#: through membership, part-of, office or leadership, which also says who made it (``made_by``)
+#: or whom it is about (``concerns``) and through which statements. Plain first: a plain claim's
+#: JSON then reads back as a plain claim (a rolled-up one has more fields and reads as such).
+ClaimItem = Claim | RolledUpClaim
 
 
 class ErrorDetail(BaseModel):

@@ -9,6 +9,11 @@ from typing import Any
 __all__ = ["Settings"]
 
 
+def _optional_int(value: str | None) -> int | None:
+    """A number setting whose default depends on others: unset or empty is None."""
+    return int(value) if value is not None and value.strip() else None
+
+
 def _flag(value: str) -> bool:
     """An on/off setting: 1, true, yes or on (any case) is on."""
     return value.strip().lower() in ("1", "true", "yes", "on")
@@ -40,6 +45,16 @@ class Settings:
     max_query_bytes: int = 1_000_000
     # KG_QUERY_WORKERS: SPARQL worker processes (0: one per core).
     query_workers: int = 0
+    # KG_QUERY_MEMORY_MB: megabytes a SPARQL query may allocate in its worker beyond what the worker
+    # holds at rest (its replica of the store); past it the worker dies and is replaced, and the
+    # client gets 503 (0: no limit). Each worker can reach it at once: workers x this should fit.
+    query_memory_mb: int = 2048
+    # KG_LONG_QUERY_SECONDS, KG_LONG_QUERIES_PER_CLIENT: a query running longer than this is long;
+    # a client (its address) may have that many long queries running at once (default: one less
+    # than the workers, at least 1; 0: no limit); one more is stopped then (answer: 429), so
+    # that one client's long queries leave a worker to the others.
+    long_query_seconds: float = 2.0
+    long_queries_per_client: int | None = None
     # KG_SPARQL_CACHE_MB: megabytes of SPARQL answers kept for repeated queries until the next write
     # (0: none; header X-KG-Cache says hit or miss). Never over a remote store.
     sparql_cache_mb: float = 64.0
@@ -67,6 +82,9 @@ class Settings:
             max_rows=int(env.get("KG_MAX_ROWS", cls.max_rows)),
             max_query_bytes=int(env.get("KG_MAX_QUERY_BYTES", cls.max_query_bytes)),
             query_workers=int(env.get("KG_QUERY_WORKERS", cls.query_workers)),
+            query_memory_mb=int(env.get("KG_QUERY_MEMORY_MB", cls.query_memory_mb)),
+            long_query_seconds=float(env.get("KG_LONG_QUERY_SECONDS", cls.long_query_seconds)),
+            long_queries_per_client=_optional_int(env.get("KG_LONG_QUERIES_PER_CLIENT")),
             sparql_cache_mb=float(env.get("KG_SPARQL_CACHE_MB", cls.sparql_cache_mb)),
             access_log=_flag(env.get("KG_ACCESS_LOG", "0")),
             warm=_flag(env.get("KG_WARM", "1")),

@@ -11,8 +11,11 @@ The hierarchy (``api/`` maps each class to an HTTP status in one table)::
     ├── LoadError           a file could not be read or parsed
     │   └── ValidationFailed  the data violates the SHACL shapes or the loading rules
     ├── StoreError          the store cannot be opened or written
+    │   └── StoreBusy       a remote store kept changing while a request read it
     └── QueryAborted        a query was stopped: it ran past its time limit or its worker died
-        └── Overloaded      no query worker became free in time
+        ├── QueryOutOfMemory  its worker reached the memory limit of a query
+        ├── Overloaded      no query worker became free in time
+        └── TooManyQueries  the client already has its share of long-running queries
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ __all__ = [
     "Overloaded",
     "QueryAborted",
     "QueryError",
+    "QueryOutOfMemory",
     "QueryRefused",
     "ReadOnly",
+    "StoreBusy",
     "StoreError",
+    "TooManyQueries",
     "ValidationFailed",
     "Violation",
 ]
@@ -63,8 +69,23 @@ class QueryAborted(KGError):
     """A query was stopped before it finished (time limit reached, or its worker died)."""
 
 
+class QueryOutOfMemory(QueryAborted):
+    """A query's worker reached the memory limit of a query (the worker is replaced)."""
+
+
 class Overloaded(QueryAborted):
     """Every query worker stayed busy for longer than the wait limit."""
+
+
+class TooManyQueries(QueryAborted):
+    """A query was stopped because its client already has its share of long-running queries.
+
+    ``retry_after`` is the number of seconds after which one of them will have ended.
+    """
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class LoadError(KGError):
@@ -105,3 +126,8 @@ class ValidationFailed(LoadError):
 
 class StoreError(KGError):
     """The store cannot be opened, read or written."""
+
+
+class StoreBusy(StoreError):
+    """A remote store was written while a request read it (or a write was under way), every time
+    the request was tried: its answer could have mixed two versions (:mod:`kg.remote`)."""

@@ -16,20 +16,35 @@ How the embedded store's guarantees carry over:
   (Virtuoso, whose default graph also holds its system graphs, and unknown servers) every query
   names its dataset with the protocol's ``default-graph-uri``/``named-graph-uri``: the graphs
   this store wrote, listed in its marker graph.
-* **Writes are one update request**: the graphs to replace are dropped and inserted, the marker
-  graph's list of graphs updated and the version marker replaced, in that order (on a server that
-  limits a request's size, Virtuoso, a write of many graphs goes in several such requests, each
-  replacing whole graphs). The request is
-  parsed whole before anything runs, so a malformed or oversized one changes nothing; Oxigraph
-  also runs it in one transaction. Virtuoso commits operation by operation, so a failure while
-  running (rare: disk full, a crash) can leave a source half written, and readers may briefly
-  see a source missing during its replacement; the version marker goes last, so no cache keeps
-  a state older than the last completed write.
-* **Version**: every write stores a new random number in the marker graph; :attr:`version`
-  reads it (one small query each time, or once per request within :func:`one_version`), so
-  values cached under a version are never served after another process's write is read. On
-  servers with their own union default graph, the marker graph's few triples are visible to
-  SPARQL queries over the union.
+* **Writes are one update request**: the graphs to replace are dropped and inserted and the
+  marker graph's list of graphs updated, in that order (on a server that limits a request's size,
+  Virtuoso, a write of many graphs goes in several such requests, each replacing whole graphs). The
+  request is parsed whole before anything runs, so a malformed or oversized one changes nothing;
+  Oxigraph also runs it in one transaction. Virtuoso commits operation by operation, so a failure
+  while running (rare: disk full, a crash) can leave a source half written.
+* **Version, and writes under way** (a sequence lock): the marker graph holds a random version
+  number, and a *mark* for each write under way. A write's first request opens with its mark and a
+  new version; its last request ends with another new version, then the mark's removal (a write of
+  one request carries both: on Oxigraph, one transaction, so readers never see the mark; on
+  Virtuoso they see it while the operations run). One small query reads the version and the marks
+  (:attr:`RemoteStore.version`; once per request within :func:`one_version`). A reader that read
+  version *v* and no mark, did its reads, then reads *v* and no mark again, read one version:
+  any write that changed content in between began after its first read (else its mark was there),
+  and has either not ended (its mark is there) or ended with a new version. Random versions do not
+  come back, so no other sequence passes. The service does this for each request
+  (:class:`api.app.Service`), reading the version before the request's first query (a SPARQL
+  request, one query, reads it only where its dataset needs the list of graphs): one more query
+  per request; an answer that fails the check is computed again, or refused with
+  :class:`~kg.errors.StoreBusy`. Values cached under a version
+  (:meth:`Store.derived`) may have been computed from a later state by a request that read the
+  version before a write landed; that request fails its check, and the version is never current
+  again, so no request that passes its check uses them.
+  A mark says until when it holds (the writer's clock: its requests' time limit and
+  :data:`WRITE_MARK_MARGIN`), so a writer that dies mid-write stops readers for that long only;
+  the next write removes it. A request that fails once the server ran part of the write closes
+  the write (new version, mark removed) before the error is raised. Outside :func:`one_version`
+  (the command line, warming caches) reads are not checked. On servers with their own union
+  default graph, the marker graph's few triples are visible to SPARQL queries over the union.
 
 Where servers depart from the standard is written down in :data:`DIALECTS`, nowhere else.
 """
@@ -37,9 +52,11 @@ Where servers depart from the standard is written down in :data:`DIALECTS`, nowh
 from __future__ import annotations
 
 import json
+import math
 import secrets
+import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -49,39 +66,85 @@ import httpx
 import pyoxigraph as ox
 
 from .derived import DerivedValues
-from .errors import InvalidInput, QueryError, QueryRefused, StoreError
+from .errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreError
 from .namespaces import BASE, PREFIXES
 from .sparql.text import QueryShape, analyse, declares_dataset, pattern_start, subquery_patterns
 from .store import MAX_NESTING, Store, _serialize, check_size, export_format
 from .terms import to_term
 
-__all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "RemoteStore", "is_remote", "one_version"]
+__all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "Reading", "RemoteStore", "is_remote", "one_version"]
 
-#: The versions read within :func:`one_version` (by store), or None outside it.
-_read_versions: ContextVar[dict[int, int] | None] = ContextVar("kg_read_versions", default=None)
+
+class Reading:
+    """What one :func:`one_version` block read: each remote store's version when first read."""
+
+    def __init__(self, *, every_read: bool = False) -> None:
+        #: Whether every read is checked: the version is read before a store's first query in the
+        #: block (else only reads after something asked for the version, such as a cached value).
+        self.every_read = every_read
+        #: id(store) -> (store, version first read, whether a write was under way then)
+        self.seen: dict[int, tuple[RemoteStore, int, bool]] = {}
+        #: Whether the block wrote to a remote store (its answer is then not to be computed again).
+        self.wrote = False
+
+    def settled(self) -> bool:
+        """Whether everything the block read is of one version: each remote store it read is still
+        at the version first read, and no write was under way then or is now. One small query per
+        remote store read (none when the block read no remote store)."""
+        for store, version, busy in list(self.seen.values()):
+            if busy:
+                return False
+            now, busy = store._marker()
+            if busy or now != version:
+                return False
+        return True
+
+
+#: The :class:`Reading` of the :func:`one_version` block being run, or None outside any.
+_reading: ContextVar[Reading | None] = ContextVar("kg_reading", default=None)
 
 
 @contextmanager
-def one_version() -> Iterator[None]:
+def one_version(*, every_read: bool = False) -> Iterator[Reading]:
     """Within this block (one request of the service), each remote store reads its version once.
 
     Every cached value is checked against the store's version, and on a server that check is a
-    query: an actor page asked it dozens of times. In the block the first answer stands, so what
-    the block reads is of one version, never a mix; a write made here is seen at once, one made by
-    another process is seen by the next block. Outside any block, every read asks the server.
+    query: an actor page asked it dozens of times. In the block the first answer stands; a write
+    made here is seen at once, one made by another process is seen by the next block. Outside any
+    block, every read asks the server.
+
+    What the block read is of one version if :meth:`Reading.settled` says so at its end (the
+    service asks, and answers again when not: see the module notes); with ``every_read``, that
+    covers every query, as the version is read before a store's first one (without it, a block of
+    one query, such as a SPARQL request, reads no version where the server needs none). A first
+    read that finds a write under way raises :class:`~kg.errors.StoreBusy` at once: whatever the
+    block went on to read could be half written.
     """
-    token = _read_versions.set({})
+    reading = Reading(every_read=every_read)
+    token = _reading.set(reading)
     try:
-        yield
+        yield reading
     finally:
-        _read_versions.reset(token)
+        _reading.reset(token)
 
 
 #: The graph (and subject) holding this store's version marker and the list of its graphs.
 MARKER_GRAPH = BASE + "store"
 _VERSION = ox.NamedNode(MARKER_GRAPH + "#version")
 _HOLDS = ox.NamedNode(MARKER_GRAPH + "#graph")
+#: A write under way: marker #writing <token>, <token> #until <unix seconds> (see the module notes).
+_WRITING = ox.NamedNode(MARKER_GRAPH + "#writing")
+_UNTIL = ox.NamedNode(MARKER_GRAPH + "#until")
 _MARKER = ox.NamedNode(MARKER_GRAPH)
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+#: The version and the write marks, in one small query.
+_STATE = (
+    f"SELECT ?v ?until WHERE {{ GRAPH {_MARKER} {{ {{ {_MARKER} {_VERSION} ?v }}"
+    f" UNION {{ {_MARKER} {_WRITING} ?w . ?w {_UNTIL} ?until }} }} }}"
+)
+#: Seconds a write's mark outlives the time its requests may take (clocks of different machines,
+#: the client's own work between requests); a mark older than that was left by a writer that died.
+WRITE_MARK_MARGIN = 60.0
 #: A graph that never holds anything: the dataset of a query when the store has no graph yet.
 _EMPTY_GRAPH = MARKER_GRAPH + "#empty"
 
@@ -344,9 +407,9 @@ class RemoteStore(Store):
         try:
             response = self._client.request(method, url, auth=self._auth or httpx.USE_CLIENT_DEFAULT, **kwargs)
         except httpx.TimeoutException:
-            raise StoreError(f"the store at {url} did not answer within {self.timeout:g} s") from None
+            raise _NoAnswer(f"the store at {url} did not answer within {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the store at {url}: {exc}") from None
+            raise _NoAnswer(f"cannot reach the store at {url}: {exc}") from None
         if response.status_code in (401, 403):
             who = "the credentials given were refused" if self._auth else "it needs credentials"
             raise StoreError(
@@ -400,14 +463,9 @@ class RemoteStore(Store):
 
     def _update(self, update: str, graphs: Iterable[str] | None = None, *, bump: bool = True) -> None:
         # ``graphs`` (what the write touches) is for a local change record; the version marker serves here
-        if bump:  # last, so that readers never cache a state older than the last write
-            value = ox.Literal(
-                str(secrets.randbits(62)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-            )
-            update += (
-                f" ;\nDELETE WHERE {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} ?v }} }}"
-                f" ;\nINSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} {value} }} }}"
-            )
+        if bump:  # a write of its own, marked for readers
+            self._write([update])
+            return
         self._send(
             "POST",
             self.update_url,
@@ -415,9 +473,61 @@ class RemoteStore(Store):
             content=update.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
         )
-        self._registry = None
-        if (read := _read_versions.get()) is not None:
-            read.pop(id(self), None)  # this write made a new version: read it again
+
+    def _write(self, requests: list[str]) -> None:
+        """Run a write of one or more update requests, marked for readers (see the module notes).
+
+        The first request opens with the write's mark and a new version, the last ends with
+        another new version and the mark's removal; a write of one request carries both (on
+        Oxigraph one transaction: readers never see the mark). If a request fails after the
+        server ran part of the write, the write is closed (new version, no mark) before the error
+        is raised; a write whose server stopped answering leaves its mark to run out.
+        """
+        mark = ox.NamedNode(f"{MARKER_GRAPH}#write-{secrets.token_hex(8)}")
+        now = time.time()
+        until = ox.Literal(str(math.ceil(now + len(requests) * self.timeout + WRITE_MARK_MARGIN)), datatype=_INTEGER)
+        begin = f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_WRITING} {mark} . {mark} {_UNTIL} {until} }} }}"
+        try:
+            for number, request in enumerate(requests):
+                if number == 0:
+                    request = f"{begin} ;\n{self._new_version()} ;\n{request}"
+                if number == len(requests) - 1:
+                    request = f"{request} ;\n{self._close(mark, now)}"
+                self._update(request, bump=False)
+        except _NoAnswer:
+            raise  # the server may still be running the request: the mark runs out
+        except StoreError:
+            # the server answered, so it ran all it will of this request: close the write if it opened
+            with suppress(StoreError):  # else the mark runs out
+                if self._select(f"SELECT ?w WHERE {{ GRAPH {_MARKER} {{ {_MARKER} {_WRITING} {mark} }} }}"):
+                    self._update(self._close(mark, now), bump=False)
+            raise
+        finally:
+            self._registry = None
+            if (reading := _reading.get()) is not None:
+                reading.seen.pop(id(self), None)  # this write made a new version: read it again
+                reading.wrote = True
+
+    @staticmethod
+    def _new_version() -> str:
+        """Operations replacing the version marker with a new random number."""
+        value = ox.Literal(str(secrets.randbits(62)), datatype=_INTEGER)
+        return (
+            f"DELETE WHERE {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} ?v }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} {value} }} }}"
+        )
+
+    def _close(self, mark: ox.NamedNode, now: float) -> str:
+        """Operations ending a write: a new version, then the write's mark removed (and the marks of
+        writers that died, run out before ``now``)."""
+        expired = ox.Literal(str(math.floor(now)), datatype=_INTEGER)
+        return (
+            f"{self._new_version()} ;\n"
+            f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_WRITING} {mark} }} }} ;\n"
+            f"DELETE WHERE {{ GRAPH {_MARKER} {{ {mark} {_UNTIL} ?until }} }} ;\n"
+            f"DELETE {{ GRAPH {_MARKER} {{ {_MARKER} {_WRITING} ?w . ?w {_UNTIL} ?until }} }} WHERE {{ GRAPH {_MARKER}"
+            f" {{ {_MARKER} {_WRITING} ?w . ?w {_UNTIL} ?until FILTER(?until <= {expired}) }} }}"
+        )
 
     def _check_union(self) -> None:
         """On a server said to have a union default graph, check it does (once the store holds data)."""
@@ -436,15 +546,34 @@ class RemoteStore(Store):
     @property
     def version(self) -> int:
         """The version marker written by the last write of any process (one small query; once
-        within :func:`one_version`)."""
-        read = _read_versions.get()
-        if read is not None and id(self) in read:
-            return read[id(self)]
-        rows = self._select(f"SELECT ?v WHERE {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} ?v }} }}")
-        version = int(rows[0]["v"].value) if rows else 0
-        if read is not None:
-            read[id(self)] = version
-        return version
+        within :func:`one_version`, where finding a write under way raises :class:`StoreBusy`)."""
+        reading = _reading.get()
+        seen = reading.seen.get(id(self)) if reading is not None else None
+        if seen is None:
+            version, busy = self._marker()
+            seen = (self, version, busy)
+            if reading is not None:
+                reading.seen[id(self)] = seen
+        if seen[2] and reading is not None:
+            raise StoreBusy(f"a write to the store at {self.url} is under way")
+        return seen[1]
+
+    def _before_reading(self) -> None:
+        """In a block that checks every read, read the version before the store's first query: a
+        query made before it could be of an older version than the one checked at the end."""
+        reading = _reading.get()
+        if reading is not None and reading.every_read and id(self) not in reading.seen:
+            self.version  # noqa: B018 (read for the check)
+
+    def _marker(self) -> tuple[int, bool]:
+        """The version marker, and whether a write is under way (a write mark that has not run out)."""
+        version, busy, now = 0, False, time.time()
+        for row in self._select(_STATE):
+            if "v" in row:
+                version = int(row["v"].value)
+            elif "until" in row:
+                busy = busy or float(row["until"].value) > now
+        return version, busy
 
     def named_graphs(self) -> list[str]:
         version = self.version
@@ -500,6 +629,7 @@ class RemoteStore(Store):
         Returns the engine's own result objects (parsed from the server's answer), so code
         written for the embedded store (and the SPARQL endpoint's workers) runs unchanged.
         """
+        self._before_reading()
         text = _bind(query, {v.value: t for v, t in substitutions.items()}) if substitutions else query
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         if base_iri:
@@ -547,6 +677,7 @@ class RemoteStore(Store):
 
     def triples(self, graph: str) -> list[ox.Triple]:
         """Every triple of one named graph (Graph Store Protocol when the server has it)."""
+        self._before_reading()
         if self.gsp_url is not None:
             response = self._send(
                 "GET", self.gsp_url, params={self.dialect.gsp_graph_param: graph}, headers={"Accept": _TRIPLES}
@@ -603,6 +734,7 @@ class RemoteStore(Store):
                     body = _serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
                     operations.append(template.format(graph=name, body=body))
             writes.append((str(name), operations, bool(content)))
+        requests = []
         for batch in _batches(writes, self.dialect.max_update_bytes):
             listed = [name for name, _, filled in batch if filled]
             unlisted = [name for name, _, filled in batch if not filled]
@@ -611,8 +743,9 @@ class RemoteStore(Store):
                 registry.append(f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(unlisted)} }} }}")
             if listed:
                 registry.append(f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(listed)} }} }}")
-            self._update(" ;\n".join([*(op for _, operations, _ in batch for op in operations), *registry]))
-        if writes:
+            requests.append(" ;\n".join([*(op for _, operations, _ in batch for op in operations), *registry]))
+        if requests:
+            self._write(requests)
             self._check_union()
 
     def remove_graph(self, graph: str) -> bool:
@@ -627,6 +760,10 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._client.close()
+
+
+class _NoAnswer(StoreError):
+    """The store did not answer (time-out, connection refused or cut): a write may have run or not."""
 
 
 def _message(response: httpx.Response) -> str:

@@ -7,7 +7,8 @@ that :meth:`SearchIndex.ranked` lists the matching keys best first (exact, prefi
 substring; shorter before longer): prefixes by bisection, the keys containing the text elsewhere
 from a trigram index (:mod:`kg.trigrams`; a text of one or two characters is searched for in each
 length group written once into one string, with ``str.find``). A search stops once its page is
-certain.
+certain. Beside them, :meth:`SearchIndex.words` holds the folded words of the keys for tolerant
+matching (:class:`kg.tolerant.WordIndex`).
 
 The index belongs to one store version (``store.cache``). After a write it is updated, not rebuilt:
 the store reports which named graphs (sources) were written (:meth:`kg.store.Store.changed_graphs`)
@@ -27,7 +28,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import ontology, trigrams
+from . import ontology, tolerant, trigrams
 from .namespaces import CK, DCTERMS, RDF, SKOS
 from .nodes import node_key
 from .store import Store
@@ -126,6 +127,7 @@ class SearchIndex:
         self._by_length: dict[int, list[str]] = defaultdict(list)
         self._texts: dict[int, str] = {}  # only for texts too short for the trigram index
         self._substrings: trigrams.TrigramIndex | None = None
+        self._words: tolerant.WordIndex | None = None
         self._category_of = _category_of()
         #: Held while the index is read or updated (a service answers from several threads).
         self.lock = threading.RLock()
@@ -179,6 +181,13 @@ class SearchIndex:
             self._substrings = trigrams.TrigramIndex(ordered, order=_shorter_first)
         return self._substrings
 
+    def words(self) -> tolerant.WordIndex:
+        """The folded words of the keys, for tolerant matching (built on first use, then kept in
+        step by :meth:`set_facts`)."""
+        if self._words is None:
+            self._words = tolerant.WordIndex(self.owners)
+        return self._words
+
     def _text(self, n: int) -> str:
         text = self._texts.get(n)
         if text is None:
@@ -207,6 +216,8 @@ class SearchIndex:
                     self._texts.pop(len(key), None)
                     if self._substrings is not None:
                         self._substrings.discard(key)
+                    if self._words is not None:
+                        self._words.discard(key)
             for key in keys - self._keys_of.get(entity, frozenset()):
                 if key not in self.owners:
                     self.owners[key] = set()
@@ -214,6 +225,8 @@ class SearchIndex:
                     self._texts.pop(len(key), None)
                     if self._substrings is not None:
                         self._substrings.add(key)
+                    if self._words is not None:
+                        self._words.add(key)
                 self.owners[key].add(entity)
             graphs = frozenset(found.graphs) if found and keys else frozenset()
             for graph in self._graphs_of.get(entity, frozenset()) - graphs:
@@ -248,6 +261,7 @@ def _build(store: Store) -> SearchIndex:
     facts = _read(store, f"{{ SELECT DISTINCT ?s WHERE {{ ?s <{_KEY}> ?k }} }}")
     index.set_facts(facts, list(facts))
     index.substrings()  # in bulk, now rather than at the first search
+    index.words()
     return index
 
 

@@ -4,6 +4,10 @@ Every read sees the union of all named graphs as its default graph (one named gr
 source). Writes replace a whole graph in one transaction, so a reader sees a source either
 entirely before or entirely after a load, and a failed load leaves the store as it was.
 
+A bulk load (:mod:`kg.bulk`) is not one transaction: it keeps a journal in the store (a graph
+named ``urn:kg:journal:<id>``) and opening an on-disk store finishes or undoes any load a crash
+interrupted (:meth:`Store.recover`), so that every open sees the state before or after a load.
+
 Parameters are bound by the engine (``substitutions``), never pasted into query text:
 ``store.select(query, {"actor": iri(...), "at": date})``. A bound variable must appear in the
 query's projection (an engine rule), which the named queries respect.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import io
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -25,7 +30,16 @@ from .namespaces import PREFIXES
 from .sparql.text import Guard, TooAmbiguous, guard
 from .terms import to_python, to_term
 
-__all__ = ["EXPORT_FORMATS", "MAX_NESTING", "MAX_OPERATORS", "Store", "check_size", "export_format"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "JOURNAL",
+    "MAX_NESTING",
+    "MAX_OPERATORS",
+    "STAGING",
+    "Store",
+    "check_size",
+    "export_format",
+]
 
 #: Export format names → (pyoxigraph format, media type).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -45,10 +59,21 @@ MAX_NESTING = 256
 #: once for each in a chain, brackets or not: about 2,600 ``MINUS`` or ``BIND`` in a row, 6,400
 #: ``UNION`` or 9,000 ``!`` overflow the stack of the engine (embedded, and the Oxigraph server alike),
 #: and 3,000 ``MINUS`` inside 250 levels of nesting do. A thousand keeps a margin of about three
-#: over every construct tried (tests/test_sparql_limits.py) and is far above what a person writes.
+#: over every construct tried (tests/test_sparql_guard.py) and is far above what a person writes.
 MAX_OPERATORS = 1000
 
 T = TypeVar("T")
+
+#: Graph names a bulk load writes through (never a source's): a staging graph holds a source's new
+#: content until it replaces the old one; a journal lists the graphs an unfinished load created.
+STAGING = "urn:kg:staging:"
+JOURNAL = "urn:kg:journal:"
+#: The journal's predicates: ``<journal> <creates> <graph>`` for each graph the load creates (a new
+#: source's or a staging graph), and ``<journal> <loaded> true`` once every graph is complete.
+_CREATES = ox.NamedNode("urn:kg:journal#creates")
+_LOADED = ox.NamedNode("urn:kg:journal#loaded")
+#: Graphs dropped per transaction when a load is undone (each transaction holds its deletions in memory).
+_DROP_BATCH = 64
 
 
 def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
@@ -109,6 +134,8 @@ class Store:
         self._changes = []
         #: Values derived from the store's content, keyed by name: (version, value); see :meth:`derived`.
         self.cache = DerivedValues()
+        if self.path is not None:
+            self.recover()
 
     @classmethod
     def open(cls, spec: str | Path | None, **remote: Any) -> Store:
@@ -302,8 +329,8 @@ class Store:
         """Add the quads of an N-Quads file with the engine's bulk loader.
 
         Much faster than a transaction for millions of quads, but NOT atomic: after a failure
-        part of the file may be in the store. :func:`kg.bulk.bulk_load_files` restores the
-        all-or-nothing guarantee around it.
+        or a crash part of the file may be in the store. :func:`kg.bulk.bulk_load_files` restores
+        the all-or-nothing guarantee around it, with a journal (:meth:`open_journal`).
         """
         with self._write_lock:
             try:
@@ -326,6 +353,70 @@ class Store:
         parts = [f"MOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)}" for s, t in moves.items()]
         if parts:
             self._update(" ;\n".join(parts), [*moves, *moves.values()])
+
+    # -- the bulk load's journal ------------------------------------------------
+    #
+    # A bulk load (kg.bulk) writes with the engine's bulk loader, which is not transactional, so it
+    # is made undoable: a new source goes straight to its own graph (no graph of that name existed),
+    # a replacement to a staging graph. The steps, each one kept by a process crash once done (a
+    # transaction is in the engine's write-ahead log when it returns, a bulk-loaded file in the store):
+    #
+    # 1. open_journal: one transaction writes a journal graph naming every graph the load creates;
+    # 2. the engine's bulk loader writes those graphs;
+    # 3. journal_loaded: one transaction marks the journal loaded (every created graph is complete);
+    # 4. move_graphs: one transaction moves every staging graph over its target: the commit
+    #    (with no staging graph, step 3 is the commit);
+    # 5. finish_journal: the load was committed (marked loaded, no staging graph left), so it drops
+    #    the journal. Called on a journal whose load was not committed, it undoes the load instead.
+    #
+    # A crash leaves the journal, which the next open finishes (recover) the same way.
+
+    def open_journal(self, created: Iterable[str]) -> str:
+        """Write a journal naming the graphs a bulk load is about to create (none may exist yet);
+        returns the journal's graph name. See :func:`kg.bulk.bulk_load_files`."""
+        journal = ox.NamedNode(f"{JOURNAL}{uuid.uuid4().hex}")
+        body = "".join(f"{journal} {_CREATES} {ox.NamedNode(g)} .\n" for g in created)
+        self._update(f"INSERT DATA {{ GRAPH {journal} {{\n{body}}} }}", [journal.value])
+        if self.path is not None:
+            self._store.flush()  # the journal on disk (not only in the log) before any bulk-loaded file
+        return journal.value
+
+    def journal_loaded(self, journal: str) -> None:
+        """Mark a journal's graphs complete (after the bulk load, before the move that commits)."""
+        name = ox.NamedNode(journal)
+        self._update(f"INSERT DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
+
+    def finish_journal(self, journal: str) -> bool:
+        """Close a bulk load's journal: True when the load was committed (then only the journal
+        is dropped), False when it was not (then every graph the journal names is dropped, which
+        gives back the store as it was before the load, and the journal last).
+
+        The undo takes several transactions (a large load's graphs do not fit in one); it first
+        removes the journal's loaded mark, so that if it is cut short the next call undoes again.
+        """
+        name = ox.NamedNode(journal)
+        created = [r["g"] for r in self.select(f"SELECT ?g WHERE {{ GRAPH {name} {{ ?j {_CREATES} ?g }} }}")]
+        loaded = self.ask(f"ASK {{ GRAPH {name} {{ {name} {_LOADED} true }} }}")
+        committed = loaded and not any(self.contains_graph(g) for g in created if g.startswith(STAGING))
+        if not committed:
+            self._update(f"DELETE DATA {{ GRAPH {name} {{ {name} {_LOADED} true }} }}", [journal])
+            for i in range(0, len(created), _DROP_BATCH):
+                self.remove_graphs(created[i : i + _DROP_BATCH])
+        self.remove_graphs([journal])
+        return committed
+
+    def recover(self) -> dict[str, bool]:
+        """Finish the bulk loads a crash interrupted (:meth:`finish_journal`: each kept if it was
+        committed, else undone) and drop staging graphs no journal names (left by older versions).
+
+        Run when an on-disk store is opened for writing, before anything reads it, so that every
+        such open sees each bulk load whole or not at all. Returns each journal's outcome.
+        """
+        done = {g: self.finish_journal(g) for g in self.named_graphs() if g.startswith(JOURNAL)}
+        orphans = [g for g in self.named_graphs() if g.startswith(STAGING)]
+        for i in range(0, len(orphans), _DROP_BATCH):
+            self.remove_graphs(orphans[i : i + _DROP_BATCH])
+        return done
 
     def _update(self, update: str, graphs: Iterable[str] | None = None) -> None:
         """Run an update that writes ``graphs`` (None: unknown)."""

@@ -130,6 +130,17 @@ class TrigramIndex:
             if found:
                 yield found
 
+    def sharing(self, text: str, at_least: int = 1) -> list[str]:
+        """The keys sharing at least ``at_least`` of the distinct trigrams of ``text`` (in id order):
+        candidates for keys close to ``text`` by edit distance, as one edit changes at most
+        :data:`N` trigrams."""
+        lists = [ids for gram in trigrams(text) if (ids := self._postings.get(gram)) is not None]
+        if len(lists) < max(1, at_least):
+            return []
+        every = np.concatenate([np.frombuffer(part, dtype=f"u{_ITEM}") for part in lists])
+        distinct, counts = np.unique(every, return_counts=True)
+        return [self._keys[i] for i in distinct[counts >= at_least].tolist()]
+
     def postings(self) -> dict[str, list[str]]:
         """Each trigram with the keys containing it, in order (to compare two indexes)."""
         return {gram: [self._keys[i] for i in ids] for gram, ids in self._postings.items()}

@@ -6,14 +6,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ACTOR_TYPES, STATEMENT_KINDS, AtQuery, StoreDep
+from api.routers.claims import IncludeMembersQuery
 from api.routing import JSONRoute
 from kg.catalog import actors as kg_actors
+from kg.claims import claims as kg_claims
 from kg.designations import designations as kg_designations
 from kg.entities import entity
-from kg.models import Designation, Entity, Relation, SearchHit
+from kg.models import Designation, Entity, Group, Relation, SearchHit
 from kg.relations import backed as kg_backed
 from kg.relations import backers as kg_backers
 from kg.relations import relations as kg_relations
+from kg.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["actors and places"], route_class=JSONRoute)
 
@@ -34,7 +37,23 @@ _GROUP_LISTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def _link_groups(page: Entity, at: Any) -> Entity:
+#: The claim groups of an actor page and the /claims parameter each lists.
+_CLAIM_GROUPS = {"claims_made": "claimant", "claims_about": "about"}
+
+
+def _rolled_up_claims(store: Store, page: Entity, group_limit: int) -> Entity:
+    """Replace an actor page's claims with those rolled up to the actor (``include_members``)."""
+    if page.type != "actor":
+        return page
+    for name, found in (
+        ("claims_made", kg_claims(store, claimant=page.id, include_members=True)),
+        ("claims_about", kg_claims(store, about=page.id, include_members=True)),
+    ):
+        page.groups[name] = Group(count=len(found), items=list(found[:group_limit]))
+    return page
+
+
+def _link_groups(page: Entity, at: Any, include_members: bool = False) -> Entity:
     """Give every capped group the URL of its full, paged list."""
     for name, group in page.groups.items():
         if group.count <= len(group.items):
@@ -43,8 +62,10 @@ def _link_groups(page: Entity, at: Any) -> Entity:
             path, params = _GROUP_LISTS[name]
             query = {**params, **({"at": str(at)} if at else {})}
             group.more = f"/api/v1/actors/{page.id}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
-        elif name in ("claims_made", "claims_about"):
-            group.more = f"/api/v1/claims?{'claimant' if name == 'claims_made' else 'about'}={page.id}"
+        elif name in _CLAIM_GROUPS:
+            group.more = f"/api/v1/claims?{_CLAIM_GROUPS[name]}={page.id}" + (
+                "&include_members=true" if include_members else ""
+            )
         elif name == "events":
             group.more = f"/api/v1/events?{'actor' if page.type == 'actor' else 'place'}={page.id}"
     return page
@@ -71,8 +92,12 @@ def get_actor(
     actor_id: ActorId,
     at: AtQuery = None,
     group_limit: Annotated[int, Query(ge=1, le=500, description="Items shown per group.")] = 50,
+    include_members: IncludeMembersQuery = False,
 ) -> Entity:
-    return _link_groups(entity(store, actor_id, at=at, group_limit=group_limit), at)
+    page = entity(store, actor_id, at=at, group_limit=group_limit)
+    if include_members:
+        page = _rolled_up_claims(store, page, group_limit)
+    return _link_groups(page, at, include_members)
 
 
 @router.get("/places/{place_id}", summary="A place: where it lies, who controls it, what happened there")

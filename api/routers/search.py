@@ -29,5 +29,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> list[SearchHit]:
-    """Alias-, case-, accent- and apostrophe-insensitive; best match first."""
+    """Alias-, case-, accent- and apostrophe-insensitive, and tolerant of word order, articles,
+    plurals, transliteration variants, Arabic letter variants and one or two typos; best match
+    first."""
     return kg_search(store, q, type=type, limit=limit, offset=offset)

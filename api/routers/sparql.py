@@ -28,7 +28,7 @@ from fastapi.responses import Response
 from starlette.datastructures import URL, State
 from starlette.exceptions import HTTPException
 
-from api.errors import error_body, status_and_code
+from api.errors import error_body, error_headers, status_and_code
 from api.models import ErrorBody
 from api.negotiation import choose
 from api.pages import sparql_page
@@ -67,6 +67,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     406: {"model": ErrorBody, "description": "No acceptable result format"},
     413: {"model": ErrorBody, "description": "Request body over the limit"},
     415: {"model": ErrorBody, "description": "Unsupported request media type or charset"},
+    429: {"model": ErrorBody, "description": "The client already has its share of long-running queries (Retry-After)"},
 }
 _PARAMETERS = [
     {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}, "description": "A SPARQL query."},
@@ -124,6 +125,12 @@ class _Call:
             if key == name:
                 return str(value.decode("latin-1"))
         return None
+
+    def client(self) -> str | None:
+        """The client's address (behind a proxy: the proxy's, unless the server is told to trust
+        its forwarded-for header, as uvicorn does from 127.0.0.1)."""
+        client = self.scope.get("client")
+        return str(client[0]) if client else None
 
     def url_params(self) -> Mapping[str, list[str]]:
         text = self.scope["query_string"].decode("latin-1")
@@ -226,6 +233,7 @@ async def _answer(call: _Call, query: str, params: Mapping[str, list[str]]) -> R
         named_graphs=params.get("named-graph-uri", []) if has_dataset else None,
         base_iri=call.endpoint(),
         volatile=shape.volatile,
+        client=call.client(),
     )
     headers: tuple[tuple[str, str], ...] = (("vary", "Accept"),)
     if result.cache is not None:
@@ -288,7 +296,8 @@ async def respond(state: State, scope: Scope, receive: Receive) -> Reply:
         status, code = status_and_code(exc)
         message = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
         body = json.dumps(error_body(code, message), ensure_ascii=False, separators=(",", ":"))
-        return Reply(status, "application/json", body.encode("utf-8"))
+        headers = tuple(error_headers(exc).items()) if isinstance(exc, KGError) else ()
+        return Reply(status, "application/json", body.encode("utf-8"), headers)
 
 
 def takes(scope: Scope) -> bool:

@@ -2,9 +2,9 @@
 
 Every message is one frame: a 4-byte big-endian length, then that many bytes. The pool sends a
 job (``marshal`` of the job number, the replica to read and the job's fields; no job means "open
-the replica and say when done"); the worker answers with a reply: a small fixed header (ok or
-error, rows cut or not, the length of the media type), the media type, then the body as the
-engine serialised it. A reply is written with one system call and read with as few as the
+the replica and say when done"); the worker answers with a reply: a small fixed header (ok,
+error or out of memory, rows cut or not, the length of the media type), the media type, then
+the body as the engine serialised it. A reply is written with one system call and read with as few as the
 kernel allows, and nothing is pickled: a lookup's round trip costs two wake-ups, not four.
 
 The pool's end is an asyncio protocol (:class:`PoolEnd`), so replies are read by the event loop
@@ -37,7 +37,7 @@ __all__ = [
 
 _LENGTH = struct.Struct(">I")
 _REPLY = struct.Struct(">B?H")
-_OK, _ERROR = 0, 1
+_OK, _ERROR, _OUT_OF_MEMORY = 0, 1, 2
 #: The shared memory where a worker marks the job whose query the engine has parsed: its number.
 MARK = struct.Struct("<q")
 MARK_BYTES = MARK.size
@@ -45,16 +45,22 @@ MARK_BYTES = MARK.size
 
 @dataclass(frozen=True)
 class Reply:
-    """A worker's answer: the body and its media type, or an error message."""
+    """A worker's answer: the body and its media type, or an error message (``out_of_memory``:
+    the query reached the worker's memory limit)."""
 
     ok: bool
     body: bytes
     media_type: str
     truncated: bool
+    out_of_memory: bool = False
 
     @classmethod
     def error(cls, message: str) -> Reply:
         return cls(False, message.encode("utf-8", errors="replace"), "", False)
+
+    @classmethod
+    def memory_error(cls) -> Reply:
+        return cls(False, b"the query reached the memory limit", "", False, True)
 
     @property
     def message(self) -> str:
@@ -76,7 +82,8 @@ def decode_job(payload: bytes) -> tuple[int, tuple[str, str, int], dict[str, Any
 
 def encode_reply(reply: Reply) -> bytes:
     media = reply.media_type.encode("ascii")
-    header = _REPLY.pack(_OK if reply.ok else _ERROR, reply.truncated, len(media))
+    status = _OK if reply.ok else _OUT_OF_MEMORY if reply.out_of_memory else _ERROR
+    header = _REPLY.pack(status, reply.truncated, len(media))
     return b"".join((header, media, reply.body))
 
 
@@ -84,7 +91,7 @@ def decode_reply(payload: bytes) -> Reply:
     status, truncated, media_length = _REPLY.unpack_from(payload)
     start = _REPLY.size + media_length
     media = payload[_REPLY.size : start].decode("ascii")
-    return Reply(status == _OK, payload[start:], media, truncated)
+    return Reply(status == _OK, payload[start:], media, truncated, status == _OUT_OF_MEMORY)
 
 
 def send_frame(sock: socket.socket, payload: bytes) -> None:

@@ -11,6 +11,15 @@ With ``cache_bytes``, answers to repeated queries are kept in this process for t
 current version (:mod:`kg.sparql.cache`) and sent again without a worker; never over a remote
 store, which other processes may write to.
 
+Three limits protect the machine and the other clients. A query may allocate ``memory_mb`` in its
+worker beyond what the worker holds at rest (:mod:`kg.sparql.worker` sets the worker's data limit);
+a worker's standard error goes to a file of its own, read when it dies, to tell the client why: the
+memory limit (503), an engine stack overflow (a query too complex: 400), or another death (503).
+A SELECT never answers more than ``max_rows`` solutions, whatever its text says (the worker counts
+them). And a query running longer than ``long_after`` seconds is long: a client (its address)
+may have ``long_per_client`` long queries running at once; one more is stopped then (429), so
+that one client's long queries always leave a worker to the others.
+
 Over a remote store (:class:`kg.remote.RemoteStore`) the server evaluates the queries: there are
 no worker processes; each query runs in a thread, at most ``workers`` at a time, through the
 same :func:`kg.sparql.worker.execute` (time limit, row cap, result formats), and the answer is
@@ -22,8 +31,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import mmap
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,7 +43,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..errors import Overloaded, QueryAborted, QueryError, QueryRefused, ReadOnly
+from ..errors import (
+    KGError,
+    Overloaded,
+    QueryAborted,
+    QueryError,
+    QueryOutOfMemory,
+    QueryRefused,
+    ReadOnly,
+    TooManyQueries,
+)
 from ..remote import RemoteStore
 from ..store import MAX_NESTING, Store, check_size
 from .cache import ResultCache
@@ -47,6 +67,9 @@ _log = logging.getLogger(__name__)
 
 #: Seconds a new worker may take to import and open its replica.
 _STARTUP_LIMIT = 120.0
+#: Bytes of a dead worker's standard error read to tell why it died (and logged, at most a few).
+_ERRORS_READ = 256 * 1024
+_ERRORS_LOGGED = 2000
 
 
 @dataclass(frozen=True)
@@ -93,22 +116,30 @@ def refuse_update(text: str) -> NoReturn:
 
 
 class _Worker:
-    """A worker process (``python -m kg.sparql.worker``), our end of its socket and the shared
-    memory where it marks the job whose query the engine has parsed."""
+    """A worker process (``python -m kg.sparql.worker``), our end of its socket, the shared
+    memory where it marks the job whose query the engine has parsed, and the file (unlinked)
+    its standard error goes to."""
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
+        self.errors = tempfile.TemporaryFile(prefix="kg-worker-")  # noqa: SIM115 (closed by stop())
         with tempfile.TemporaryFile() as marks:
             marks.truncate(MARK_BYTES)
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "kg.sparql.worker", str(theirs.fileno()), str(marks.fileno())],
                 pass_fds=[theirs.fileno(), marks.fileno()],
                 stdin=subprocess.DEVNULL,
+                stderr=self.errors,
             )
             self.marks = mmap.mmap(marks.fileno(), MARK_BYTES)
         theirs.close()
         self.socket = ours
         self.end = PoolEnd()
+
+    def last_errors(self) -> bytes:
+        """The end of what the worker wrote to its standard error."""
+        size = os.fstat(self.errors.fileno()).st_size
+        return os.pread(self.errors.fileno(), _ERRORS_READ, max(0, size - _ERRORS_READ))
 
     async def connect(self) -> None:
         await asyncio.get_running_loop().create_unix_connection(lambda: self.end, sock=self.socket)
@@ -117,7 +148,8 @@ class _Worker:
         """Whether the engine had parsed the query of job ``seq``."""
         return bool(MARK.unpack_from(self.marks)[0] == seq)
 
-    def stop(self, *, kill: bool = False) -> None:
+    def stop(self, *, kill: bool = False, log: bool = False) -> None:
+        """End the worker (``kill``: at once); ``log``: log what it wrote to its standard error."""
         if kill:
             self.process.kill()
         self.end.close()
@@ -132,6 +164,9 @@ class _Worker:
             self.process.wait()
         self.socket.close()
         self.marks.close()
+        if log and (errors := self.last_errors().strip()):
+            _log.warning("query worker %d: %s", self.process.pid, errors[-_ERRORS_LOGGED:].decode("utf-8", "replace"))
+        self.errors.close()
 
 
 async def _next_frame(w: _Worker, timeout: float) -> bytes | None:
@@ -172,6 +207,14 @@ class QueryPool:
         Seconds a request may wait for a free worker.
     cache_bytes : int
         Bytes of answers kept for repeated queries (0: none; always none over a remote store).
+    memory_mb : int
+        Megabytes a query may allocate in its worker beyond what the worker holds at rest
+        (0: no limit; unused over a remote store).
+    long_after : float
+        Seconds after which a running query is long.
+    long_per_client : int or None
+        Long queries one client may have running at once (default: one less than the workers,
+        at least 1; 0: no limit; unused over a remote store, whose queries cannot be stopped).
     """
 
     def __init__(
@@ -183,12 +226,20 @@ class QueryPool:
         max_rows: int = 10_000,
         wait: float | None = None,
         cache_bytes: int = 0,
+        memory_mb: int = 0,
+        long_after: float = 2.0,
+        long_per_client: int | None = None,
     ) -> None:
         self.store = store
         self.size = workers or os.cpu_count() or 1
         self.timeout = timeout
         self.max_rows = max_rows
         self.wait = timeout if wait is None else wait
+        self.memory_mb = memory_mb
+        self.long_after = long_after
+        self.long_per_client = max(1, self.size - 1) if long_per_client is None else long_per_client
+        #: client → when each of its long queries reaches the time limit (event loop time)
+        self._long: dict[str, list[float]] = {}
         # the most recently used idle worker goes first: with few clients one worker answers all,
         # its caches warm, rather than the workers taking turns (half the throughput at one client)
         self._idle: asyncio.LifoQueue[_Worker] | None = None
@@ -235,7 +286,7 @@ class QueryPool:
                     self._note_sandbox(reply.body.decode("utf-8", errors="replace"))
         except (QueryAborted, EOFError, OSError):
             self._workers.remove(w)
-            w.stop(kill=True)
+            w.stop(kill=True, log=True)
             raise
         self._idle.put_nowait(w)
 
@@ -292,17 +343,21 @@ class QueryPool:
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
         volatile: bool = False,
+        client: str | None = None,
     ) -> QueryResult:
         """Evaluate ``query`` in a worker; the result is serialised as ``media_type``.
 
         ``base_iri`` resolves relative IRIs in the query (the protocol allows the endpoint's URL).
         The answer comes from the result cache when one is kept for this store version, unless
         the query is ``volatile`` (its answer may change without a write: ``NOW()``...); an
-        evaluated answer is kept if no write happened while it was computed.
-        Raises :class:`QueryError` for a query the engine rejects or whose parsing crashed the
-        worker, :class:`QueryAborted` when it runs past the time limit or its worker dies while
-        evaluating it (the worker is replaced) and :class:`Overloaded` when no worker frees up in
-        time.
+        evaluated answer is kept if no write happened while it was computed. ``client`` (its
+        address) is who asks, for the share of long queries (None: not counted).
+        Raises :class:`QueryError` for a query the engine rejects or too complex for it (its
+        stack overflowed), :class:`QueryAborted` when it runs past the time limit or its worker
+        dies while evaluating it (the worker is replaced), :class:`QueryOutOfMemory` when it
+        reaches the memory limit, :class:`TooManyQueries` when it runs long while its client
+        already has its share of long queries running, and :class:`Overloaded` when no worker
+        frees up in time.
         """
         if self._idle is None:
             raise RuntimeError("QueryPool.start() was not called")
@@ -311,6 +366,7 @@ class QueryPool:
             "form": form,
             "media_type": media_type,
             "max_rows": self.max_rows,
+            "memory_mb": self.memory_mb,
             "default_graphs": default_graphs,
             "named_graphs": named_graphs,
             "base_iri": base_iri,
@@ -318,18 +374,18 @@ class QueryPool:
         if self._slots is not None:
             return await self._execute_remote(job)
         if self.cache is None or volatile:
-            return await self._evaluate(job)
+            return await self._evaluate(job, client)
         version = self.store.version
         key = (query, form, media_type, _frozen(default_graphs), _frozen(named_graphs), base_iri)
         kept = self.cache.get(version, key)
         if kept is not None:
             return kept
-        result = await self._evaluate(job)
+        result = await self._evaluate(job, client)
         if self.store.version == version:
             self.cache.put(version, key, replace(result, cache="hit"), len(result.body) + len(query))
         return replace(result, cache="miss")
 
-    async def _evaluate(self, job: dict[str, Any]) -> QueryResult:
+    async def _evaluate(self, job: dict[str, Any], client: str | None = None) -> QueryResult:
         """Run a job in an idle worker (see :meth:`execute` for the errors)."""
         assert self._idle is not None
         if not self._idle.empty():
@@ -344,14 +400,7 @@ class QueryPool:
         seq = self._seq
         try:
             w.end.send(encode_job(seq, self._replica(), job))
-            try:
-                frame = await _next_frame(w, self.timeout)
-            except EOFError:
-                if not w.parsed(seq):  # the engine's parser died on this text: the query is at fault
-                    raise QueryError("the query crashed the SPARQL parser (is it nested too deeply?)") from None
-                raise QueryAborted("the query worker died while evaluating this query") from None
-            if frame is None:
-                raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
+            frame = await self._reply(w, seq, client)
             healthy = True
         finally:
             if healthy:
@@ -361,7 +410,76 @@ class QueryPool:
         reply = decode_reply(frame)
         if reply.ok:
             return QueryResult(reply.body, reply.media_type, reply.truncated)
+        if reply.out_of_memory:
+            raise QueryOutOfMemory(self._memory_message())
         raise QueryError(reply.message)
+
+    async def _reply(self, w: _Worker, seq: int, client: str | None) -> bytes:
+        """The worker's reply to job ``seq``, within the time limit and the client's share of long
+        queries (a raised error leaves the worker to be replaced)."""
+        watched = client is not None and self.long_per_client > 0 and self.long_after < self.timeout
+        try:
+            frame = await _next_frame(w, self.long_after if watched else self.timeout)
+            if frame is None and watched:
+                assert client is not None
+                frame = await self._long_query(w, client)
+        except EOFError:
+            raise self._death(w, seq) from None
+        if frame is None:
+            raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s")
+        return frame
+
+    async def _long_query(self, w: _Worker, client: str) -> bytes | None:
+        """Wait out a query that has become long, if its client has a long query to spare."""
+        loop = asyncio.get_running_loop()
+        ends = self._long.setdefault(client, [])
+        if len(ends) >= self.long_per_client:
+            retry = max(1, math.ceil(min(ends) - loop.time()))
+            running = f"{len(ends)} long-running quer{'y' if len(ends) == 1 else 'ies'}"
+            raise TooManyQueries(
+                f"query stopped after {self.long_after:g} s: this client already has {running}, its share "
+                f"of the {self.size} query workers; retry when one has ended",
+                retry,
+            )
+        end = loop.time() + self.timeout - self.long_after
+        ends.append(end)
+        try:
+            return await _next_frame(w, self.timeout - self.long_after)
+        finally:
+            ends.remove(end)
+            if not ends:
+                del self._long[client]
+
+    def _memory_message(self) -> str:
+        if self.memory_mb > 0:
+            return f"query exceeded its memory limit of {self.memory_mb} MB"
+        return "the query worker ran out of memory"
+
+    def _death(self, w: _Worker, seq: int) -> KGError:
+        """Why worker ``w`` died while evaluating job ``seq``: what it last wrote to its standard
+        error (the engine's message when an allocation failed, or when it overflowed a thread's
+        stack) and how it ended (the main thread's stack overflowing is a segmentation fault:
+        the engine is a library there, without Rust's own guard)."""
+        try:
+            code = w.process.wait(timeout=1)  # it closed its socket as it exited: at once
+        except subprocess.TimeoutExpired:
+            code = None
+        errors = w.last_errors()
+        _log.warning(
+            "query worker %d ended (exit %s) %s; its last words: %s",
+            w.process.pid,
+            code,
+            "after the engine's query() returned" if w.parsed(seq) else "in the engine's query()",
+            errors[-_ERRORS_LOGGED:].decode("utf-8", errors="replace").strip() or "(none)",
+        )
+        if b"memory allocation of" in errors or b"MemoryError" in errors:
+            return QueryOutOfMemory(self._memory_message())
+        if b"has overflowed its stack" in errors or code == -signal.SIGSEGV:
+            return QueryError(
+                "the query is too complex for the SPARQL engine: it overflowed the engine's stack "
+                "(is it nested too deeply?)"
+            )
+        return QueryAborted("the query worker died while evaluating this query")
 
     async def _execute_remote(self, job: dict[str, Any]) -> QueryResult:
         """Run a job against the remote store in a thread, within the time limit."""

@@ -219,6 +219,9 @@ class Guard:
     depth: int
     outbound: frozenset[str]
     operators: int
+    #: whether the readings ever parted (a compared IRI whose text reads as code otherwise): then
+    #: the single reading of :func:`_tokens` may not be the parser's, and no rewrite is safe
+    forked: bool = False
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,7 @@ def guard(query: str) -> Guard:
     pending: dict[int, dict[str, _Reading]] = {0: {"": _Reading("", False, 0)}}
     heap = [0]
     live = 1
+    forked = False
     while heap:
         pos = heapq.heappop(heap)
         for reading in pending.pop(pos).values():
@@ -352,8 +356,9 @@ def guard(query: str) -> Guard:
             try:
                 reached, readings = _guard_run(query, ends, pos, reading, heap[0] if heap else n, found, budget)
             except _Stop as stop:
-                return Guard(max(deepest, stop.depth), frozenset(found), stop.operators)
+                return Guard(max(deepest, stop.depth), frozenset(found), stop.operators, forked)
             deepest = max(deepest, reached)
+            forked = forked or len(readings) > 1
             for at, next_reading in readings:
                 if at >= n:
                     operators = max(operators, next_reading.operators)
@@ -374,7 +379,7 @@ def guard(query: str) -> Guard:
                         other.operand or next_reading.operand,
                         max(other.operators, next_reading.operators),
                     )
-    return Guard(deepest, frozenset(found), operators)
+    return Guard(deepest, frozenset(found), operators, forked)
 
 
 @_remembered
@@ -418,8 +423,15 @@ def with_limit(query: str, limit: int) -> str:
     """The query with its outermost LIMIT lowered to ``limit`` (or added).
 
     A top-level ``LIMIT n`` above the cap is rewritten; otherwise ``LIMIT`` is inserted before a
-    trailing top-level ``VALUES`` block, or appended.
+    trailing top-level ``VALUES`` block, or appended. A text whose readings part (see
+    :class:`Guard`) is returned unchanged: which ``LIMIT`` is the outermost cannot be told, and
+    lowering a subquery's would change the answer (the caller counts the rows instead).
     """
+    try:
+        if guard(query).forked:
+            return query
+    except TooAmbiguous:
+        return query
     tokens = _tokens(query)
     top = [t for t in tokens if t.depth == 0]
     for k, token in enumerate(top):

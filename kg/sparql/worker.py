@@ -3,16 +3,24 @@
 It imports only pyoxigraph and the standard library, cuts itself off from the network
 (:mod:`kg.sparql.sandbox`), opens its own read-only replica of the store, and answers one job at
 a time over a pipe with bytes from the engine's serialisers.
+
+A job may carry the memory a query may allocate (``memory_mb``): once the replica is open, the
+worker's data limit (``RLIMIT_DATA``: its heap and private writable mappings, not the store's
+files or shared libraries) is set to what it then holds plus that much. An allocation past it
+fails: the engine prints "memory allocation of N bytes failed" and aborts (the pool reads its
+standard error to tell the client why), Python raises MemoryError (answered as a memory error).
 """
 
 from __future__ import annotations
 
 import csv
+import faulthandler
 import functools
 import io
 import itertools
 import json
 import mmap
+import resource
 import socket
 import sys
 from collections.abc import Callable
@@ -22,6 +30,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from . import channel as channel_mod
+from . import results
 from .sandbox import NONE, confine
 from .text import declares_dataset, prefixes_used, relative_iris, with_limit
 
@@ -46,6 +55,16 @@ def count_rows(body: bytes, media_type: str) -> int:
     if media_type == "text/csv":
         return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1)
     return max(0, len(body.rstrip(b"\n").split(b"\n")) - 1) if body.strip() else 0
+
+
+def _rows_up_to(body: bytes, media_type: str, cap: int) -> int:
+    """The number of solutions in a serialised SELECT result, counted up to ``cap + 2`` at most
+    (JSON is read lazily by the engine's parser: a large body is not turned into Python objects)."""
+    if media_type == "application/sparql-results+json":
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(parsed, ox.QuerySolutions)
+        return len(list(itertools.islice(parsed, cap + 2)))
+    return min(count_rows(body, media_type), cap + 2)
 
 
 #: The fewest bytes a solution takes in each format, so that a body shorter than the row cap
@@ -103,15 +122,30 @@ def execute(store: ox.Store, job: dict[str, Any], on_parsed: Callable[[], None] 
     """Evaluate one query job: returns the body, its media type and whether rows were cut.
 
     ``on_parsed`` is called once the engine has parsed the query (and again on each re-run).
+    A SELECT never answers more than ``max_rows`` solutions: the query's text is given a LIMIT
+    one above the cap (:func:`~kg.sparql.text.with_limit`), so that the engine stops there and
+    serialises the result, and the solutions are counted; when that LIMIT did not hold (the
+    scanner misread the text), the first ``max_rows`` solutions of the query as sent are taken
+    from the engine's iterator and written by :mod:`kg.sparql.results`.
     """
     form, media_type, cap = job["form"], job["media_type"], job["max_rows"]
     query = job["query"]
     if form == "SELECT":
         fmt = ox.QueryResultsFormat.from_media_type(media_type)
         body = _limited(store, query, cap + 1, job, on_parsed).serialize(format=fmt)
-        if len(body) <= cap * _MIN_ROW_BYTES[media_type] or count_rows(body, media_type) <= cap:
+        if len(body) <= cap * _MIN_ROW_BYTES[media_type]:
             return {"body": body, "media_type": media_type, "truncated": False}
-        body = _limited(store, query, cap, job, on_parsed).serialize(format=fmt)
+        rows = _rows_up_to(body, media_type, cap)
+        if rows <= cap:
+            return {"body": body, "media_type": media_type, "truncated": False}
+        del body
+        if rows == cap + 1:  # the LIMIT held: the engine writes the capped result
+            body = _limited(store, query, cap, job, on_parsed).serialize(format=fmt)
+            if len(body) <= cap * _MIN_ROW_BYTES[media_type] or _rows_up_to(body, media_type, cap) <= cap:
+                return {"body": body, "media_type": media_type, "truncated": True}
+            del body
+        solutions = _run(store, query, job, on_parsed)
+        body = results.serialize(solutions.variables, itertools.islice(solutions, cap), media_type)
         return {"body": body, "media_type": media_type, "truncated": True}
     if form in ("CONSTRUCT", "DESCRIBE"):
         # the cap counts triples: one more than the cap tells whether the graph was cut
@@ -123,6 +157,41 @@ def execute(store: ox.Store, job: dict[str, Any], on_parsed: Callable[[], None] 
     return {"body": result.serialize(format=fmt), "media_type": media_type, "truncated": False}
 
 
+def _data_bytes() -> int:
+    """The process's data size (``VmData``: what ``RLIMIT_DATA`` counts), in bytes."""
+    with open("/proc/self/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class _MemoryLimit:
+    """The worker's data limit: lifted while a replica opens, then set for the queries."""
+
+    def __init__(self) -> None:
+        self.megabytes: int | None = None  # the limit set, None while lifted
+
+    def lift(self) -> None:
+        if self.megabytes is not None:
+            _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+            resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
+            self.megabytes = None
+
+    def set(self, megabytes: int) -> None:
+        """Allow queries ``megabytes`` beyond what the worker now holds (0: no limit)."""
+        if megabytes == self.megabytes:
+            return
+        self.lift()
+        if megabytes > 0:
+            _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+            soft = _data_bytes() + megabytes * 1024 * 1024
+            resource.setrlimit(
+                resource.RLIMIT_DATA, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+            )
+        self.megabytes = megabytes
+
+
 def serve(channel: socket.socket, marks: mmap.mmap, sandbox: str = NONE) -> None:
     """Answer jobs until the socket closes (the messages are described in :mod:`kg.sparql.channel`).
 
@@ -130,8 +199,11 @@ def serve(channel: socket.socket, marks: mmap.mmap, sandbox: str = NONE) -> None
     (``sandbox``, from :func:`kg.sparql.sandbox.confine`). A warm message opens the replica and answers ``ok`` with
     an empty body. A job is evaluated and answered with its body or an error; once the engine
     has parsed its query the job's number is written to ``marks`` (shared memory the pool reads
-    only if this process dies, to tell a parser crash from a death during evaluation).
+    only if this process dies, for its log: whether the engine's ``query()`` had returned).
+    A job's ``memory_mb`` sets the memory limit once the replica is open (see above).
     """
+    faulthandler.enable()  # a crash writes the Python stack to standard error (which the pool logs)
+    limit = _MemoryLimit()
     store: ox.Store | None = None
     current: tuple[str, str, int] | None = None
     frames = channel_mod.FrameReader(channel)
@@ -143,14 +215,18 @@ def serve(channel: socket.socket, marks: mmap.mmap, sandbox: str = NONE) -> None
         seq, replica, job = channel_mod.decode_job(payload)
         try:
             if replica != current:
+                limit.lift()  # opening a replica may take more than a query may
                 store, current = _open(replica), replica
             assert store is not None
             if job is None:
                 reply = channel_mod.ok_reply(b"", "", False)
             else:
+                limit.set(job.get("memory_mb", 0))
                 on_parsed = functools.partial(channel_mod.MARK.pack_into, marks, 0, seq)
                 answer = execute(store, job, on_parsed)
                 reply = channel_mod.ok_reply(answer["body"], answer["media_type"], answer["truncated"])
+        except MemoryError:  # what the query allocated is freed with the exception
+            reply = channel_mod.Reply.memory_error()
         except SyntaxError as exc:
             reply = channel_mod.Reply.error(f"invalid SPARQL: {exc}")
         except (RuntimeError, ValueError, OSError) as exc:
