@@ -353,14 +353,7 @@ def test_q8_whom_turkey_backs_api(bundled_store):
         r.object.id: by_source(r.sources)[ARTICLE].paragraphs for r in found if ARTICLE in by_source(r.sources)
     }
     assert per_article == {"turkey-backed-rebel-factions": [12]}
-    assert {r.object.id for r in found} == {"turkey-backed-rebel-factions"}
-    # Turkey's backing of the SNA rests on an undated reference compilation alone: nothing dated
-    # attests it by that day, so it may hold (and is listed when asked for) but is not certain
-    maybe = kg.backed(bundled_store, "turkey", at=OFFENSIVE_DAY, include_unknown=True)
-    assert {r.object.id: r.status_reason for r in maybe} == {
-        "turkey-backed-rebel-factions": "attested",
-        "syrian-national-army": "unattested",
-    }
+    assert {r.object.id for r in found} == {"turkey-backed-rebel-factions", "syrian-national-army"}
     for rebels in (HTS, "hts-led-rebels"):
         assert kg.evidence(bundled_store, "turkey", "support", rebels) == []
         assert "turkey" not in {r.subject.id for r in kg.backers(bundled_store, rebels, at=OFFENSIVE_DAY)}

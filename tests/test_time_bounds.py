@@ -78,11 +78,12 @@ def test_turkey_backs_nobody_in_1900(client: TestClient):
 def test_the_syrian_government_has_no_certain_backers_long_ago(client: TestClient, at: str):
     assert client.get("/api/v1/actors/syrian-government/backers", params={"at": at}).json() == []
     maybe = client.get("/api/v1/actors/syrian-government/backers", params={"at": at, "include_unknown": "true"}).json()
-    # Iran and Russia "since when" is not known: attested by the article, on 2024-11-30; Russia's
-    # air support started on 2015-09-30, so it certainly did not hold yet
+    # Iran and Russia "since when" is not known: Iran's backing attested by the article, on
+    # 2024-11-30, Russia's by the reports of the recapture of Aleppo (December 2016: from its last
+    # day); Russia's air support started on 2015-09-30, so it certainly did not hold yet
     assert sorted((r["subject"]["id"], r["id"], r["status_reason"], r["status_bound"]) for r in maybe) == [
         ("iran", "iran-backs-syrian-government", "before-attested", "2024-11-30"),
-        ("russia", "russia-backs-syrian-government", "before-attested", "2024-11-30"),
+        ("russia", "russia-backs-syrian-government", "before-attested", "2016-12-31"),
     ]
 
 
@@ -91,13 +92,16 @@ def test_backers_on_the_offensive_day_say_why(client: TestClient):
     assert sorted((r["id"], r["status_reason"], r["status_bound"]) for r in found) == [
         ("iran-backs-syrian-government", "attested", "2024-11-30"),
         ("russia-air-support-syrian-government", "started", "2015-09-30"),
-        ("russia-backs-syrian-government", "attested", "2024-11-30"),
+        ("russia-backs-syrian-government", "attested", "2016-12-31"),
     ]
 
 
 def test_the_article_attests_from_the_last_day_it_covers(bundled_store: kg.Store):
+    # Iran's backing has no other dated source: it holds from 2024-11-30, not the day before
     found = kg.backers(bundled_store, "syrian-government", at="2024-11-29")
-    assert [r.id for r in found] == ["russia-air-support-syrian-government"]
+    assert sorted(r.id for r in found) == ["russia-air-support-syrian-government", "russia-backs-syrian-government"]
+    found = kg.backers(bundled_store, "syrian-government", at="2024-11-30")
+    assert "iran-backs-syrian-government" in [r.id for r in found]
 
 
 # --- existence ----------------------------------------------------------------------------------
@@ -194,7 +198,12 @@ def test_the_projection_has_no_anachronisms(bundled_store: kg.Store):
         dt.date(2018, 8, 31),
     )
     moc = everything.edges[HTS, "military-operations-command", "hts-leads-military-operations-command"]
-    assert (moc["status"], moc["status_reason"]) == ("unknown", "unattested")
+    # attested from the launch of the offensive (ck:attestedDate, the report of 2024-11-27)
+    assert (moc["status"], moc["status_reason"], moc["status_bound"]) == (
+        "unknown",
+        "before-attested",
+        dt.date(2024, 11, 27),
+    )
 
 
 @pytest.mark.parametrize("on", ["0001-01-01", "2012-01-01", "2015-10-15", "2018-08-31", "2024-11-30", "2025-06-01"])
