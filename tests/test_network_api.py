@@ -85,7 +85,8 @@ def test_path_kinds_and_bounds(client: TestClient) -> None:
 def test_chains_and_proxies(client: TestClient) -> None:
     chains = get(client, "/chains", actor="syrian-government", at="2024-11-30")["chains"]
     assert sorted({c["nodes"][0] for c in chains}) == ["iran", "russia"]
-    conflicts = get(client, "/proxies", at="2024-11-30")["conflicts"]
+    # the SNA-SDF hostility is attested from the reports of 2024-12-01 (Tel Rifaat), not before
+    conflicts = get(client, "/proxies", at="2024-12-01")["conflicts"]
     sides = {(c["side_a"], c["side_b"]): c for c in conflicts}
     sna_sdf = sides[("syrian-national-army", "syrian-democratic-forces")]
     assert [e["source"] for e in sna_sdf["backers_a"]] == ["turkey"]

@@ -69,11 +69,19 @@ def test_seed_exposure(bundled_store: kg.Store) -> None:
     assert hts.backers == []
     us = [e for e in hts.designations if e.source == "united-states"]
     assert [(e.start, e.end) for e in us] == [("2012-12-10", "2025-07-08")]
-    assert "ahmed-al-sharaa" in before
+    # al-Sharaa's UN listing has no listing date and no dated source before its end: it may hold
+    # that day (unknown), so he is not certainly exposed
+    assert "ahmed-al-sharaa" not in before
+    everything = network.project(bundled_store, "2024-11-30", holding_only=False)
+    listing = everything.edges["un-security-council", "ahmed-al-sharaa", "un-designates-ahmed-al-sharaa"]
+    assert (listing["status"], listing["status_reason"]) == ("unknown", "unattested")
     # Competency question 3: on 2026-11-25 only Turkey and Russia still designate HTS.
     after = {x.id: x for x in network.designation_exposure(network.project(bundled_store, "2026-11-25"))}
     assert {e.source for e in after["hayat-tahrir-al-sham"].designations} == {"russia", "turkey"}
     assert "ahmed-al-sharaa" not in after  # taken off the UN list on 2025-11-06
+    lifted = network.project(bundled_store, "2026-11-25", holding_only=False)
+    listing = lifted.edges["un-security-council", "ahmed-al-sharaa", "un-designates-ahmed-al-sharaa"]
+    assert (listing["status"], listing["status_reason"]) == ("does-not-hold", "ended")
 
 
 def changed(G: nx.MultiDiGraph, start: str, end: str, **options) -> list[tuple[str, str | None, bool, str]]:
