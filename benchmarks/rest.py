@@ -35,23 +35,48 @@ def _slug(binding: dict[str, Any], name: str) -> str:
     return str(binding[name]["value"]).rsplit("/", 1)[-1]
 
 
-def _holds(statement: str, at: str) -> str:
-    """Filters keeping a statement that holds on ``at`` by its derived bounds (every source's)."""
-    day = f'"{at}"^^<http://www.w3.org/2001/XMLSchema#date>'
+def _last_day(var: str) -> str:
+    """The last day a date literal in ``var`` can denote, as a string ("2016-12" gives "2016-12-31",
+    one day late in short months, as in the cq01 example)."""
     return (
-        f"FILTER NOT EXISTS {{ {statement} ck:latestStart ?ls{statement[1:]} FILTER(?ls{statement[1:]} > {day}) }} "
-        f"FILTER NOT EXISTS {{ {statement} ck:earliestEnd ?ee{statement[1:]} FILTER(?ee{statement[1:]} <= {day}) }}"
+        f'IF(STRLEN(STR({var})) = 4, CONCAT(STR({var}), "-12-31"), '
+        f'IF(STRLEN(STR({var})) = 7, CONCAT(STR({var}), "-31"), STR({var})))'
+    )
+
+
+def _holds(statement: str, at: str) -> str:
+    """Filters keeping a statement that certainly holds on ``at`` (kg.timeline.verdict, as in the
+    cq01 example): started by its derived bounds, or, its start unknown, attested by a citing
+    source's date or coverage end or a ck:attestedDate by then; not ended; no party founded after
+    the day or dissolved by it (a ck:Dissolution)."""
+    v = statement[1:]
+    day = f'"{at}"^^<http://www.w3.org/2001/XMLSchema#date>'
+    seen, founded, gone = f"?seen{v}", f"?founded{v}", f"?gone{v}"
+    return (
+        f"FILTER NOT EXISTS {{ {statement} ck:latestStart ?ls{v} FILTER(?ls{v} > {day}) }} "
+        f"FILTER NOT EXISTS {{ {statement} ck:earliestEnd ?ee{v} FILTER(?ee{v} <= {day}) }} "
+        f"FILTER(EXISTS {{ {statement} ck:latestStart ?started{v} }} || EXISTS {{ "
+        f"{{ {statement} ck:citation/ck:source/(<http://purl.org/dc/terms/date>|ck:coverageEnd) {seen} }} "
+        f"UNION {{ {statement} ck:attestedDate {seen} }} FILTER({_last_day(seen)} <= STR({day})) }}) "
+        f"FILTER NOT EXISTS {{ {statement} ck:subject|ck:object ?party{v} . ?party{v} ck:foundedDate {founded} "
+        f"FILTER({_last_day(founded)} > STR({day})) }} "
+        f"FILTER NOT EXISTS {{ {statement} ck:subject|ck:object ?party{v} . "
+        f"{{ ?party{v} ck:dissolvedDate {gone} }} UNION {{ ?dissolved{v} a ck:Dissolution ; ck:subject ?party{v} ; "
+        f"ck:startDate {gone} }} FILTER(STR({gone}) <= STR({day})) }}"
     )
 
 
 def choose(select: Any, url: str, at: str, count: int = 5) -> Params:
     """Pick parameters with SPARQL on ``url``: synthetic actors ranked by how often they are backed,
-    designated, and two-step backing chains ending at them (ties broken by id)."""
+    designated, and two-step backing chains ending at them (ties broken by id). Backing counts only
+    where it certainly holds on ``at`` (:func:`_holds`), so that every "backers as of" request and
+    every path asked for has an answer."""
     backed = select(
         url,
         _PREFIXES
         + f"""SELECT ?a (COUNT(DISTINCT ?st) AS ?n) ?label WHERE {{
   ?st a ck:Support ; ck:object ?a . ?a skos:prefLabel ?label . FILTER(LANGMATCHES(LANG(?label), "en")) {_SYN}
+  {_holds("?st", at)}
 }} GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT {count}""",
     )
     designated = select(
