@@ -35,7 +35,7 @@ from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Viola
 from .input_limits import InputLimits, LimitedReader, parse_limited
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
 from .shapes import Index, index_triples
-from .store import Store
+from .store import JOURNAL, STAGING, Store
 from .terms import date_literal
 from .text import search_key
 from .timeline import Bounds, PartialDate
@@ -148,11 +148,22 @@ def read_source(path: str | Path, *, limits: InputLimits | None = None) -> Parse
                 f"{path}: a data file holds exactly one named graph (one source), found {len(graphs)}: {names}"
             )
         graph = next(iter(graphs))
+    return ParsedSource(str(path), source_graph(path, graph), triples, _finish_digest(reader.sha256))
+
+
+def source_graph(path: str | Path, graph: object) -> str:
+    """The name of a source's graph read from ``path``; :class:`LoadError` for what cannot name a
+    source: the default graph, a blank node, or a name the store keeps for itself (the ontology's
+    graph, a bulk load's staging graphs and journals, which a store drops when it opens)."""
+    if isinstance(graph, ox.DefaultGraph):
+        raise LoadError(f"{path}: triples outside a named graph; put them in the source's graph")
     if not isinstance(graph, ox.NamedNode):
         raise LoadError(f"{path}: the source must be named by an IRI, not a blank node")
     if graph.value == ONTOLOGY_GRAPH:
         raise LoadError(f"{path}: the graph {ONTOLOGY_GRAPH} is reserved for the ontology")
-    return ParsedSource(str(path), graph.value, triples, _finish_digest(reader.sha256))
+    if graph.value.startswith((STAGING, JOURNAL)):
+        raise LoadError(f"{path}: graph names starting {STAGING} or {JOURNAL} are reserved for bulk loads")
+    return graph.value
 
 
 def _name(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | ox.Triple) -> str:
