@@ -179,10 +179,9 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
 
 
 def _check_graph(path: Path, graph: object, done: set[str]) -> None:
-    if loader.source_graph(path, graph) in done:
-        raise LoadError(
-            f"{path}: the graph {loader._name(graph)} is split in two parts; keep each source's quads together"
-        )
+    name = loader.source_graph(path, graph)
+    if name in done:
+        raise LoadError(f"{path}: the graph {name} is split in two parts; keep each source's quads together")
 
 
 def _stored_digests(store: Store) -> dict[str, str]:
