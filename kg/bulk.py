@@ -46,6 +46,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from . import load as loader
+from .checks import check_spool
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import checked_quads
 from .namespaces import ONTOLOGY_GRAPH
@@ -337,6 +338,7 @@ def bulk_load_files(
         results = [r for _, r in spooled.results]
         if not spooled.new and not spooled.moves:
             return results
+        check_spool(store, spooled.files, spooled.moves)  # the rules across sources, before any write
         try:
             for file in spooled.files:
                 store.bulk_load(file)

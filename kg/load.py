@@ -12,7 +12,8 @@ Steps, in order; the first failure raises and nothing is written:
 4. derivation: direct edges from statement nodes (rules from ``ck:derivesEdge``), the as-of
    bounds of every dated node (:mod:`kg.timeline`, narrowed by an end's range), search keys,
    the file's digest;
-5. one transaction replaces the source's graph(s).
+5. the rules across sources (:mod:`kg.checks`), against the store's other sources;
+6. one transaction replaces the source's graph(s).
 
 Loading an unchanged file again is skipped (its digest is stored in its graph), so loading is
 idempotent: ``make serve`` twice never duplicates data.
@@ -34,6 +35,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from . import ontology
+from .checks import incoming_defects
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import InputLimits, LimitedReader, parse_limited
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
@@ -400,8 +402,21 @@ def load_files(
             writes.clear()
             raise LoadError(f"{source.file}: out of memory while checking it; nothing was loaded") from None
         results.append(LoadResult(source.file, source.graph, len(source.triples), len(derived), False))
+    _check_across_sources(store, [s for s in parsed if s.graph in writes])
     store.replace_graphs(writes)
     return results
+
+
+def _check_across_sources(store: Store, sources: list[ParsedSource]) -> None:
+    """Refuse the load when the sources about to be written break a rule across sources
+    (:mod:`kg.checks`: one preferred label per language, end not before start, cited paragraphs
+    exist, claims derive no edge): the error names the first file involved, with each defect."""
+    if not sources:
+        return
+    defects = incoming_defects(store, {s.graph: s.triples for s in sources})
+    if defects:
+        first = next(s for s in sources if any(s.graph in d.sources for d in defects))
+        raise ValidationFailed(first.file, [d.violation() for d in defects])
 
 
 def ensure_ontology(store: Store) -> None:
