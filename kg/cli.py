@@ -25,7 +25,7 @@ from . import bulk as bulk_loader
 from . import load as loader
 from . import synthetic
 from .catalog import sources as list_sources
-from .checks import check_store
+from .checks import check_store, incoming_defects
 from .errors import KGError, ValidationFailed
 from .namespaces import ONTOLOGY_GRAPH, SRC
 from .store import EXPORT_FORMATS, Store
@@ -170,13 +170,31 @@ def _summarise(results: list[loader.LoadResult]) -> None:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Data files to check.")]) -> None:
-    """Check FILES against the shapes and loading rules without loading them."""
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Data files to check.")],
+    against: Annotated[
+        str | None,
+        typer.Option(
+            help="Also check the rules across sources against this store (with the bundled data), e.g. memory."
+        ),
+    ] = None,
+) -> None:
+    """Check FILES against the shapes and loading rules without loading them.
+
+    A file is checked on its own; with ``--against`` also against a store's sources, as ``kg load``
+    would (one preferred label per entity and language, dates, cited paragraphs, claims).
+    """
     failed = False
+    try:
+        others = _open(against) if against else None
+    except KGError as exc:
+        _fail(str(exc))
     for path in files:
         try:
             parsed = loader.read_source(path)
             violations = loader.validate(parsed)
+            if others is not None and not violations:
+                violations = [d.violation() for d in incoming_defects(others, {parsed.graph: parsed.triples})]
         except KGError as exc:
             typer.echo(f"error: {exc}", err=True)
             failed = True
@@ -190,6 +208,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Data files to che
             failed = True
         else:
             typer.echo(f"{path}: valid ({len(parsed.triples)} triples, source {parsed.graph})")
+    if others is not None:
+        others.close()
     if failed:
         raise typer.Exit(1)
 

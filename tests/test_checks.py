@@ -160,6 +160,15 @@ def test_kg_check_passes_the_bundled_data():
     assert "no defects" in result.output
 
 
+def test_kg_validate_against_a_store_reports_the_second_label():
+    bad = str(FIXTURES / "second-pref-label.trig")
+    alone = CliRunner().invoke(app, ["validate", bad])
+    assert alone.exit_code == 0, alone.output  # valid on its own
+    against = CliRunner().invoke(app, ["validate", "--against", "memory", bad])
+    assert against.exit_code == 1
+    assert 'give "Assad regime" as skos:altLabel' in against.output
+
+
 def _forced(bundled_store: kg.Store, path: Path, directory: Path) -> kg.Store:
     """An on-disk copy of the bundled data with ``path``'s source (and what it derives) written
     past the loader, as a store written by hand or by an older version could hold it."""
