@@ -64,6 +64,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from . import load as loader
+from .checks import check_spool
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import checked_quads
 from .shapes import CompiledShapes, compiled_shapes, index_triples
@@ -348,6 +349,7 @@ def bulk_load_files(
         results = [r for _, r in spooled.results]
         if not spooled.new and not spooled.moves:
             return results
+        check_spool(store, spooled.files, spooled.moves)  # the rules across sources, before any write
         journal = store.open_journal([*spooled.new, *spooled.moves])
         try:
             for file in spooled.files:
