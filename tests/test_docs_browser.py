@@ -18,6 +18,7 @@ import pytest
 import kg
 from api.app import create_app
 from api.settings import Settings
+from kg.overview import overview
 from tests import live_server as live_server_module
 
 CHROMIUM = "/usr/bin/chromium"
@@ -102,3 +103,23 @@ def test_redoc_shows_the_operations_offline(offline: Offline, server: str) -> No
         assert page.get_by_text(operation["summary"]).count() >= 1, operation["summary"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "docs-redoc.png"))
+
+
+def test_front_page_offline_with_its_figures_and_search(offline: Offline, server: str, bundled_store: kg.Store) -> None:
+    page = offline.page
+    page.goto(f"{server}/")
+    view = overview(bundled_store)
+    for kind, count in view.counts.items():
+        assert page.locator(f"#counts li[data-kind='{kind}'] .count").inner_text() == f"{count:,}"
+    assert page.locator("#sources tbody tr").count() == len(view.sources)
+    for way, href in (("rest", "/api/v1"), ("sparql", "/sparql"), ("explorer", "/explorer")):
+        assert page.locator(f"#way-{way} h3 a").get_attribute("href") == href
+    # the style sheet is the service's own and was applied
+    assert page.evaluate("getComputedStyle(document.querySelector('.ways')).display") == "grid"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "front-page.png"), full_page=True)
+    page.fill("#q", "tahrir")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert urlsplit(page.url).path == "/api/v1/search"
+    assert "hayat-tahrir-al-sham" in page.content()
