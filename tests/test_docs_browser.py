@@ -95,6 +95,17 @@ def test_swagger_ui_shows_every_operation_offline(offline: Offline, server: str)
     page.screenshot(path=str(ARTIFACTS / "docs-swagger-ui.png"))
 
 
+def test_api_index_links_open_their_operation_in_swagger_ui(offline: Offline, server: str) -> None:
+    page = offline.page
+    index = page.request.get(f"{server}/api/v1").json()
+    search = next(r for r in index["resources"] if r["path"] == "/api/v1/search")
+    page.goto(f"{server}{search['docs']}")
+    opened = page.locator(".opblock.is-open")
+    opened.wait_for(timeout=30_000)
+    assert opened.count() == 1
+    assert opened.locator("[data-path='/api/v1/search']").count() == 1
+
+
 def test_redoc_shows_the_operations_offline(offline: Offline, server: str) -> None:
     page = offline.page
     page.goto(f"{server}/redoc")
