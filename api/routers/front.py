@@ -213,8 +213,8 @@ def _sources_table(view: Overview) -> str:
 def front_page(view: Overview, title: str) -> str:
     """The front page's HTML: every value from the data is escaped."""
     counts = "".join(
-        f'<li data-kind="{kind}"><strong class="count">{view.counts[kind]:,}</strong> {_e(word)}'
-        f' <span class="note">{_e(note)}</span></li>'
+        f'<li data-kind="{kind}"><strong class="count">{view.counts[kind]:,}</strong> '
+        f'<span class="kind">{_e(word)}</span> <span class="note">{_e(note)}</span></li>'
         for kind, word, note in _KIND_WORDS
     )
     if view.first_date and view.last_date:
