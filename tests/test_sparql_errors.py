@@ -1,0 +1,207 @@
+"""SPARQL syntax errors a person can act on (kg.sparql.errors): through the endpoint (GET and
+POST) each common mistake answers 400 with its line and column, the line with a marker under
+the mistake, what was found and what was expected in words, and the engine's own message after
+``engine:`` without its character classes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from kg.namespaces import PREFIXES
+from kg.sparql.errors import expected_in_words, explain, shorten_engine_message
+from tests.sparql_support import assert_error, sparql
+
+DIRECT = "application/sparql-query"
+
+# (query, where the mistake is, words the message must hold)
+CASES = [
+    pytest.param(
+        "SELEC * WHERE { ?s ?p ?o }",
+        "1:1",
+        ['found "SELEC"', "a query form: SELECT, CONSTRUCT, ASK or DESCRIBE", 'did you mean "SELECT"'],
+        id="misspelt-form",
+    ),
+    pytest.param(
+        "SELECT ?label WHERE {\n  ?a skso:prefLabel ?label\n}",
+        "2:6",
+        ['undefined prefix "skso:"', 'Did you mean "skos:"?', "PREFIX skso: <IRI>"],
+        id="undefined-prefix",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE { ?a ck:backs ?b ",
+        "1:33",
+        ['the query ends before "}" closes the "{" opened at 1:17'],
+        id="missing-brace",
+    ),
+    pytest.param(
+        "SELECT ?p WHERE { <https://example.org/a b> ?p ?o }",
+        "1:19",
+        ['invalid IRI "<https://example.org/a b>"', "holds a space"],
+        id="bad-iri",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE {\n  ?a skos:prefLabel 'Russia .\n}",
+        "2:21",
+        ["this string is never closed", "expected a closing ' before the end of the line"],
+        id="unterminated-string",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE { ?a ?p ?o FILTER(?o = ?a }",
+        "1:43",
+        ['found "}" where ")" was expected, to close the "(" opened at 1:34'],
+        id="wrong-bracket",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE { ?a ?p ?o } LIMIT ten",
+        "1:36",
+        ['found "ten" where a number was expected'],
+        id="limit-not-a-number",
+    ),
+    pytest.param(
+        "SELECT ?a ?a WHERE { ?a ?p ?o }",
+        "1:11",
+        ["?a is named twice in SELECT"],
+        id="duplicate-variable",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    settings = Settings(store="memory", query_workers=1, sparql_cache_mb=0)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def _marker_column(message: str) -> int:
+    """The column (1-based, in the query's line) the marker line points at."""
+    lines = message.split("\n")
+    (i,) = [n for n, line in enumerate(lines) if line.startswith("  line ")]
+    label = re.match(r"  line \d+: ", lines[i])
+    assert label is not None
+    return lines[i + 1].index("^") - len(label.group()) + 1
+
+
+def _check(message: str, query: str, where: str, words: list[str]) -> None:
+    assert message.startswith(f"invalid SPARQL: error at {where}: "), message
+    for word in words:
+        assert word in message, (word, message)
+    line, column = (int(n) for n in where.split(":"))
+    assert f"  line {line}: " + query.split("\n")[line - 1] in message, message
+    assert _marker_column(message) == column, message
+    assert "\nengine: error at " in message, message
+    # the engine's character classes (lists of Unicode ranges) are not what a person reads
+    assert "\\u{" not in message and "..=" not in message, message
+
+
+@pytest.mark.parametrize(("query", "where", "words"), CASES)
+def test_syntax_error_through_get_and_post(client: TestClient, query: str, where: str, words: list[str]) -> None:
+    responses = (
+        sparql(client, query),
+        client.post("/sparql", content=query.encode(), headers={"content-type": DIRECT}),
+        client.post("/sparql", data={"query": query}),
+    )
+    for response in responses:
+        _check(assert_error(response, 400, "bad_query"), query, where, words)
+
+
+def test_undefined_prefix_lists_every_known_prefix(client: TestClient) -> None:
+    message = assert_error(sparql(client, "SELECT * WHERE { ?s ckk:backs ?o }"), 400, "bad_query")
+    assert 'Did you mean "ck:"?' in message
+    listed = re.search(r"declares these prefixes for every query: ([^;]+);", message)
+    assert listed is not None, message
+    assert listed.group(1).split(", ") == [f"{p}:" for p in PREFIXES]
+
+
+def test_no_suggestion_when_no_prefix_is_close(client: TestClient) -> None:
+    message = assert_error(sparql(client, "SELECT * WHERE { ?s zzqy:p ?o }"), 400, "bad_query")
+    assert 'undefined prefix "zzqy:"' in message and "Did you mean" not in message
+
+
+def test_a_prefix_declared_in_the_query_is_suggested_too() -> None:
+    query = "PREFIX conflict: <https://example.org/>\nSELECT * WHERE { ?s confict:p ?o }"
+    assert 'Did you mean "conflict:"?' in _explained(query)
+
+
+def test_a_prefixed_name_in_a_string_or_comment_is_not_read() -> None:
+    query = "# see foo:bar\nSELECT * WHERE { ?s ?p 'foo:bar' . ?s nope:x ?o }"
+    assert 'undefined prefix "nope:"' in _explained(query)
+
+
+# -- the explanation on its own (the engine in this process) -------------------------------------
+
+
+def _explained(query: str) -> str:
+    with pytest.raises(SyntaxError) as caught:
+        ox.Store().query(query, prefixes=PREFIXES)
+    return explain(query, str(caught.value))
+
+
+@pytest.mark.parametrize(("query", "where", "words"), CASES)
+def test_explain(query: str, where: str, words: list[str]) -> None:
+    _check(_explained(query), query, where, words)
+
+
+def test_empty_query_asks_for_a_query_form() -> None:
+    message = _explained("# nothing\n")
+    assert "expected a query form: SELECT, CONSTRUCT, ASK or DESCRIBE" in message
+
+
+def test_a_closing_brace_too_many() -> None:
+    message = _explained("SELECT * WHERE { ?s ?p ?o . }}")
+    assert message.startswith('invalid SPARQL: error at 1:30: found "}" with no "{" open before it'), message
+
+
+def test_ungrouped_variable_is_named() -> None:
+    message = _explained("SELECT ?name ?n WHERE { ?a ?p ?name } GROUP BY ?n")
+    assert message.startswith("invalid SPARQL: error at 1:8: ?name is selected but not grouped"), message
+
+
+def test_a_long_line_is_shortened_around_the_mistake() -> None:
+    query = "SELECT * WHERE { " + "?s ?p ?o . " * 30 + "?s nope:p ?o }"
+    message = _explained(query)
+    excerpt = next(line for line in message.split("\n") if line.startswith("  line 1: "))
+    assert len(excerpt) < 130 and "nope:p" in excerpt and excerpt.startswith("  line 1: …")
+    assert message.split("\n")[2].strip() == "^^^^^"
+    assert excerpt.index("nope:p") == message.split("\n")[2].index("^")
+
+
+def test_end_of_query_says_what_was_expected_without_keywords() -> None:
+    message = _explained("SELECT ?x WHERE { ?s ?p ?x } ORDER BY")
+    assert "end of the query" in message and "expected a variable" in message, message
+
+
+def test_character_classes_are_shortened() -> None:
+    raw = (
+        "error at 1:28: expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' | '\\u{00B7}' | "
+        "'\\u{0300}'..='\\u{036F}' |\n'\\u{203F}'..='\\u{2040}'], "
+        "['A' ..= 'Z' | 'a' ..= 'z' | '\\u{00C0}'..='\\u{00D6}'], "
+        "['0'..='9'], [_]"
+    )
+    short = shorten_engine_message(raw)
+    assert short == (
+        "error at 1:28: expected one of Prefix not found, ['%'], [a character of a name], [a letter], "
+        "[a digit], [any character]"
+    )
+
+
+def test_expected_in_words() -> None:
+    assert expected_in_words('one of "$", "(", ":", "<", "?", [_]') == [
+        "a variable",
+        '"("',
+        "a prefixed name",
+        "an IRI",
+    ]
+    assert expected_in_words("one of ABS, AVG, STR, [_]") == ["an expression (a variable, a value or a function call)"]
+    assert expected_in_words("DISTINCT") == ["the keyword DISTINCT"]
+
+
+def test_a_message_not_from_the_parser_is_kept() -> None:
+    assert explain("ASK {}", "something else") == "invalid SPARQL: something else"
