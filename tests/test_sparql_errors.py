@@ -1,21 +1,26 @@
 """SPARQL syntax errors a person can act on (kg.sparql.errors): through the endpoint (GET and
 POST) each common mistake answers 400 with its line and column, the line with a marker under
 the mistake, what was found and what was expected in words, and the engine's own message after
-``engine:`` without its character classes."""
+``engine:`` without its character classes; and the query page shows a label's language as a tag."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+import kg
 from api.app import create_app
 from api.settings import Settings
 from kg.namespaces import PREFIXES
 from kg.sparql.errors import expected_in_words, explain, shorten_engine_message
+from tests import live_server as live_server_module
 from tests.sparql_support import assert_error, sparql
 
 DIRECT = "application/sparql-query"
@@ -205,3 +210,46 @@ def test_expected_in_words() -> None:
 
 def test_a_message_not_from_the_parser_is_kept() -> None:
     assert explain("ASK {}", "something else") == "invalid SPARQL: something else"
+
+
+# -- the query page: a label's language is a small tag, not "@en" after the text ----------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def page(bundled_store: kg.Store) -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    settings = Settings(store="memory", query_workers=1)
+    with live_server_module.live_server(settings, store=bundled_store) as url, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"])
+        tab = browser.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.goto(f"{url}/sparql", wait_until="load")
+        yield tab
+        browser.close()
+        assert errors == [], errors
+
+
+def _run(page: Any, query: str) -> None:
+    page.evaluate("() => document.getElementById('output').replaceChildren()")
+    page.fill("#query", query)
+    page.click("button[type=submit]")
+
+
+def test_query_page_shows_labels_without_the_language_suffix(page: Any) -> None:
+    _run(page, "SELECT ?label WHERE { id:russia skos:prefLabel ?label } LIMIT 1")
+    cell = page.wait_for_selector("#output td")
+    assert "@en" not in page.inner_text("#output")
+    assert cell.eval_on_selector("span.lang", "e => e.textContent") == "en"
+    assert cell.evaluate("td => td.firstChild.nodeValue") == "Russia"
+
+
+def test_query_page_shows_the_error_with_its_marker(page: Any) -> None:
+    _run(page, "SELEC * WHERE { ?s ?p ?o }")
+    text = page.wait_for_selector("#output pre.error").inner_text()
+    assert text.startswith('invalid SPARQL: error at 1:1: found "SELEC"')
+    assert "\n          ^^^^^\n" in text
