@@ -70,6 +70,24 @@ CASES = [
         id="limit-not-a-number",
     ),
     pytest.param(
+        "ASK {\n  ?a ck:backs\n}",
+        "2:3",
+        ["this triple pattern has 2 terms: expected three (subject, predicate and object)"],
+        id="short-triple",
+    ),
+    pytest.param(
+        "SELECT * WHERE { ?a ?p 5. ?a ?p ?o ?x }",
+        "1:36",
+        ['"?x" is a fourth: end the triple with "." before it'],
+        id="long-triple",
+    ),
+    pytest.param(
+        "SELECT (COUNT(?a) ?n) WHERE { ?a ?p ?o }",
+        "1:8",
+        ["an expression in SELECT needs a name: write (expression AS ?name)"],
+        id="expression-without-as",
+    ),
+    pytest.param(
         "SELECT ?a ?a WHERE { ?a ?p ?o }",
         "1:11",
         ["?a is named twice in SELECT"],
@@ -152,6 +170,13 @@ def _explained(query: str) -> str:
 @pytest.mark.parametrize(("query", "where", "words"), CASES)
 def test_explain(query: str, where: str, words: list[str]) -> None:
     _check(_explained(query), query, where, words)
+
+
+def test_values_rows_are_not_read_as_triples() -> None:
+    message = _explained("SELECT * WHERE { VALUES ?x { 1 2 3 4 } VALUES (?y) { (1) } ?x ?p ?o ?q }")
+    assert '"?q" is a fourth' in message, message
+    message = _explained("SELECT * WHERE { GRAPH ?g { ?s ?p } }")
+    assert "this triple pattern has 2 terms" in message, message
 
 
 def test_empty_query_asks_for_a_query_form() -> None:

@@ -9,20 +9,24 @@ brackets, names) to find the usual mistakes where they are, and says in words wh
 * a misspelt query form (``SELEC``): the forms, and the closest one;
 * a prefix neither declared in the query nor by the endpoint: the prefixes the endpoint
   declares for every query (:data:`kg.namespaces.PREFIXES`), and the closest one;
-* a string or an IRI that is not closed, an IRI with characters an IRI may not hold;
+* a string not closed, an IRI with what an IRI may not hold (a space, a bad ``%`` escape);
 * a bracket never closed, or closed by the wrong bracket, or closed twice;
+* a plain triple pattern of two terms, or of four; an expression in SELECT without ``AS``;
+* a variable named twice in SELECT, or selected but not grouped;
 * otherwise the engine's position, the text found there and its list in words.
 
-Every message keeps the engine's own text after ``engine:``, its character classes shortened.
-Only the standard library is used: the query workers import little (:mod:`kg.sparql.worker`).
+Each check stands only for the common case and may say nothing; the first mistake found in the
+text is told. Every message keeps the engine's own text after ``engine:``, its character
+classes shortened.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 
 from ..namespaces import PREFIXES
 
@@ -45,7 +49,7 @@ _TOKEN = re.compile(
             r"(?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)",
             r"(?P<bnode>_:[A-Za-z0-9_\u00b7-\uffff][\w\-.\u00b7-\uffff]*)",
             r"(?P<pname>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7-\uffff]*)?:(?:[\w\-:%\\\u00b7-\uffff]|\.(?=[\w\-:%]))*)",
-            r"(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
+            r"(?P<number>[0-9]+\.[eE][+-]?[0-9]+|(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?)",
             r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
             r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
             r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].,;*/+\-=<>!|^])",
@@ -113,10 +117,9 @@ def _found(token: _Token | None) -> str:
 
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate nearest to ``word`` (letters compared without case), if one is close."""
-    by_lower = {c.lower(): c for c in candidates}
-    match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[match[0]] if match else None
+    """The candidate nearest to ``word`` (case aside), if one is close: ``ckk`` → ``ck``."""
+    best = process.extractOne(word, list(candidates), scorer=fuzz.ratio, processor=str.lower, score_cutoff=60)
+    return best[0] if best else None
 
 
 def _prologue_end(tokens: list[_Token]) -> int | None:
@@ -292,6 +295,87 @@ def _ungrouped_variable(tokens: list[_Token]) -> _Problem | None:
     return None
 
 
+def _unnamed_expression(tokens: list[_Token]) -> _Problem | None:
+    """An expression in SELECT without ``AS ?name`` (``SELECT (COUNT(?a) ?n)``)."""
+    start = next((i for i, t in enumerate(tokens) if t.text.upper() == "SELECT"), None)
+    if start is None:
+        return None
+    depth, opened, named = 0, 0, False
+    for t in tokens[start + 1 :]:
+        if depth == 0 and (t.text == "{" or t.text.upper() in ("WHERE", "FROM")):
+            return None
+        if t.text == "(":
+            depth += 1
+            opened, named = (tokens.index(t) if depth == 1 else opened), (named if depth > 1 else False)
+        elif t.text == ")":
+            depth -= 1
+            if depth == 0 and not named:
+                first = tokens[opened]
+                return _Problem(
+                    first.start,
+                    1,
+                    "an expression in SELECT needs a name: write (expression AS ?name), e.g. (COUNT(?a) AS ?count)",
+                )
+        elif depth == 1 and t.text.upper() == "AS":
+            named = True
+    return None
+
+
+#: Tokens that may stand in a triple pattern written plainly (subject, predicate, object).
+_TERMS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
+
+
+def _values_block(tokens: list[_Token], i: int) -> bool:
+    """Whether the ``{`` at ``i`` opens the rows of ``VALUES ?x {`` or ``VALUES (?x ?y) {``."""
+    j = i - 1
+    if j >= 0 and tokens[j].text == ")":
+        while j >= 0 and tokens[j].text != "(":
+            j -= 1
+    elif j < 0 or tokens[j].kind != "var":
+        return False
+    return j >= 1 and tokens[j - 1].text.upper() == "VALUES"
+
+
+def _triple_length(tokens: list[_Token]) -> _Problem | None:
+    """A plain triple pattern (only terms between ``{`` or ``.`` and ``.`` or ``}``) with fewer
+    or more than three terms: ``{ ?s ?p }``, ``{ ?s ?p ?o ?x }``."""
+    run: list[_Token] = []
+    counting = False
+    for i, t in enumerate(tokens):
+        if t.text in ("{", "."):
+            if t.text == "." and counting and run and len(run) != 3:
+                break
+            counting, run = not (t.text == "{" and _values_block(tokens, i)), []
+        elif t.text == "}":
+            if counting and run and len(run) != 3:
+                break
+            counting, run = True, []
+        elif t.kind == "lang":
+            continue  # "x"@en is one term
+        elif run and run[-1].text == "^^":
+            run.pop()  # "x"^^xsd:int is one term
+        elif (t.text == "^^" and run) or t.kind in _TERMS or t.text == "a":
+            run.append(t)
+        else:  # anything else (a path, a property list, a FILTER...) is not checked
+            counting, run = False, []
+    else:
+        return None
+    if len(run) > 3:
+        extra = run[3]
+        return _Problem(
+            extra.start,
+            len(extra.text),
+            f"a triple pattern has three terms (subject, predicate, object) and {_found(extra)} is a fourth: "
+            'end the triple with "." before it',
+        )
+    return _Problem(
+        run[0].start,
+        len(run[-1].text) + run[-1].start - run[0].start,
+        f"this triple pattern has {len(run)} term{'s' if len(run) > 1 else ''}: "
+        "expected three (subject, predicate and object)",
+    )
+
+
 # -- the engine's list of what it expected, in words ---------------------------------------------
 
 _ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:\'(?:[^\'\\]|\\.)*\'|[^\]\'])*\]|[^,]+')
@@ -399,6 +483,7 @@ def explain(query: str, engine_message: str, known: Mapping[str, str] = PREFIXES
     near = _offset(query, int(parsed.group(1)), int(parsed.group(2)))
     expected = parsed.group(3)
     candidates = [_query_form(tokens), _open_string(tokens), _brackets(tokens, query)]
+    candidates += [_unnamed_expression(tokens), _triple_length(tokens)]
     if "Prefix not found" in expected:
         candidates.append(_undefined_prefix(tokens, known, near))
     if "IRI parsing failed" in expected:
