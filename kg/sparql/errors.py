@@ -301,12 +301,14 @@ def _unnamed_expression(tokens: list[_Token]) -> _Problem | None:
     if start is None:
         return None
     depth, opened, named = 0, 0, False
-    for t in tokens[start + 1 :]:
+    for i in range(start + 1, len(tokens)):
+        t = tokens[i]
         if depth == 0 and (t.text == "{" or t.text.upper() in ("WHERE", "FROM")):
             return None
         if t.text == "(":
             depth += 1
-            opened, named = (tokens.index(t) if depth == 1 else opened), (named if depth > 1 else False)
+            if depth == 1:
+                opened, named = i, False
         elif t.text == ")":
             depth -= 1
             if depth == 0 and not named:
@@ -475,6 +477,13 @@ def explain(query: str, engine_message: str, known: Mapping[str, str] = PREFIXES
 
     ``known`` are the prefixes the endpoint declares for every query.
     """
+    try:
+        return _explain(query, engine_message, known)
+    except Exception:  # a fault here must not cost the query worker: the engine's words then
+        return f"invalid SPARQL: {shorten_engine_message(engine_message)}"
+
+
+def _explain(query: str, engine_message: str, known: Mapping[str, str]) -> str:
     tokens = _tokens(query)
     parsed = _ENGINE.match(engine_message.strip())
     engine = "engine: " + shorten_engine_message(engine_message)
