@@ -90,6 +90,30 @@ CASES = [
         id="expression-without-as",
     ),
     pytest.param(
+        "SELECT ?a WHERE {\n  ?a ?p ?o\n  OPIONAL { ?a ck:endDate ?end }\n}",
+        "3:3",
+        ['found "OPIONAL", which is not a word of SPARQL; did you mean "OPTIONAL"?'],
+        id="misspelt-keyword",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE { ?a skos:prefLabel name }",
+        "1:37",
+        ['found "name", which is not a word of SPARQL', "or the variable ?name?"],
+        id="name-without-question-mark",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE { ?a a ck:Sta@te }",
+        "1:30",
+        ['found "@te": a language tag follows a string only'],
+        id="stray-language-tag",
+    ),
+    pytest.param(
+        "SELECT ?a WHERE { ?a skos:prefLabel ?l ; dctermstitle ?t }",
+        "1:42",
+        ['found "dctermstitle", which is not a word of SPARQL: a variable is written ?dctermstitle'],
+        id="name-without-prefix",
+    ),
+    pytest.param(
         "SELECT ?a ?a WHERE { ?a ?p ?o }",
         "1:11",
         ["?a is named twice in SELECT"],
@@ -232,7 +256,7 @@ def test_expected_in_words() -> None:
         "an IRI",
     ]
     assert expected_in_words("one of ABS, AVG, STR, [_]") == ["an expression (a variable, a value or a function call)"]
-    assert expected_in_words("DISTINCT") == ["the keyword DISTINCT"]
+    assert expected_in_words("one of HAVING, OFFSET, ['0'..='9']") == ["a number"]  # keywords left out
 
 
 def test_every_mistake_in_the_examples_is_explained() -> None:

@@ -13,6 +13,8 @@ brackets, names) to find the usual mistakes where they are, and says in words wh
 * a bracket never closed, or closed by the wrong bracket, or closed twice;
 * a plain triple pattern of two terms, or of four; an expression in SELECT without ``AS``;
 * a variable named twice in SELECT, or selected but not grouped;
+* a word that is no word of SPARQL (``OPIONAL``: the closest keyword), a language tag after
+  something other than a string;
 * otherwise the engine's position, the text found there and its list in words.
 
 Each check stands only for the common case and may say nothing; the first mistake found in the
@@ -22,6 +24,7 @@ classes shortened.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -252,6 +255,48 @@ def _brackets(tokens: list[_Token], query: str) -> _Problem | None:
     return None
 
 
+#: The words of SPARQL 1.1 (and of the engine's extensions): keywords and functions.
+_KEYWORD_TEXT = """
+    BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE ORDER BY ASC DESC
+    LIMIT OFFSET VALUES UNDEF GROUP HAVING OPTIONAL GRAPH SERVICE SILENT BIND UNION MINUS FILTER
+    EXISTS NOT IN A TRUE FALSE LOAD CLEAR DROP CREATE ADD MOVE COPY INSERT DELETE DATA WITH USING
+    DEFAULT ALL INTO TO SEPARATOR LATERAL COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT STR LANG
+    LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES
+    SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT
+    SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE TRIPLE SUBJECT PREDICATE
+    OBJECT ISTRIPLE ADJUST STRLANGDIR LANGDIR HASLANG HASLANGDIR
+"""
+_KEYWORDS = frozenset(_KEYWORD_TEXT.split())
+
+
+def _unknown_word(tokens: list[_Token]) -> _Problem | None:
+    """A bare word that is no word of SPARQL: a misspelt keyword (``OPIONAL``, ``DEC``) or a name
+    without its ``?`` or its prefix."""
+    for t in tokens:
+        if t.kind != "word" or t.text.upper() in _KEYWORDS:
+            continue
+        near = _closest(t.text.upper(), _KEYWORDS - {"A"}) if len(t.text) > 2 else None
+        if near is None:
+            hint = f": a variable is written ?{t.text}, a name prefix:{t.text}"
+        elif t.text.isupper():  # as keywords are often written
+            hint = f'; did you mean "{near}"?'
+        else:
+            hint = f'; did you mean "{near}", or the variable ?{t.text}?'
+        return _Problem(t.start, len(t.text), f"found {_found(t)}, which is not a word of SPARQL{hint}")
+    return None
+
+
+def _stray_language_tag(tokens: list[_Token]) -> _Problem | None:
+    """A language tag not right after a string (``id:hayat-ta@hrir``, ``ck:Clai@m``)."""
+    for before, t in itertools.pairwise(tokens):
+        if t.kind == "lang" and before.kind != "string":
+            return _Problem(
+                t.start, len(t.text), f'found {_found(t)}: a language tag follows a string only, as in "Aleppo"@en'
+            )
+    return None
+
+
 def _projection(tokens: list[_Token]) -> list[_Token]:
     """The variables SELECT names at the top level (not inside an expression), in order."""
     start = next((i for i, t in enumerate(tokens) if t.text.upper() == "SELECT"), None)
@@ -419,10 +464,13 @@ def shorten_engine_message(message: str) -> str:
     return " ".join(short.split())
 
 
-def expected_in_words(expected: str, keywords_too: bool = True) -> list[str]:
-    """What the engine's list says was expected, in words (what cannot be said is left out)."""
+def expected_in_words(expected: str) -> list[str]:
+    """What the engine's list says was expected, in words (what cannot be said is left out).
+
+    Its keywords are left out: they are those its parser tried last (OPTIONAL after a triple,
+    DISTINCT after an aggregate), seldom the one missing; the engine's message still lists them.
+    """
     words: list[str] = []
-    keywords: list[str] = []
     for item in _items(expected):
         if item in _DROPPED:
             continue
@@ -436,14 +484,11 @@ def expected_in_words(expected: str, keywords_too: bool = True) -> list[str]:
             if item in _FUNCTIONS:
                 word = "an expression (a variable, a value or a function call)"
             else:
-                keywords.append(item)
                 continue
         else:  # a message of the grammar's own (e.g. "Duplicated variable name in SELECT")
             word = item[:1].lower() + item[1:]
         if word not in words:
             words.append(word)
-    if keywords and keywords_too and not words:
-        words.append("the keyword " + " or ".join(keywords) if len(keywords) == 1 else "one of " + ", ".join(keywords))
     return words
 
 
@@ -456,8 +501,7 @@ def _generic(query: str, tokens: list[_Token], offset: int, expected: str) -> _P
     if token is None:
         token = next((t for t in tokens if t.start >= offset), None)
     if token is None:
-        # at the end the engine's keywords are those it tried last, seldom what is missing
-        words = expected_in_words(expected, keywords_too=False)
+        words = expected_in_words(expected)
         offset = len(query.rstrip())
         what = f"expected {_join(words)}" if words else "the query is not complete"
         return _Problem(
@@ -467,8 +511,8 @@ def _generic(query: str, tokens: list[_Token], offset: int, expected: str) -> _P
             "The mistake may be earlier: the engine names the end when it cannot tell where",
         )
     words = expected_in_words(expected)
-    what = f"where {_join(words)} was expected" if words else "which does not fit there"
-    return _Problem(token.start, len(token.text), f"found {_found(token)} {what}")
+    what = f"where {_join(words)} was expected" if words else ", which does not fit there"
+    return _Problem(token.start, len(token.text), f"found {_found(token)}{'' if what[0] == ',' else ' '}{what}")
 
 
 def explain(query: str, engine_message: str, known: Mapping[str, str] = PREFIXES) -> str:
@@ -492,7 +536,10 @@ def _explain(query: str, engine_message: str, known: Mapping[str, str]) -> str:
     near = _offset(query, int(parsed.group(1)), int(parsed.group(2)))
     expected = parsed.group(3)
     candidates = [_query_form(tokens), _open_string(tokens), _brackets(tokens, query)]
-    candidates += [_unnamed_expression(tokens), _triple_length(tokens)]
+    candidates += [_unnamed_expression(tokens), _triple_length(tokens), _stray_language_tag(tokens)]
+    unknown = _unknown_word(tokens)
+    if unknown is not None and not (unknown.start == near and expected_in_words(expected)):
+        candidates.append(unknown)  # (where the engine stopped on it, its own list says more)
     if "Prefix not found" in expected:
         candidates.append(_undefined_prefix(tokens, known, near))
     if "IRI parsing failed" in expected:
