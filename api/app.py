@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from api import errors
 from api.errors import status_and_code
 from api.models import ERROR_RESPONSES
-from api.routers import actors, claims, explorer, health, network, ontology, search, sources, sparql
+from api.routers import actors, claims, explorer, front, health, network, ontology, search, sources, sparql
 from api.settings import Settings
 from kg.errors import KGError, StoreBusy
 from kg.load import open_store
@@ -245,9 +245,11 @@ def create_app(
         "each fact dated and traced to its source. Every read takes `at=YYYY-MM-DD` (default: today).",
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: api/routers/front.py serves them
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer):
+    for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer, front):
         app.include_router(module.router)
     return app

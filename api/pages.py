@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kg.namespaces import PREFIXES
+
 __all__ = ["example_queries", "sparql_page"]
 
 _EXAMPLES = Path(__file__).resolve().parent.parent / "kg" / "queries" / "examples"
@@ -35,6 +37,8 @@ th { background: #eee; }
 #status { margin-left: .5rem; color: #555; }
 #status.error { color: #a00000; }
 pre { background: #f6f6f6; padding: .75rem; overflow: auto; }
+pre.error { color: #a00000; background: #fff4f4; white-space: pre; }
+.lang { font-size: 11px; color: #555; background: #eee; border-radius: 3px; padding: 0 .25rem; margin-left: .35rem; }
 """
 
 _SCRIPT = """
@@ -51,9 +55,15 @@ picker.addEventListener('change', () => {
   const ex = examples.find(e => e.id === picker.value); if (ex) editor.value = ex.query;
 });
 if (examples.length) { editor.value = examples[0].query; }
-function cell(term) {
-  if (!term) return '';
-  return term.type === 'literal' && term['xml:lang'] ? term.value + ' @' + term['xml:lang'] : term.value;
+// a term in a results table cell: its value as text; a language as a small tag after it
+function fillCell(td, term) {
+  if (!term) return;
+  td.append(term.value);
+  if (term.type === 'literal' && term['xml:lang']) {
+    const tag = document.createElement('span');
+    tag.className = 'lang'; tag.title = 'language'; tag.textContent = term['xml:lang'];
+    td.append(tag);
+  }
 }
 document.getElementById('form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -70,7 +80,11 @@ document.getElementById('form').addEventListener('submit', async (event) => {
   if (!response.ok) {
     const body = await response.json().catch(() => null);
     status.className = 'error';
-    status.textContent = response.status + ': ' + (body && body.error ? body.error.message : response.statusText);
+    status.textContent = 'error ' + response.status;
+    // the message may span lines: the place in the query, with a marker under the mistake
+    const pre = document.createElement('pre'); pre.className = 'error'; pre.id = 'error';
+    pre.textContent = body && body.error ? body.error.message : response.statusText;
+    output.appendChild(pre);
     return;
   }
   if (type.startsWith('application/sparql-results+json')) {
@@ -84,7 +98,7 @@ document.getElementById('form').addEventListener('submit', async (event) => {
     const body = table.createTBody();
     for (const row of data.results.bindings) {
       const tr = body.insertRow();
-      for (const name of data.head.vars) { tr.insertCell().textContent = cell(row[name]); }
+      for (const name of data.head.vars) { fillCell(tr.insertCell(), row[name]); }
     }
     output.appendChild(table);
     const cut = response.headers.get('x-kg-truncated') ? ' — cut at the row limit' : '';
@@ -101,6 +115,7 @@ document.getElementById('form').addEventListener('submit', async (event) => {
 def sparql_page() -> str:
     """The query page: an editor, the example queries and a results table."""
     examples = json.dumps(example_queries()).replace("<", "\\u003c")
+    prefixes = ", ".join(f"<code>{html.escape(p)}:</code>" for p in PREFIXES)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -109,8 +124,7 @@ def sparql_page() -> str:
 <body>
 <h1>SPARQL endpoint</h1>
 <p>Read-only SPARQL 1.1. The default graph is the union of all sources; each source is a named graph.
-Prefixes <code>ck:</code>, <code>id:</code>, <code>st:</code>, <code>src:</code>, <code>skos:</code>,
-<code>dcterms:</code>, <code>xsd:</code> are predeclared. See also the <a href="/docs">REST API</a>.</p>
+Prefixes {prefixes} are predeclared. See also the <a href="/docs">REST API</a>.</p>
 <form id="form">
 <label for="example">Example queries:</label> <select id="example"></select><br>
 <textarea id="query" name="query" spellcheck="false" aria-label="SPARQL query"></textarea><br>

@@ -64,11 +64,11 @@ from typing import IO
 import pyoxigraph as ox
 
 from . import load as loader
+from .checks import check_spool
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import checked_quads
-from .namespaces import ONTOLOGY_GRAPH
 from .shapes import CompiledShapes, compiled_shapes, index_triples
-from .store import JOURNAL, STAGING, Store
+from .store import STAGING, Store
 
 __all__ = ["BULK_THRESHOLD_BYTES", "BYTES_PER_JOB", "bulk_load_files", "default_jobs", "read_sources"]
 
@@ -180,16 +180,9 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
 
 
 def _check_graph(path: Path, graph: object, done: set[str]) -> None:
-    if isinstance(graph, ox.DefaultGraph):
-        raise LoadError(f"{path}: triples outside a named graph; put them in the source's graph")
-    if not isinstance(graph, ox.NamedNode):
-        raise LoadError(f"{path}: the source must be named by an IRI, not a blank node")
-    if graph.value == ONTOLOGY_GRAPH:
-        raise LoadError(f"{path}: the graph {ONTOLOGY_GRAPH} is reserved for the ontology")
-    if graph.value.startswith((STAGING, JOURNAL)):
-        raise LoadError(f"{path}: graph names starting {STAGING} or {JOURNAL} are reserved for bulk loads")
-    if graph.value in done:
-        raise LoadError(f"{path}: the graph {graph.value} is split in two parts; keep each source's quads together")
+    name = loader.source_graph(path, graph)
+    if name in done:
+        raise LoadError(f"{path}: the graph {name} is split in two parts; keep each source's quads together")
 
 
 def _stored_digests(store: Store) -> dict[str, str]:
@@ -356,6 +349,7 @@ def bulk_load_files(
         results = [r for _, r in spooled.results]
         if not spooled.new and not spooled.moves:
             return results
+        check_spool(store, spooled.files, spooled.moves)  # the rules across sources, before any write
         journal = store.open_journal([*spooled.new, *spooled.moves])
         try:
             for file in spooled.files:

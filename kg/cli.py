@@ -1,4 +1,4 @@
-"""The ``kg`` command line: load, validate, query, export, list sources, serve; generate synthetic data.
+"""The ``kg`` command line: load, validate, check, query, export, list sources, serve; generate synthetic data.
 
 Every command that uses the store takes ``--store`` (a directory, or ``memory``; default ``$KG_STORE`` or
 ``var/store``). The bundled data under ``data/`` is always loaded (unchanged files are skipped).
@@ -25,8 +25,9 @@ from . import bulk as bulk_loader
 from . import load as loader
 from . import synthetic
 from .catalog import sources as list_sources
+from .checks import check_store, incoming_defects
 from .errors import KGError, ValidationFailed
-from .namespaces import SRC
+from .namespaces import ONTOLOGY_GRAPH, SRC
 from .store import EXPORT_FORMATS, Store
 from .terms import to_python
 
@@ -169,13 +170,31 @@ def _summarise(results: list[loader.LoadResult]) -> None:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Data files to check.")]) -> None:
-    """Check FILES against the shapes and loading rules without loading them."""
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Data files to check.")],
+    against: Annotated[
+        str | None,
+        typer.Option(
+            help="Also check the rules across sources against this store (with the bundled data), e.g. memory."
+        ),
+    ] = None,
+) -> None:
+    """Check FILES against the shapes and loading rules without loading them.
+
+    A file is checked on its own; with ``--against`` also against a store's sources, as ``kg load``
+    would (one preferred label per entity and language, dates, cited paragraphs, claims).
+    """
     failed = False
+    try:
+        others = _open(against) if against else None
+    except KGError as exc:
+        _fail(str(exc))
     for path in files:
         try:
             parsed = loader.read_source(path)
             violations = loader.validate(parsed)
+            if others is not None and not violations:
+                violations = [d.violation() for d in incoming_defects(others, {parsed.graph: parsed.triples})]
         except KGError as exc:
             typer.echo(f"error: {exc}", err=True)
             failed = True
@@ -189,8 +208,38 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Data files to che
             failed = True
         else:
             typer.echo(f"{path}: valid ({len(parsed.triples)} triples, source {parsed.graph})")
+    if others is not None:
+        others.close()
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    store: StoreOption = DEFAULT_STORE,
+    data: Annotated[list[Path] | None, typer.Option(help="Extra data files to load before checking.")] = None,
+) -> None:
+    """Check the rules across sources on a store and list each defect (exit 1 if any).
+
+    One preferred label per entity and language, no label both preferred and alternative, no end
+    before its start, cited paragraphs within the source's paragraph count, no claim that is also
+    a statement and no derived edge without its statement (see kg.checks).
+    """
+    try:
+        opened = _open(store, data)
+        try:
+            defects = check_store(opened)
+            graphs = len([g for g in opened.named_graphs() if g != ONTOLOGY_GRAPH])
+        finally:
+            opened.close()
+    except KGError as exc:
+        _fail(str(exc))
+    for defect in defects:
+        typer.echo(str(defect))
+    if defects:
+        typer.echo(f"{len(defects)} defect(s) in {graphs} sources", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"no defects ({graphs} sources checked)")
 
 
 def _cell(term: Any) -> str:

@@ -6,11 +6,14 @@ IRI of the ``ck:Source`` it describes, or a Turtle file describing exactly one `
 Steps, in order; the first failure raises and nothing is written:
 
 1. parse (syntax errors name the file and position);
-2. structural rules: one graph, described as a source; no hand-written derived triples;
+2. structural rules: one graph, described as a source; no hand-written derived triples; an end
+   date's range (``ck:endNotBefore``/``ck:endNotAfter``) lies within it;
 3. SHACL validation against ``ontology/shapes.ttl`` (with the ontology's class hierarchy);
 4. derivation: direct edges from statement nodes (rules from ``ck:derivesEdge``), the as-of
-   bounds of every dated node (:mod:`kg.timeline`), search keys, the file's digest;
-5. one transaction replaces the source's graph(s).
+   bounds of every dated node (:mod:`kg.timeline`, narrowed by an end's range), search keys,
+   the file's digest;
+5. the rules across sources (:mod:`kg.checks`), against the store's other sources;
+6. one transaction replaces the source's graph(s).
 
 Loading an unchanged file again is skipped (its digest is stored in its graph), so loading is
 idempotent: ``make serve`` twice never duplicates data.
@@ -18,9 +21,10 @@ idempotent: ``make serve`` twice never duplicates data.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +35,12 @@ import rdflib
 from rdflib.namespace import SH
 
 from . import ontology
+from .checks import incoming_defects
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import InputLimits, LimitedReader, parse_limited
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
 from .shapes import Index, index_triples
-from .store import Store
+from .store import JOURNAL, STAGING, Store
 from .terms import date_literal
 from .text import search_key
 from .timeline import Bounds, PartialDate
@@ -56,13 +61,16 @@ __all__ = [
 ]
 
 #: Bumped when derivation changes, so that unchanged files are derived again.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 _FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE}
 _TYPE = RDF + "type"
 _START_PROPS = [CK + p for p in ("startDate", "effectiveDate", "listedDate", "date", "announcedDate")]
 _END_PROP = CK + "endDate"
-_DATE_PROPS = frozenset([*_START_PROPS, _END_PROP])
+#: The first and last day of the range of days an end date is known to fall in (when no xsd date
+#: denotes it, e.g. "10 or 11 November"): they narrow the as-of bounds of ``ck:endDate``.
+_END_NOT_BEFORE, _END_NOT_AFTER = CK + "endNotBefore", CK + "endNotAfter"
+_DATE_PROPS = frozenset([*_START_PROPS, _END_PROP, _END_NOT_BEFORE, _END_NOT_AFTER])
 RDF_TYPE = rdflib.RDF.type
 _LABEL_PROPS = {SKOS + "prefLabel", SKOS + "altLabel", DCTERMS + "title", CK + "summary"}
 
@@ -148,11 +156,22 @@ def read_source(path: str | Path, *, limits: InputLimits | None = None) -> Parse
                 f"{path}: a data file holds exactly one named graph (one source), found {len(graphs)}: {names}"
             )
         graph = next(iter(graphs))
+    return ParsedSource(str(path), source_graph(path, graph), triples, _finish_digest(reader.sha256))
+
+
+def source_graph(path: str | Path, graph: object) -> str:
+    """The name of a source's graph read from ``path``; :class:`LoadError` for what cannot name a
+    source: the default graph, a blank node, or a name the store keeps for itself (the ontology's
+    graph, a bulk load's staging graphs and journals, which a store drops when it opens)."""
+    if isinstance(graph, ox.DefaultGraph):
+        raise LoadError(f"{path}: triples outside a named graph; put them in the source's graph")
     if not isinstance(graph, ox.NamedNode):
         raise LoadError(f"{path}: the source must be named by an IRI, not a blank node")
     if graph.value == ONTOLOGY_GRAPH:
         raise LoadError(f"{path}: the graph {ONTOLOGY_GRAPH} is reserved for the ontology")
-    return ParsedSource(str(path), graph.value, triples, _finish_digest(reader.sha256))
+    if graph.value.startswith((STAGING, JOURNAL)):
+        raise LoadError(f"{path}: graph names starting {STAGING} or {JOURNAL} are reserved for bulk loads")
+    return graph.value
 
 
 def _name(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | ox.Triple) -> str:
@@ -211,6 +230,36 @@ def loader_violations(parsed: ParsedSource) -> list[Violation]:
         violations.append(
             Violation(parsed.graph, "loader:source", "the graph's name must be described in it as a ck:Source")
         )
+    return violations + _end_range_violations(parsed.triples)
+
+
+def _end_range_violations(triples: Iterable[ox.Triple]) -> list[Violation]:
+    """``ck:endNotBefore``/``ck:endNotAfter`` narrow the ``ck:endDate`` of the same node in the same
+    source: both lie within its period, in order."""
+    ranges: dict[Any, dict[str, list[ox.Literal]]] = {}
+    for t in triples:
+        if t.predicate.value in (_END_PROP, _END_NOT_BEFORE, _END_NOT_AFTER) and isinstance(t.object, ox.Literal):
+            ranges.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+    violations: list[Violation] = []
+    for subject, props in ranges.items():
+        if _END_NOT_BEFORE not in props and _END_NOT_AFTER not in props:
+            continue
+        try:
+            end = _date(props.get(_END_PROP, []))
+            low, high = (_date(props.get(p, [])) for p in (_END_NOT_BEFORE, _END_NOT_AFTER))
+        except InvalidInput:
+            continue  # reported by the date rule
+        if end is None:
+            message = "ck:endNotBefore/ck:endNotAfter narrow a ck:endDate: give the end date too"
+            violations.append(Violation(_name(subject), "loader:end-range", message))
+            continue
+        for prop, day in ((_END_NOT_BEFORE, low), (_END_NOT_AFTER, high)):
+            if day is not None and not end.first_day <= day.first_day <= end.last_day:
+                message = f"must lie within the period of ck:endDate {end}"
+                violations.append(Violation(_name(subject), "loader:end-range", message, prop, str(day)))
+        if low is not None and high is not None and low > high:
+            message = f"ck:endNotBefore {low} is after ck:endNotAfter {high}"
+            violations.append(Violation(_name(subject), "loader:end-range", message))
     return violations
 
 
@@ -299,7 +348,7 @@ def derive(parsed: ParsedSource, index: Index | None = None) -> list[ox.Triple]:
         start = next((d for p in _START_PROPS if p in props and (d := _date(props[p])) is not None), None)
         end = _date(props[_END_PROP]) if _END_PROP in props else None
         if start or end:
-            bounds = Bounds.of(start, end)
+            bounds = _narrowed(Bounds.of(start, end), props)
             for name, prop in _BOUND_PROPS:
                 day = getattr(bounds, name)
                 if day is not None:
@@ -308,6 +357,19 @@ def derive(parsed: ParsedSource, index: Index | None = None) -> list[ox.Triple]:
         out.extend(ox.Triple(subject, _SEARCH_KEY, ox.Literal(k)) for k in sorted(keys) if k)
     out.append(ox.Triple(ox.NamedNode(parsed.graph), ox.NamedNode(CK + "contentDigest"), ox.Literal(parsed.digest)))
     return list(dict.fromkeys(out))
+
+
+def _narrowed(bounds: Bounds, props: Mapping[str, list]) -> Bounds:
+    """``bounds`` with the end's range narrowed by ``ck:endNotBefore``/``ck:endNotAfter`` (if any)."""
+    low = _date(props[_END_NOT_BEFORE]) if _END_NOT_BEFORE in props else None
+    high = _date(props[_END_NOT_AFTER]) if _END_NOT_AFTER in props else None
+    if bounds.earliest_end is None or (low is None and high is None):
+        return bounds
+    return dataclasses.replace(
+        bounds,
+        earliest_end=max(bounds.earliest_end, low.first_day) if low else bounds.earliest_end,
+        latest_end=min(bounds.latest_end, high.last_day) if high and bounds.latest_end else bounds.latest_end,
+    )
 
 
 def stored_digest(store: Store, graph: str) -> str | None:
@@ -351,8 +413,21 @@ def load_files(
             writes.clear()
             raise LoadError(f"{source.file}: out of memory while checking it; nothing was loaded") from None
         results.append(LoadResult(source.file, source.graph, len(source.triples), len(derived), False))
+    _check_across_sources(store, [s for s in parsed if s.graph in writes])
     store.replace_graphs(writes)
     return results
+
+
+def _check_across_sources(store: Store, sources: list[ParsedSource]) -> None:
+    """Refuse the load when the sources about to be written break a rule across sources
+    (:mod:`kg.checks`: one preferred label per language, end not before start, cited paragraphs
+    exist, claims derive no edge): the error names the first file involved, with each defect."""
+    if not sources:
+        return
+    defects = incoming_defects(store, {s.graph: s.triples for s in sources})
+    if defects:
+        first = next(s for s in sources if any(s.graph in d.sources for d in defects))
+        raise ValidationFailed(first.file, [d.violation() for d in defects])
 
 
 def ensure_ontology(store: Store) -> None:

@@ -24,6 +24,8 @@ from api.settings import Settings
 #: query. Every JSON route must be listed (checked below), so a new one is covered when added.
 CALLS: dict[str, list[tuple[dict[str, str], dict[str, Any]]]] = {
     "/healthz": [({}, {})],
+    "/api/v1": [({}, {})],
+    "/api/v1/": [({}, {})],
     "/api/v1/search": [({}, {"q": "tahrir"}), ({}, {"q": "aleppo", "type": "place"})],
     "/api/v1/actors": [({}, {}), ({}, {"type": "state", "limit": 3})],
     "/api/v1/actors/{actor_id}": [({"actor_id": "syrian-government"}, {"at": "2024-11-30"})],

@@ -235,3 +235,12 @@ def test_an_undo_cut_short_is_finished_at_the_next_open(tmp_path):
     store.close()
     reopened = kg.Store(tmp_path / "store")
     assert reopened.named_graphs() == []
+
+
+def test_the_normal_loader_refuses_the_names_of_bulk_loads(tmp_path: Path) -> None:
+    """A source named like a staging graph or a journal would be dropped by the next open."""
+    for prefix in (STAGING, JOURNAL):
+        path = tmp_path / "reserved.nq"
+        path.write_text(f'<urn:x:s> <urn:x:p> "o" <{prefix}1234> .\n', encoding="utf-8")
+        with pytest.raises(kg.LoadError, match="reserved for bulk loads"):
+            kg.load.read_source(path)

@@ -26,7 +26,7 @@ STATEMENT_ENDS = """
         ("id:iran ck:backs id:syrian-government", ARTICLE),
         ("id:united-states ck:backs id:syrian-democratic-forces", ARTICLE),
         ("id:turkey ck:designates id:hayat-tahrir-al-sham", SRC + "turkey-designations"),
-        ("id:hts-led-rebels ck:controls id:aleppo-international-airport", ARTICLE),
+        ("id:hts-led-rebels ck:controls id:aleppo", ARTICLE),
         ("id:turkey ck:participatedIn id:idlib-de-escalation-agreement-2020", ARTICLE),
         ('id:hayat-tahrir-al-sham ck:formerlyKnownAs "Nusra Front"@en', ARTICLE),
         ("id:syrian-army ck:partOf id:syrian-government", ARTICLE),
@@ -132,15 +132,16 @@ def test_propositions_get_no_dates_or_bounds(bundled_store):
                 "latestEnd": "2024-12-08",
             },
         ),
-        # a month end (first day without the proscription is some day of November 2025), a year start
+        # a month end narrowed to two days (the first day without the proscription is 10 or 11
+        # November 2025: ck:endNotBefore, ck:endNotAfter), a year start
         (
             "uk-designates-hts",
             SRC + "uk-proscription",
             {
                 "earliestStart": "2017-01-01",
                 "latestStart": "2017-12-31",
-                "earliestEnd": "2025-11-01",
-                "latestEnd": "2025-11-30",
+                "earliestEnd": "2025-11-10",
+                "latestEnd": "2025-11-11",
             },
         ),
         # a year end, no start

@@ -91,14 +91,19 @@ def test_a_bad_limit_in_the_environment_is_invalid_input(value, monkeypatch):
         InputLimits.from_env()
 
 
-def test_a_token_over_the_parsers_buffer_is_a_load_error(tmp_path):
-    """Above 16 MB in one token, the parser itself gives up (MemoryError): a LoadError, not a crash."""
-    path = tmp_path / "huge.trig"
+def _one_long_literal(path: Path, *, megabytes: int) -> Path:
+    """A source of one triple on one line, whose literal is ``megabytes`` MiB long."""
     with path.open("wb") as out:
         out.write(b'<https://example.org/s> { <https://example.org/s> <https://example.org/p> "')
-        for _ in range(17):
+        for _ in range(megabytes):
             out.write(b"x" * 1_048_576)
         out.write(b'" . }\n')
+    return path
+
+
+def test_a_token_over_the_parsers_buffer_is_a_load_error(tmp_path):
+    """Above 16 MB in one token, the parser itself gives up (MemoryError): a LoadError, not a crash."""
+    path = _one_long_literal(tmp_path / "huge.trig", megabytes=17)
     with pytest.raises(LoadError, match=r"huge\.trig: too large to parse .*by line 1; nothing was loaded"):
         loader.read_source(path, limits=InputLimits(max_line_bytes=100_000_000))
 
@@ -271,12 +276,7 @@ def test_a_hostile_file_is_refused_in_little_memory(tmp_path, make_source):
     small = make_source("small.trig", text="this is not TriG")
     code, baseline, _ = _measure("load", str(small), "--store", "memory", "--no-bulk")
     assert code == 1
-    long_line = tmp_path / "long.trig"
-    with long_line.open("wb") as out:
-        out.write(b'<https://example.org/s> { <https://example.org/s> <https://example.org/p> "')
-        for _ in range(64):
-            out.write(b"x" * 1_048_576)
-        out.write(b'" . }\n')
+    long_line = _one_long_literal(tmp_path / "long.trig", megabytes=64)
     blow_up = make_source("blow-up.trig", text=_blow_up(20_000, 600))
     for path in (long_line, blow_up):
         for bulk_path in ("--no-bulk", "--bulk"):

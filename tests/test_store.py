@@ -199,7 +199,7 @@ def test_export_one_graph(any_bundled, fmt, rdf_format):
     graph = SRC + "uk-proscription"
     parsed = list(ox.parse(bundled_store.export(fmt, graph=graph), format=rdf_format))
     assert {q.triple for q in parsed} == set(bundled_store.triples(graph))
-    assert len(parsed) == len(bundled_store.triples(graph)) == 43  # 32 authored + 11 derived
+    assert len(parsed) == len(bundled_store.triples(graph)) == 45  # 34 authored + 11 derived
 
 
 def test_export_rejects_unknown_format_and_graph(any_bundled):

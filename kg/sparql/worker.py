@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from ..namespaces import PREFIXES
 from . import channel as channel_mod
 from . import results
+from .errors import explain
 from .sandbox import NONE, confine
 from .text import declares_dataset, prefixes_used, relative_iris, with_limit
 
@@ -227,8 +228,8 @@ def serve(channel: socket.socket, marks: mmap.mmap, sandbox: str = NONE) -> None
                 reply = channel_mod.ok_reply(answer["body"], answer["media_type"], answer["truncated"])
         except MemoryError:  # what the query allocated is freed with the exception
             reply = channel_mod.Reply.memory_error()
-        except SyntaxError as exc:
-            reply = channel_mod.Reply.error(f"invalid SPARQL: {exc}")
+        except SyntaxError as exc:  # the position, what was found and what was expected, in words
+            reply = channel_mod.Reply.error(explain(job["query"], str(exc)) if job else f"invalid SPARQL: {exc}")
         except (RuntimeError, ValueError, OSError) as exc:
             reply = channel_mod.Reply.error(str(exc))
         channel_mod.send_frame(channel, channel_mod.encode_reply(reply))
