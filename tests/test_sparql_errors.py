@@ -285,6 +285,16 @@ def test_every_mistake_in_the_examples_is_explained() -> None:
     assert refused > 100
 
 
+def test_a_token_over_several_lines_is_quoted_on_one_line() -> None:
+    # a "<" taken for the start of an IRI that ends lines later (the examples' "<=" comparisons)
+    from kg.sparql.errors import _bad_iri
+
+    query = "SELECT * WHERE {\n  FILTER(?a <= ?b)\n  FILTER(?c > ?d)\n}"
+    problem = _bad_iri(query, query.index(">") + 1)
+    assert problem is not None
+    assert "\n" not in problem.text and "<= ?b)\\n" in problem.text, problem.text
+
+
 def test_a_message_not_from_the_parser_is_kept() -> None:
     assert explain("ASK {}", "something else") == "invalid SPARQL: something else"
 

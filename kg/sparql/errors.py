@@ -115,7 +115,9 @@ def _excerpt(query: str, offset: int, length: int) -> str:
 def _found(token: _Token | None) -> str:
     if token is None:
         return "the end of the query"
-    text = token.text if len(token.text) <= 40 else token.text[:37] + "…"
+    # a token may span lines (an IRI missing its ">"): its line breaks written as "\\n", on one line
+    whole = token.text.replace("\r", "").replace("\n", "\\n")
+    text = whole if len(whole) <= 40 else whole[:37] + "…"
     return f'"{text}"'
 
 
