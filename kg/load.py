@@ -39,7 +39,7 @@ from .checks import incoming_defects
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import InputLimits, LimitedReader, parse_limited
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
-from .shapes import Index, index_triples
+from .shapes import Index, compiled_shapes, index_triples
 from .store import JOURNAL, STAGING, Store
 from .terms import date_literal
 from .text import search_key
@@ -296,7 +296,7 @@ def _shacl_violations(triples: Sequence[ox.Triple]) -> list[Violation]:
                     value=str(value) if value is not None else None,
                 )
             )
-    return violations
+    return compiled_shapes().with_hints(violations, index_triples(triples)) if violations else violations
 
 
 def _date(values: list) -> PartialDate | None:
