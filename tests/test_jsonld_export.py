@@ -27,6 +27,7 @@ from api.settings import Settings
 from kg.jsonld import CONTEXT_FILE, CONTEXT_IRI, INTERNAL_PREDICATES, context, export_jsonld
 from kg.namespaces import CK, ONTOLOGY_GRAPH, PREFIXES, SRC
 from kg.ontology import ontology_graph
+from tests.servers import wipe
 
 SHACL = "http://www.w3.org/ns/shacl#"
 
@@ -200,3 +201,17 @@ def test_the_service_exports_compacted_json_ld(client: TestClient, bundled_store
 def test_the_other_formats_are_still_the_whole_dump(client: TestClient) -> None:
     nquads = client.get("/api/v1/export", params={"format": "nquads"}).content
     assert (CK + "searchKey").encode() in nquads and ONTOLOGY_GRAPH.encode() in nquads
+
+
+def test_the_export_over_a_remote_store_is_the_same(oxigraph_server, bundled_store: kg.Store) -> None:
+    """Over a SPARQL server (here Oxigraph's) the export reads the same graphs, none of the service's own."""
+    remote = oxigraph_server.open()
+    try:
+        wipe(remote)
+        remote.replace_graphs({g: bundled_store.triples(g) for g in bundled_store.named_graphs()})
+        doc = export(remote)
+        assert [g["@id"] for g in doc["@graph"]] == [g["@id"] for g in export(bundled_store)["@graph"]]
+        same_graphs(by_pyld(doc), stored(bundled_store, sources(bundled_store)))
+    finally:
+        wipe(remote)
+        remote.close()
