@@ -2,24 +2,28 @@
 
 Every command that uses the store takes ``--store`` (a directory, or ``memory``; default ``$KG_STORE`` or
 ``var/store``). The bundled data under ``data/`` is always loaded (unchanged files are skipped).
-Errors print a message on stderr and exit with a non-zero code: 1 for bad input or invalid
-data, 2 for usage errors (Typer's own).
+Errors print a message on stderr, never a traceback, and exit with a non-zero code: 1 for bad
+input or invalid data, 2 for usage errors (Typer's own) and for an unexpected error (a bug: the
+message asks to run the command again with ``--debug``, which prints the traceback of any error).
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import gc
 import io
 import json
 import os
 import sys
+import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pyoxigraph as ox
 import typer
+from typer.core import TyperGroup
 
 from . import bulk as bulk_loader
 from . import load as loader
@@ -31,7 +35,48 @@ from .namespaces import ONTOLOGY_GRAPH, SRC
 from .store import EXPORT_FORMATS, Store
 from .terms import to_python
 
-app = typer.Typer(help="A knowledge graph of armed conflicts.", no_args_is_help=True, add_completion=False)
+#: Set by ``--debug``: errors print their traceback too.
+_DEBUG = {"on": False}
+
+
+class _Commands(TyperGroup):
+    """The commands, with one last handler: an exception no command expected (a bug) prints one
+    line on stderr (no traceback, unless ``--debug``) and exits with code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException, EOFError):
+            raise  # exits, usage errors and Ctrl-D: Typer's own handling
+        except KGError as exc:  # a command that did not catch it: still a known error
+            _show_traceback()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # output piped into a command that stopped reading: Typer exits quietly
+            _unexpected(exc)
+        except Exception as exc:
+            _unexpected(exc)
+
+
+def _show_traceback() -> None:
+    if _DEBUG["on"]:
+        traceback.print_exc(file=sys.stderr)
+
+
+def _unexpected(exc: Exception) -> None:
+    _show_traceback()
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    rerun = "" if _DEBUG["on"] else "; run the command again with --debug (kg --debug ...) to see where"
+    typer.echo(f"error: unexpected error ({what}){rerun}", err=True)
+    raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    help="A knowledge graph of armed conflicts.", no_args_is_help=True, add_completion=False, cls=_Commands
+)
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "var/store")
 StoreOption = Annotated[str, typer.Option("--store", help="Store directory, 'memory', or a SPARQL server's URL.")]
@@ -58,9 +103,11 @@ def main(
     store_gsp: Annotated[
         str | None, typer.Option(envvar="KG_STORE_GSP", help="The server's Graph Store Protocol endpoint.")
     ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of an error too.")] = False,
 ) -> None:
     """A knowledge graph of armed conflicts. ``--store`` may be a SPARQL server's URL: then the
     options before the command give its credentials and endpoints."""
+    _DEBUG["on"] = debug
     options = {
         "user": store_user,
         "password": store_password,
@@ -77,6 +124,9 @@ def _remote(spec: str) -> dict[str, Any]:
 
 
 def _fail(message: str, code: int = 1) -> None:
+    """Print ``message`` (and, with ``--debug``, the traceback of the error being handled) and exit."""
+    if sys.exc_info()[0] is not None:
+        _show_traceback()
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 

@@ -21,10 +21,13 @@ idempotent: ``make serve`` twice never duplicates data.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,7 @@ from .checks import incoming_defects
 from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
 from .input_limits import InputLimits, LimitedReader, parse_limited
 from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
-from .shapes import Index, index_triples
+from .shapes import Index, compiled_shapes, index_triples
 from .store import JOURNAL, STAGING, Store
 from .terms import date_literal
 from .text import search_key
@@ -183,9 +186,38 @@ def _name(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | ox.Triple) -> st
     return str(term)
 
 
+class _QuietLiterals(logging.Filter):
+    """Drops rdflib's "Failed to convert Literal lexical form to value" records (a warning with a
+    traceback, printed on stderr when logging is not configured) in the threads copying a source
+    into rdflib: the loader reports such a literal itself (the date rule, ``sh:datatype``), with
+    its node and property."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        quiet = getattr(self.active, "depth", 0) > 0
+        return not (quiet and str(record.msg).startswith("Failed to convert Literal lexical form"))
+
+
+_QUIET_LITERALS = _QuietLiterals()
+logging.getLogger("rdflib.term").addFilter(_QUIET_LITERALS)
+
+
+@contextlib.contextmanager
+def _quiet_literals() -> Iterator[None]:
+    _QUIET_LITERALS.active.depth = getattr(_QUIET_LITERALS.active, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _QUIET_LITERALS.active.depth -= 1
+
+
 def _to_rdflib(triples: Sequence[ox.Triple]) -> rdflib.Graph:
     graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    with _quiet_literals():
+        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     return graph
 
 
@@ -269,15 +301,16 @@ def _shacl_violations(triples: Sequence[ox.Triple]) -> list[Violation]:
     shapes = ontology.shapes_graph()
     # The ontology (classes and vocabulary concepts) is added to the data graph so that
     # sh:class sees the class hierarchy and the concepts' types.
-    data = _to_rdflib(triples)
-    data += ontology.ontology_graph()
-    conforms, report, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    with _quiet_literals():  # pySHACL copies the data graph: its literals are converted again
+        data = _to_rdflib(triples)
+        data += ontology.ontology_graph()
+        conforms, report, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
     if not conforms:
         # A result's sh:detail results (why a value fails an sh:node shape) repeat the finding
         # with the value as focus node and a generated message: only the result itself counts.
@@ -296,7 +329,7 @@ def _shacl_violations(triples: Sequence[ox.Triple]) -> list[Violation]:
                     value=str(value) if value is not None else None,
                 )
             )
-    return violations
+    return compiled_shapes().with_hints(violations, index_triples(triples)) if violations else violations
 
 
 def _date(values: list) -> PartialDate | None:

@@ -24,6 +24,7 @@ module and pySHACL report the same violations on invalid sources.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +37,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from . import ontology
 from .errors import Violation
+from .namespaces import CK
 
 __all__ = ["CompiledShapes", "Index", "compiled_shapes", "index_triples"]
 
@@ -222,7 +224,45 @@ class CompiledShapes:
 
     def check(self, index: Index) -> list[Violation]:
         """Every violation of the shapes by one source (its triples indexed by subject)."""
-        return _Check(self, index).run()
+        return self.with_hints(_Check(self, index).run(), index)
+
+    def with_hints(self, violations: list[Violation], index: Index) -> list[Violation]:
+        """``violations`` with a way to fix each added to its message, where one is known.
+
+        So far: a value that must be of a class (``sh:class``) and is not. Either the source
+        never declares it (each source declares the entities it mentions, even those other
+        sources declare), or it declares it with another type. Both validators' reports go
+        through this, so they stay the same (:mod:`tests.test_shapes_parity`).
+        """
+        return [self._hinted(v, index) for v in violations]
+
+    def _hinted(self, violation: Violation, index: Index) -> Violation:
+        wanted = _CLASS_IN_MESSAGE.search(violation.message)
+        value = violation.value
+        if wanted is None or value is None or not _IRI.match(value) or violation.path is None:
+            return violation
+        node = ox.NamedNode(value)
+        props = index.get(node)
+        declared = {t.value for t in props.get(_TYPE, ()) if isinstance(t, ox.NamedNode)} if props else set()
+        cls = CK + wanted.group(1)
+        if declared:
+            types = ", ".join(sorted(_short(t) for t in declared))
+            hint = (
+                f"{value} is declared in this file as {types}, not as a ck:{wanted.group(1)}: "
+                f"fix its type or the {_short(violation.path)} value"
+            )
+        elif value in self._types:
+            types = ", ".join(sorted(_short(t) for t in self._types[value]))
+            hint = f"{value} is a {types} of the ontology, not a ck:{wanted.group(1)}"
+        else:
+            examples = sorted(_short(c) for c in self._subclasses(cls) if c != cls)[:3]
+            such_as = f" or a subclass such as {', '.join(examples)}" if examples else ""
+            hint = (
+                f"{value} is not declared in this file: declare it here with its type "
+                f"(a ck:{wanted.group(1)}{such_as}) and a skos:prefLabel; each source declares "
+                "the entities it mentions, even those another source declares"
+            )
+        return dataclasses.replace(violation, message=f"{violation.message}; {hint}")
 
 
 class _Check:
@@ -315,6 +355,16 @@ class _Check:
         if kind == "or":
             return any(self.results(m, value, None) for m in arg)
         raise AssertionError(kind)
+
+
+#: The class a value must have, in a shape's message ("... that is a ck:Actor", "must be a ck:Place").
+_CLASS_IN_MESSAGE = re.compile(r"(?:that is|must be)(?: an?| one)? ck:(\w+)\b")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+
+
+def _short(iri: str) -> str:
+    """``ck:Name`` for an IRI of the ontology, else the IRI."""
+    return "ck:" + iri.removeprefix(CK) if iri.startswith(CK) else iri
 
 
 def index_triples(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> dict:

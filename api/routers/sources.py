@@ -12,6 +12,7 @@ from api.deps import StoreDep
 from api.routing import JSONRoute
 from kg.catalog import source as kg_source
 from kg.catalog import sources as kg_sources
+from kg.jsonld import export_jsonld
 from kg.models import Source
 from kg.namespaces import SRC
 from kg.store import EXPORT_FORMATS
@@ -39,7 +40,17 @@ def export(
     store: StoreDep,
     format: Annotated[str, Query(pattern="^(" + "|".join(EXPORT_FORMATS) + ")$")] = "trig",
     source: Annotated[str | None, Query(description="A source id.")] = None,
+    internal: Annotated[
+        bool,
+        Query(description="JSON-LD only: keep the loader's internal triples (ck:searchKey, ck:contentDigest)."),
+    ] = False,
+    ontology: Annotated[
+        bool, Query(description="JSON-LD only: add the ontology's graph (classes, vocabularies, SHACL shapes).")
+    ] = False,
 ) -> Response:
+    """JSON-LD is compacted with the project's context (``/ontology/context.jsonld``), one named graph
+    per source, without the loader's internal triples nor the ontology unless asked. The other
+    formats are the store's dump: every graph and triple it holds."""
     graph = None
     if source is not None:
         graph = kg_source(store, source).iri if not source.startswith(SRC) else source
@@ -47,7 +58,10 @@ def export(
     fd, path = tempfile.mkstemp(prefix="kg-export-")
     try:
         with os.fdopen(fd, "wb") as out:
-            store.export_to(out, format, graph)
+            if format == "jsonld":
+                export_jsonld(store, out, graph, internal=internal, ontology=ontology)
+            else:
+                store.export_to(out, format, graph)
     except BaseException:
         os.unlink(path)
         raise
