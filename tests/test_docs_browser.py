@@ -20,8 +20,8 @@ from api.app import create_app
 from api.settings import Settings
 from kg.overview import overview
 from tests import live_server as live_server_module
+from tests.browser_support import CHROMIUM, chromium
 
-CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
     pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
@@ -37,13 +37,8 @@ def server(bundled_store: kg.Store) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield b
-        b.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Offline:

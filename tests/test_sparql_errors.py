@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,6 +21,7 @@ from api.settings import Settings
 from kg.namespaces import PREFIXES
 from kg.sparql.errors import expected_in_words, explain, shorten_engine_message
 from tests import live_server as live_server_module
+from tests.browser_support import chromium
 from tests.sparql_support import assert_error, sparql
 
 DIRECT = "application/sparql-query"
@@ -301,23 +300,16 @@ def test_a_message_not_from_the_parser_is_kept() -> None:
 
 # -- the query page: a label's language is a small tag, not "@en" after the text ----------------
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.fixture(scope="module")
 def page(bundled_store: kg.Store) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     settings = Settings(store="memory", query_workers=1)
-    with live_server_module.live_server(settings, store=bundled_store) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"])
+    with chromium() as browser, live_server_module.live_server(settings, store=bundled_store) as url:
         tab = browser.new_page()
         errors: list[str] = []
         tab.on("pageerror", lambda e: errors.append(str(e)))
         tab.goto(f"{url}/sparql", wait_until="load")
         yield tab
-        browser.close()
         assert errors == [], errors
 
 
