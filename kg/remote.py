@@ -68,8 +68,8 @@ import pyoxigraph as ox
 from .derived import DerivedValues
 from .errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreError
 from .namespaces import BASE, PREFIXES
-from .sparql.text import QueryShape, analyse, declares_dataset, pattern_start, subquery_patterns
-from .store import MAX_NESTING, Store, _serialize, check_size, export_format
+from .sparql.text import QueryShape, declares_dataset, pattern_start, subquery_patterns
+from .store import MAX_NESTING, Store, _serialize, export_format, readable, refuse_oversized
 from .terms import to_term
 
 __all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "Reading", "RemoteStore", "is_remote", "one_version"]
@@ -651,8 +651,8 @@ class RemoteStore(Store):
         """The gate every query text passes before it is sent: the server must never receive
         what the SPARQL endpoint would refuse (``SERVICE`` or ``LOAD`` would make the server
         reach out; long nesting or chains of operators may crash it)."""
-        check_size(query, self.max_nesting)
-        shape = analyse(query)
+        shape = readable(query)  # one reading for both checks
+        refuse_oversized(shape, self.max_nesting)
         if shape.outbound:
             raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the store is never asked to reach outside")
         return shape

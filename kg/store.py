@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from .derived import DerivedValues
 from .errors import InvalidInput, QueryError, QueryRefused, StoreError
 from .namespaces import PREFIXES
-from .sparql.text import Guard, TooAmbiguous, guard
+from .sparql.text import Guard, QueryShape, TooAmbiguous, analyse, guard
 from .terms import to_python, to_term
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "Store",
     "check_size",
     "export_format",
+    "readable",
+    "refuse_oversized",
 ]
 
 #: Export format names → (pyoxigraph format, media type).
@@ -79,11 +81,27 @@ _DROP_BATCH = 64
 def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
     """What the guard scan finds in ``query``, refusing with :class:`~kg.errors.QueryRefused` (a
     :class:`~kg.errors.QueryError`) a text whose nesting or operators could overflow the parser's
-    stack, or that cannot be read with certainty."""
+    stack (:func:`refuse_oversized`), or that cannot be read with certainty."""
     try:
         found = guard(query)
     except TooAmbiguous as exc:
-        raise QueryRefused(f"{exc}: the service cannot check it safely") from None
+        raise _unreadable(exc) from None
+    refuse_oversized(found, max_nesting)
+    return found
+
+
+def readable(query: str) -> QueryShape:
+    """The scanner's reading of ``query`` (:func:`kg.sparql.text.analyse`), refusing with
+    :class:`~kg.errors.QueryRefused` a text it cannot read with certainty."""
+    try:
+        return analyse(query)
+    except TooAmbiguous as exc:
+        raise _unreadable(exc) from None
+
+
+def refuse_oversized(found: Guard | QueryShape, max_nesting: int = MAX_NESTING) -> None:
+    """Refuse (:class:`~kg.errors.QueryRefused`) what the guard scan found too deep or too long
+    for the parser's stack: nesting past ``max_nesting``, more than :data:`MAX_OPERATORS`."""
     if found.depth > max_nesting:
         raise QueryRefused(f"query nested more than {max_nesting} levels deep")
     if found.operators > MAX_OPERATORS:
@@ -91,7 +109,10 @@ def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
             f"query holds more than {MAX_OPERATORS} operators and keywords (it has at least {found.operators}); "
             "a long chain overflows the parser: use VALUES or IN ( ... ) for long lists"
         )
-    return found
+
+
+def _unreadable(exc: TooAmbiguous) -> QueryRefused:
+    return QueryRefused(f"{exc}: the service cannot check it safely")
 
 
 def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:

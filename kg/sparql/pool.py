@@ -54,11 +54,11 @@ from ..errors import (
     TooManyQueries,
 )
 from ..remote import RemoteStore
-from ..store import MAX_NESTING, Store, check_size
+from ..store import MAX_NESTING, Store, readable, refuse_oversized
 from .cache import ResultCache
 from .channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
 from .sandbox import NONE as NO_SANDBOX
-from .text import QueryShape, TooAmbiguous, analyse
+from .text import QueryShape
 from .worker import execute as execute_job
 
 __all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
@@ -87,29 +87,22 @@ def check_query(query: str) -> QueryShape:
 
     Raises :class:`ReadOnly` for an update, :class:`QueryRefused` for ``SERVICE``/``LOAD`` (the
     engine would make outbound requests), for nesting or chains of operators long enough to
-    endanger the parser (:func:`kg.store.check_size`) and for a text the scanner cannot read
+    endanger the parser (:func:`kg.store.refuse_oversized`) and for a text the scanner cannot read
     with certainty.
     """
-    shape = _analysed(query)
+    shape = readable(query)
     if shape.outbound:  # before the update check: LOAD is refused as outbound (400), like SERVICE
         raise QueryRefused(f"{' and '.join(shape.outbound)} not allowed: the endpoint never reaches outside its store")
     if shape.is_update:
         raise ReadOnly("updates are not accepted: this endpoint is read-only")
-    check_size(query, MAX_NESTING)
+    refuse_oversized(shape, MAX_NESTING)  # the same reading: a long text is scanned once
     return shape
-
-
-def _analysed(text: str) -> QueryShape:
-    try:
-        return analyse(text)
-    except TooAmbiguous as exc:
-        raise QueryRefused(f"{exc}: the service cannot check it safely") from None
 
 
 def refuse_update(text: str) -> NoReturn:
     """Refuse an update sent to the read-only endpoint: :class:`QueryRefused` when it would reach
     outside the store (``LOAD``, ``SERVICE``), like a query would be, else :class:`ReadOnly`."""
-    outbound = _analysed(text).outbound
+    outbound = readable(text).outbound
     if outbound:
         raise QueryRefused(f"{' and '.join(outbound)} not allowed: the endpoint never reaches outside its store")
     raise ReadOnly("updates are not accepted: this endpoint is read-only")
