@@ -1,8 +1,8 @@
 """The process that evaluates SPARQL queries for the pool (see :mod:`kg.sparql.pool`).
 
-It imports only pyoxigraph and the standard library, cuts itself off from the network
-(:mod:`kg.sparql.sandbox`), opens its own read-only replica of the store, and answers one job at
-a time over a pipe with bytes from the engine's serialisers.
+It cuts itself off from the network (:mod:`kg.sparql.sandbox`), opens its own read-only replica
+of the store, and answers one job at a time over a pipe with bytes from the engine's serialisers.
+(Being ``kg.sparql.worker``, it imports the ``kg`` package first, numpy and rdflib with it.)
 
 A job may carry the memory a query may allocate (``memory_mb``): once the replica is open, the
 worker's data limit (``RLIMIT_DATA``: its heap and private writable mappings, not the store's
