@@ -33,11 +33,13 @@ __all__ = ["Service", "create_app"]
 
 
 class Service(FastAPI):
-    """The FastAPI application, answering GET and POST on ``/sparql`` before FastAPI's own layers.
+    """The FastAPI application: one request pipeline for every path, ``/sparql`` included.
 
-    Those layers (the telemetry check, the error middleware, the router) cost about a fifth of the
-    service's own time on a short SPARQL query; the endpoint reads the ASGI scope itself
-    (:func:`api.routers.sparql.serve`). With ``sparql_fast_path`` off, its routes answer instead.
+    The router's first route is the SPARQL endpoint's fast route
+    (:class:`api.routers.sparql.FastRoute`): GET and POST on ``/sparql`` answered straight from the
+    ASGI scope, without FastAPI's per-route work (Request objects, dependency injection), but
+    behind every middleware, as any route is. With ``sparql_fast_path`` off, the endpoint's FastAPI
+    routes answer instead.
 
     Each request reads a remote store's version once, before its first query
     (:func:`kg.remote.one_version`), and its answer is held until the version is read again: if
@@ -61,10 +63,11 @@ class Service(FastAPI):
         with one_version():
             await self._answer(scope, receive, send)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.router.routes.insert(0, sparql.FastRoute())
+
     async def _answer(self, scope: Any, receive: Any, send: Any) -> None:
-        if self.sparql_fast_path and sparql.takes(scope):
-            await sparql.serve(self.state, scope, receive, send)
-            return
         await super().__call__(scope, receive, send)
 
     async def _answer_of_one_version(self, scope: Any, receive: Any, send: Any) -> None:
