@@ -7,6 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from . import kinds as kind_table
 from .claims import claims
 from .designations import designations
 from .events import events
@@ -19,54 +20,33 @@ from .store import Store
 from .terms import iri
 from .timeline import parse_at
 
-__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity"]
+__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "RELATION_GROUPS", "entity"]
 
 DEFAULT_GROUP_LIMIT = 50
 
-#: Groups of an actor page, in display order.
-GROUPS = (
-    "backers",
-    "backed",
-    "allies",
-    "opponents",
-    "memberships",
-    "offices",
-    "designations",
-    "designations_made",
-    "former_names",
-    "identity",
-    "control",
-    "events",
-    "claims_made",
-    "claims_about",
-)
+#: Groups an entity page fills from a reader of their own, not from its relations: designations
+#: come with their instrument and amendments (:func:`kg.designations.designations`).
+_READ_APART = ("designations", "designations_made")
 
-_SYMMETRIC = {"alliance": "allies", "hostility": "opponents"}
-_MEMBERSHIP = {"membership", "affiliation", "part-of", "leadership"}
+#: The groups of an entity page that list relations, in display order, each with the statement
+#: kinds it lists: what the ontology says (``ck:pageGroup``, ``ck:inversePageGroup``), through
+#: :mod:`kg.kinds`.
+RELATION_GROUPS: dict[str, tuple[str, ...]] = {
+    name: members for name, members in kind_table.page_groups().items() if name not in _READ_APART
+}
+
+#: Groups of an actor page, in display order: the page groups of the statement kinds, then claims.
+GROUPS = (*kind_table.page_groups(), "claims_made", "claims_about")
 
 
 def _group_of(rel: Relation, node: str) -> str | None:
-    """Which group of ``node``'s page a relation belongs to."""
+    """Which group of ``node``'s page a relation belongs to (None: reported by a reader of its own)."""
+    kind = kind_table.kind(rel.kind)
+    if kind is None or kind.page_group is None:
+        return "other"
     is_subject = rel.subject is not None and rel.subject.iri == node
-    if rel.kind == "support":
-        return "backed" if is_subject else "backers"
-    if rel.kind in _SYMMETRIC:
-        return _SYMMETRIC[rel.kind]
-    if rel.kind in _MEMBERSHIP:
-        return "memberships"
-    if rel.kind == "office":
-        return "offices"
-    if rel.kind == "designation":
-        return None  # reported by designations(), with instrument and amendments
-    if rel.kind == "former-name":
-        return "former_names"
-    if rel.kind in ("merger", "dissolution"):
-        return "identity"
-    if rel.kind == "territorial-control":
-        return "control"
-    if rel.kind == "participation":
-        return "events"
-    return "other"
+    name = kind.page_group if is_subject else (kind.inverse_page_group or kind.page_group)
+    return None if name in _READ_APART else name
 
 
 _LABEL_PROPS = (SKOS + "prefLabel", DCTERMS + "title", CK + "summary")

@@ -124,7 +124,7 @@ def _style(graph: rdflib.Graph, cls: rdflib.URIRef) -> Style | None:
     try:
         pattern = tuple(int(part) for part in dashes.split())
     except ValueError:
-        raise LoadError(f"ck:displayDashes of {cls} must be whole numbers separated by spaces, not {dashes!r}") from None
+        raise LoadError(f"ck:displayDashes of {cls} must be whole numbers and spaces, not {dashes!r}") from None
     width = graph.value(cls, _CK.displayWidth)
     return Style(colour, pattern, 1 if width is None else _number(width, f"ck:displayWidth of {cls}"))
 

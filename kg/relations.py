@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import existence, ontology
+from . import kinds as kind_table
 from .errors import InvalidInput
 from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from .models import Relation
@@ -239,28 +240,35 @@ def _relations_of(
     return sorted(out, key=lambda r: (r.kind, r.start or "", r.id))
 
 
-def _support_rule() -> ontology.EdgeRule:
-    """The ontology's rule deriving ``ck:backs`` from a support statement (its two roles)."""
-    return next(r for r in ontology.edge_rules() if r.statement_class == CK + "Support")
+def _backing(store: Store, node: str, day: dt.date, backer: bool, include_unknown: bool) -> list[Relation]:
+    """The statements of every backing kind (``ck:backing``: support) that hold on ``day`` in which
+    ``node`` is the backer (``backer``) or the one backed, each kind read through its edge rule's
+    role for that end."""
+    found: list[Relation] = []
+    for name in kind_table.backing():
+        rule = kind_table.edge_kinds().get(name)
+        if rule is None:
+            continue
+        role = rule.from_role if backer else rule.to_role
+        for r in _relations_of(store, node, name, day, True, role, include_unknown=include_unknown):
+            end = r.subject if backer else r.object
+            if end is not None and end.iri == node:
+                found.append(r)
+    return sorted(found, key=lambda r: (r.kind, r.start or "", r.id))
 
 
 def backers(
     store: Store, actor: str, at: str | dt.date | None = None, *, include_unknown: bool = False
 ) -> list[Relation]:
-    """Who backs ``actor`` on ``at``: support statements that certainly hold, with sources (with
-    ``include_unknown``, also those that may hold: each says why in ``status_reason``).
+    """Who backs ``actor`` on ``at``: statements of the backing kinds (support) that certainly hold,
+    with sources (with ``include_unknown``, also those that may hold: each says why in
+    ``status_reason``).
 
     >>> [r.subject.id for r in backers(store, "syrian-government", "2024-11-30")]  # doctest: +SKIP
     ['iran', 'russia', 'russia']
     """
     node = require_entity(store, actor)["entity"]
-    return [
-        r
-        for r in _relations_of(
-            store, node, "support", parse_at(at), True, _support_rule().to_role, include_unknown=include_unknown
-        )
-        if r.object and r.object.iri == node
-    ]
+    return _backing(store, node, parse_at(at), False, include_unknown)
 
 
 def backed(
@@ -268,13 +276,7 @@ def backed(
 ) -> list[Relation]:
     """Whom ``actor`` backs on ``at`` (``include_unknown``: as :func:`backers`)."""
     node = require_entity(store, actor)["entity"]
-    return [
-        r
-        for r in _relations_of(
-            store, node, "support", parse_at(at), True, _support_rule().from_role, include_unknown=include_unknown
-        )
-        if r.subject and r.subject.iri == node
-    ]
+    return _backing(store, node, parse_at(at), True, include_unknown)
 
 
 def evidence(store: Store, subject: str, kind: str, obj: str) -> list[Relation]:

@@ -56,10 +56,11 @@ from .models import (
     TriadSide,
 )
 from .paths import paths, shortest_paths
-from .projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
+from .projection import BACKING, NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
 from .views import ego_network
 
 __all__ = [
+    "BACKING",
     "EXPORT_FORMATS",
     "NEGATIVE",
     "POSITIVE",

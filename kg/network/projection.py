@@ -80,6 +80,7 @@ from urllib.parse import unquote
 import networkx as nx
 
 from .. import catalog, existence, nodes, ontology, queries
+from .. import kinds as kind_table
 from ..errors import InvalidInput, NotFound
 from ..lookup import kind_class, kind_name, most_precise
 from ..models import Citation, Ref
@@ -89,15 +90,18 @@ from ..store import Store
 from ..timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
 from .table_rows import TableRows, edge_rules, rule_pairs
 
-__all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
+__all__ = ["BACKING", "GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
 
 #: Projections kept per store version (the most recently used), each for its day and options.
 GRAPHS_KEPT = 8
 
-#: Statement kinds of the positive (cooperative) network.
-POSITIVE = ("support", "alliance")
-#: Statement kinds of the negative (hostile) network.
-NEGATIVE = ("hostility",)
+#: Statement kinds of the positive (cooperative) network: those the ontology calls positive
+#: (``ck:polarity``; support and alliance).
+POSITIVE = kind_table.of_polarity("positive")
+#: Statement kinds of the negative (hostile) network (``ck:polarity`` negative: hostility).
+NEGATIVE = kind_table.of_polarity("negative")
+#: Statement kinds whose subject backs their object (``ck:backing``: support).
+BACKING = kind_table.backing()
 
 
 @functools.cache
@@ -107,7 +111,7 @@ def edge_kinds() -> dict[str, ontology.EdgeRule]:
     >>> edge_kinds()["hostility"].symmetric
     True
     """
-    return {kind_name(rule.statement_class): rule for rule in ontology.edge_rules()}
+    return kind_table.edge_kinds()
 
 
 @functools.cache
