@@ -12,7 +12,7 @@ from pydantic import BeforeValidator
 from kg import kinds as kind_table
 from kg import ontology
 from kg.namespaces import CK
-from kg.store import Store
+from kg.store.embedded import Store
 
 __all__ = ["ActorTypesQuery", "AtQuery", "StoreDep", "get_store"]
 

@@ -29,10 +29,10 @@ from typing import Any
 import rdflib
 from rdflib.namespace import RDFS
 
-from . import ontology
-from .errors import InvalidInput, LoadError
-from .names import kebab
-from .namespaces import CK
+from kg import ontology
+from kg.errors import InvalidInput, LoadError
+from kg.names import kebab
+from kg.namespaces import CK
 
 __all__ = [
     "POLARITIES",

@@ -15,9 +15,9 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .errors import LoadError
-from .names import kebab
-from .namespaces import CK
+from kg.errors import LoadError
+from kg.names import kebab
+from kg.namespaces import CK
 
 __all__ = [
     "ONTOLOGY_DIR",

@@ -24,9 +24,9 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import kinds, ontology
-from kg.entities import GROUPS, RELATION_GROUPS
 from kg.namespaces import CK
 from kg.network import BACKING, NEGATIVE, POSITIVE, edge_kinds
+from kg.read.entities import GROUPS, RELATION_GROUPS
 from kg.viz import EDGE_STYLES
 
 REPO = Path(__file__).resolve().parents[1]
