@@ -26,7 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from kg import kinds, ontology
 from kg.namespaces import CK
 from kg.network import BACKING, NEGATIVE, POSITIVE, edge_kinds
-from kg.read.entities import GROUPS, RELATION_GROUPS
+from kg.read.entities import GROUPS, relation_groups
 from kg.viz import EDGE_STYLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,8 +176,8 @@ def test_the_bundled_kinds_keep_what_the_code_hand_kept() -> None:
         "claims_made",
         "claims_about",
     )
-    assert RELATION_GROUPS["memberships"] == ("membership", "affiliation", "part-of", "leadership")
-    assert RELATION_GROUPS["identity"] == ("merger", "dissolution")
+    assert relation_groups()["memberships"] == ("membership", "affiliation", "part-of", "leadership")
+    assert relation_groups()["identity"] == ("merger", "dissolution")
     assert EDGE_STYLES["support"] == {"color": "#2b8a3e", "dashes": False, "width": 2.5}
     assert EDGE_STYLES["designation"] == {"color": "#7048e8", "dashes": [4, 4], "width": 2}
     assert EDGE_STYLES["claim"] == {"color": "#f08c00", "dashes": [1, 6], "width": 2}

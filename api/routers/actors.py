@@ -12,7 +12,7 @@ from kg.models import Designation, Entity, Group, Relation, SearchHit
 from kg.read.catalog import actors as kg_actors
 from kg.read.claims import claims as kg_claims
 from kg.read.designations import designations as kg_designations
-from kg.read.entities import RELATION_GROUPS, entity
+from kg.read.entities import entity, relation_groups
 from kg.read.relations import backed as kg_backed
 from kg.read.relations import backers as kg_backers
 from kg.read.relations import relations as kg_relations
@@ -27,7 +27,7 @@ ActorId = Annotated[str, Path(description="Entity id (slug)", examples=["hayat-t
 _GROUP_LISTS: dict[str, tuple[str, dict[str, Any]]] = {
     **{
         name: ("relations", {"kind": kinds[0] if len(kinds) == 1 else list(kinds)})
-        for name, kinds in RELATION_GROUPS.items()
+        for name, kinds in relation_groups().items()
         if name != "events"  # listed by /events (below)
     },
     "designations": ("designations", {}),

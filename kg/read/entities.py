@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pyoxigraph as ox
@@ -20,23 +21,35 @@ from kg.store.embedded import Store
 from kg.terms import iri
 from kg.timeline import parse_at
 
-__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "RELATION_GROUPS", "entity"]
+__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity", "page_groups", "relation_groups"]  # noqa: F822 (GROUPS: __getattr__)
 
 DEFAULT_GROUP_LIMIT = 50
 
 #: Groups an entity page fills from a reader of their own, not from its relations: designations
-#: come with their instrument and amendments (:func:`kg.designations.designations`).
+#: come with their instrument and amendments (:func:`kg.read.designations.designations`).
 _READ_APART = ("designations", "designations_made")
 
-#: The groups of an entity page that list relations, in display order, each with the statement
-#: kinds it lists: what the ontology says (``ck:pageGroup``, ``ck:inversePageGroup``), through
-#: :mod:`kg.kinds`.
-RELATION_GROUPS: dict[str, tuple[str, ...]] = {
-    name: members for name, members in kind_table.page_groups().items() if name not in _READ_APART
-}
 
-#: Groups of an actor page, in display order: the page groups of the statement kinds, then claims.
-GROUPS = (*kind_table.page_groups(), "claims_made", "claims_about")
+@functools.cache
+def relation_groups() -> dict[str, tuple[str, ...]]:
+    """The groups of an entity page that list relations, in display order, each with the statement
+    kinds it lists: what the ontology says (``ck:pageGroup``, ``ck:inversePageGroup``), through
+    :mod:`kg.kinds`."""
+    return {name: members for name, members in kind_table.page_groups().items() if name not in _READ_APART}
+
+
+@functools.cache
+def page_groups() -> tuple[str, ...]:
+    """Groups of an actor page, in display order: the page groups of the statement kinds, then claims."""
+    return (*kind_table.page_groups(), "claims_made", "claims_about")
+
+
+def __getattr__(name: str) -> Any:
+    """``GROUPS``: :func:`page_groups`, read from the ontology when first asked for (importing
+    :mod:`kg`, as each SPARQL worker does, parses no ontology)."""
+    if name == "GROUPS":
+        return page_groups()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _group_of(rel: Relation, node: str) -> str | None:
@@ -77,7 +90,8 @@ def entity(
     day = parse_at(at)
     row = require_entity(store, ident)
     node = row["entity"]
-    groups: dict[str, list[Any]] = {name: [] for name in GROUPS}
+    layout = page_groups()
+    groups: dict[str, list[Any]] = {name: [] for name in layout}
     for rel in relations(store, node, at=day):
         name = _group_of(rel, node)
         if name is not None:
@@ -113,5 +127,5 @@ def entity(
         notes=notes,
         located_in=[r for t in props.get(CK + "locatedIn", []) if (r := ref(store, t.value))],
         at=day,
-        groups={name: _capped(items, group_limit) for name, items in groups.items() if items or name in GROUPS},
+        groups={name: _capped(items, group_limit) for name, items in groups.items() if items or name in layout},
     )
