@@ -246,9 +246,10 @@ def _backing(store: Store, node: str, day: dt.date, backer: bool, include_unknow
     ``node`` is the backer (``backer``) or the one backed, each kind read through its edge rule's
     role for that end."""
     found: list[Relation] = []
+    known = statement_kinds(store)  # a store loaded with an older ontology may lack a kind
     for name in kind_table.backing():
         rule = kind_table.edge_kinds().get(name)
-        if rule is None:
+        if rule is None or name not in known:
             continue
         role = rule.from_role if backer else rule.to_role
         for r in _relations_of(store, node, name, day, True, role, include_unknown=include_unknown):
