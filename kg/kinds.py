@@ -6,7 +6,8 @@ that say how the rest of the code treats its statements (see ``ontology/conflict
 * ``ck:relationGroup``: the family it belongs to (``support``, ``membership``...);
 * ``ck:polarity``: ``positive`` (ties its participants together: blocs, the + of balance) or
   ``negative`` (sets them against each other: the − of balance, fights between blocs);
-* ``ck:backing``: its subject backs its object (backers and backed, backing chains, exposure);
+* backing: its subject backs its object (backers and backed, backing chains, exposure) when the
+  edge it derives is ``ck:backs`` or a sub-property of it (``rdfs:subPropertyOf``);
 * ``ck:pageGroup`` and ``ck:inversePageGroup``: the group of an entity page that lists it, on the
   page of each participant; ``ck:displayOrder`` places it among the others;
 * ``ck:displayColour``, ``ck:displayDashes``, ``ck:displayWidth``: how the explorer draws it (also
@@ -81,7 +82,7 @@ class Kind:
     group: str | None
     #: ``positive``, ``negative`` or None
     polarity: str | None
-    #: its subject backs its object
+    #: its subject backs its object: the edge it derives is ``ck:backs`` or a sub-property of it
     backing: bool
     #: page group of the participant at the start of its edge (None: listed under "other")
     page_group: str | None
@@ -134,24 +135,26 @@ def _label(graph: rdflib.Graph, cls: rdflib.URIRef) -> str:
     return str(min(labels, key=str)) if labels else kebab(str(cls)).replace("-", " ")
 
 
-def _kind(graph: rdflib.Graph, cls: rdflib.URIRef, rules: Mapping[str, ontology.EdgeRule]) -> Kind:
+def _kind(
+    graph: rdflib.Graph, cls: rdflib.URIRef, rules: Mapping[str, ontology.EdgeRule], backing_edges: frozenset[str]
+) -> Kind:
     polarity = _text(graph, cls, _CK.polarity)
     if polarity is not None and polarity not in POLARITIES:
         raise LoadError(f"ck:polarity of {cls} must be one of {', '.join(POLARITIES)}, not {polarity!r}")
-    backs = graph.value(cls, _CK.backing)
     order = graph.value(cls, _CK.displayOrder)
+    edge = rules.get(str(cls))
     return Kind(
         name=kebab(str(cls)),
         iri=str(cls),
         label=_label(graph, cls),
         group=_text(graph, cls, _CK.relationGroup),
         polarity=polarity,
-        backing=bool(backs.toPython()) if isinstance(backs, rdflib.Literal) else False,
+        backing=edge is not None and edge.edge_property in backing_edges,
         page_group=_text(graph, cls, _CK.pageGroup),
         inverse_page_group=_text(graph, cls, _CK.inversePageGroup),
         order=None if order is None else int(_number(order, f"ck:displayOrder of {cls}")),
         style=_style(graph, cls),
-        edge=rules.get(str(cls)),
+        edge=edge,
     )
 
 
@@ -161,7 +164,8 @@ def kinds() -> tuple[Kind, ...]:
     graph = ontology.ontology_graph()
     rules = {r.statement_class: r for r in ontology.edge_rules()}
     classes = sorted(ontology.subclasses(CK + "Statement") - {CK + "Statement"})
-    found = [_kind(graph, rdflib.URIRef(c), rules) for c in classes]
+    backing_edges = frozenset(str(p) for p in graph.transitive_subjects(RDFS.subPropertyOf, _CK.backs))
+    found = [_kind(graph, rdflib.URIRef(c), rules, backing_edges) for c in classes]
     return tuple(sorted(found, key=lambda k: (k.order is None, k.order or 0, k.name)))
 
 
@@ -193,7 +197,8 @@ def of_polarity(polarity: str) -> tuple[str, ...]:
 
 
 def backing() -> tuple[str, ...]:
-    """Names of the kinds whose subject backs their object (``support``), in display order."""
+    """Names of the kinds whose subject backs their object (``support``: their edge is ``ck:backs``
+    or a sub-property of it), in display order."""
     return tuple(k.name for k in kinds() if k.backing)
 
 

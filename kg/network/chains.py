@@ -58,8 +58,8 @@ def backing_chains(
         ``"backers"``: chains ``X → ... → actor``, each path listed from the furthest backer down;
         ``"backed"``: chains ``actor → ... → Y``.
     kinds : iterable of str
-        Relation kinds that count as backing (default :data:`BACKING`, the kinds the ontology marks
-        ``ck:backing``: support).
+        Relation kinds that count as backing (default :data:`BACKING`: the kinds whose edge is ``ck:backs``
+        or a sub-property of it, support).
     max_depth : int
         Most steps (1 to :data:`MAX_DEPTH`); depth 1 gives the direct backers.
     limit : int
@@ -128,8 +128,8 @@ def proxy_conflicts(
     G : networkx.MultiDiGraph
         A projection (:func:`kg.network.project`).
     support : iterable of str
-        Relation kinds that count as backing (default :data:`BACKING`, the kinds the ontology marks
-        ``ck:backing``: support).
+        Relation kinds that count as backing (default :data:`BACKING`: the kinds whose edge is ``ck:backs``
+        or a sub-property of it, support).
     hostility : iterable of str
         Relation kinds that count as a fight (default ``hostility``).
     require_both : bool

@@ -32,8 +32,8 @@ def designation_exposure(
     designation : iterable of str
         Relation kinds that designate (default ``designation``: authority → designee).
     backing : iterable of str
-        Relation kinds that count as backing (default :data:`BACKING`, the kinds the ontology marks
-        ``ck:backing``: support).
+        Relation kinds that count as backing (default :data:`BACKING`: the kinds whose edge is ``ck:backs``
+        or a sub-property of it, support).
     backed_only : bool
         Keep only designated actors that have at least one backer.
 

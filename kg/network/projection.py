@@ -101,7 +101,7 @@ GRAPHS_KEPT = 8
 POSITIVE = kind_table.of_polarity("positive")
 #: Statement kinds of the negative (hostile) network (``ck:polarity`` negative: hostility).
 NEGATIVE = kind_table.of_polarity("negative")
-#: Statement kinds whose subject backs their object (``ck:backing``: support).
+#: Statement kinds whose subject backs their object (their edge is ``ck:backs`` or a sub-property: support).
 BACKING = kind_table.backing()
 
 

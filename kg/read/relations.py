@@ -242,7 +242,7 @@ def _relations_of(
 
 
 def _backing(store: Store, node: str, day: dt.date, backer: bool, include_unknown: bool) -> list[Relation]:
-    """The statements of every backing kind (``ck:backing``: support) that hold on ``day`` in which
+    """The statements of every backing kind (support; see :func:`kg.kinds.backing`) that hold on ``day`` in which
     ``node`` is the backer (``backer``) or the one backed, each kind read through its edge rule's
     role for that end."""
     found: list[Relation] = []
