@@ -59,7 +59,7 @@ def betweenness_sample(H: nx.Graph) -> int | None:
 
 def _betweenness(H: nx.Graph) -> dict[str, float]:
     """Normalised betweenness: exact up to :data:`EXACT_BETWEENNESS` actors, else a seeded estimate
-    from :func:`betweenness_sample` actors (README, "Speed and scale")."""
+    from :func:`betweenness_sample` actors (docs/performance.md)."""
     k = betweenness_sample(H)
     return nx.betweenness_centrality(H, k=k, normalized=True, seed=0)
 
