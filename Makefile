@@ -21,6 +21,7 @@ serve: install
 	$(BIN)/kg serve --host $(HOST) --port $(PORT) --store $(STORE)
 
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check kg api tests benchmarks
 	$(BIN)/ruff format --check kg api tests benchmarks
 	$(BIN)/mypy kg api

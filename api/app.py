@@ -22,12 +22,12 @@ from api.errors import status_and_code
 from api.models import ERROR_RESPONSES
 from api.routers import actors, claims, explorer, front, health, network, ontology, search, sources, sparql
 from api.settings import Settings
+from api.warm import warm
 from kg.errors import KGError, StoreBusy
-from kg.load import open_store
-from kg.remote import Reading, RemoteStore, one_version
+from kg.load.loader import open_store
 from kg.sparql.pool import QueryPool
-from kg.store import Store
-from kg.warm import warm
+from kg.store.embedded import Store
+from kg.store.remote import Reading, RemoteStore, one_version
 
 __all__ = ["Service", "create_app"]
 
@@ -40,7 +40,7 @@ class Service(FastAPI):
     (:func:`api.routers.sparql.serve`). With ``sparql_fast_path`` off, its routes answer instead.
 
     Each request reads a remote store's version once, before its first query
-    (:func:`kg.remote.one_version`), and its answer is held until the version is read again: if
+    (:func:`kg.store.remote.one_version`), and its answer is held until the version is read again: if
     another process wrote meanwhile (or was writing), the answer may mix two versions, so the
     request is answered again after a short wait, at most once per :attr:`retry_waits`, and then
     with 503 ``store_busy``. A streamed answer is checked when it starts streaming (what it read
@@ -222,7 +222,7 @@ def create_app(
                 app.state.store.close()
             raise
         app.state.query_pool = pool
-        # the first requests would otherwise wait for the labels, the search index... (kg.warm);
+        # the first requests would otherwise wait for the labels, the search index... (api.warm);
         # /healthz says when this is done ("warm")
         app.state.warm = threading.Event()
         if settings.warm:

@@ -22,7 +22,7 @@ def _flag(value: str) -> bool:
 @dataclass(frozen=True)
 class Settings:
     # KG_STORE: where the graph lives: a directory for the on-disk store, "memory", or the URL of a
-    # SPARQL server (http(s)://...; see kg/remote.py).
+    # SPARQL server (http(s)://...; see kg/store/remote.py).
     store: str = "var/store"
     # KG_STORE_USER, KG_STORE_PASSWORD: credentials for a SPARQL server's update endpoint.
     store_user: str | None = None
@@ -62,7 +62,7 @@ class Settings:
     # costs a noticeable share of a short query's time).
     access_log: bool = False
     # KG_WARM: 0 to skip computing the labels, search index, lists and today's network at start-up
-    # (kg.warm; about 3 GB and minutes at 100k actors); the first request needing one computes it.
+    # (api.warm; about 3 GB and minutes at 100k actors); the first request needing one computes it.
     warm: bool = True
 
     @classmethod
@@ -92,7 +92,7 @@ class Settings:
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
     def remote_options(self) -> dict[str, Any]:
-        """The options of a remote store (:class:`kg.remote.RemoteStore`); unused by the embedded one."""
+        """The options of a remote store (:class:`kg.store.remote.RemoteStore`); unused by the embedded one."""
         if not self.store.startswith(("http://", "https://")):
             return {}
         options = {

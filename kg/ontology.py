@@ -14,8 +14,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .names import kebab
-from .namespaces import CK
+from kg.names import kebab
+from kg.namespaces import CK
 
 __all__ = [
     "ONTOLOGY_DIR",

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ACTOR_TYPES, STATEMENT_KINDS, AtQuery, StoreDep
 from api.routers.claims import IncludeMembersQuery
 from api.routing import JSONRoute
-from kg.catalog import actors as kg_actors
-from kg.claims import claims as kg_claims
-from kg.designations import designations as kg_designations
-from kg.entities import entity
 from kg.models import Designation, Entity, Group, Relation, SearchHit
-from kg.relations import backed as kg_backed
-from kg.relations import backers as kg_backers
-from kg.relations import relations as kg_relations
-from kg.store import Store
+from kg.read.catalog import actors as kg_actors
+from kg.read.claims import claims as kg_claims
+from kg.read.designations import designations as kg_designations
+from kg.read.entities import entity
+from kg.read.relations import backed as kg_backed
+from kg.read.relations import backers as kg_backers
+from kg.read.relations import relations as kg_relations
+from kg.store.embedded import Store
 
 router = APIRouter(prefix="/api/v1", tags=["actors and places"], route_class=JSONRoute)
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import Balance, NetEdge, Triad, TriadSide
-from .projection import NEGATIVE, POSITIVE
-from .views import check_kinds, edges_of, net_edge, sort_key
+from kg.errors import InvalidInput
+from kg.network.models import Balance, NetEdge, Triad, TriadSide
+from kg.network.projection import NEGATIVE, POSITIVE
+from kg.network.views import check_kinds, edges_of, net_edge, sort_key
 
 __all__ = ["READINGS", "balance", "mixed_pairs", "signed_graph", "triads"]
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import Bloc, BlocConflict
-from .projection import NEGATIVE, POSITIVE
-from .views import check_kinds, edges_of, labels, net_edge, undirected
+from kg.errors import InvalidInput
+from kg.network.models import Bloc, BlocConflict
+from kg.network.projection import NEGATIVE, POSITIVE
+from kg.network.views import check_kinds, edges_of, labels, net_edge, undirected
 
 __all__ = ["METHODS", "bloc_conflicts", "blocs"]
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import Brokers, NetEdge, Score
-from .projection import POSITIVE
-from .views import check_kinds, edges_of, label, net_edge, sort_key, undirected
+from kg.errors import InvalidInput
+from kg.network.models import Brokers, NetEdge, Score
+from kg.network.projection import POSITIVE
+from kg.network.views import check_kinds, edges_of, label, net_edge, sort_key, undirected
 
 __all__ = [
     "BETWEENNESS_SAMPLE",

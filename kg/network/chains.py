@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import NetEdge, Path, ProxyConflict
-from .projection import NEGATIVE
-from .views import check_kinds, check_range, edges_of, labels, net_edge, require_actor, sort_key
+from kg.errors import InvalidInput
+from kg.network.models import NetEdge, Path, ProxyConflict
+from kg.network.projection import NEGATIVE
+from kg.network.views import check_kinds, check_range, edges_of, labels, net_edge, require_actor, sort_key
 
 __all__ = ["MAX_CHAINS", "MAX_DEPTH", "backing_chains", "proxy_conflicts"]
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .models import Exposure, NetEdge
-from .views import check_kinds, edges_of, label, net_edge, sort_key
+from kg.network.models import Exposure, NetEdge
+from kg.network.views import check_kinds, edges_of, label, net_edge, sort_key
 
 __all__ = ["designation_exposure"]
 

@@ -11,27 +11,27 @@ are actors is an edge of kind ``"claim"`` with ``claim=True``, its ``claimants``
 ``proposition_kind``, dated by the claim: a claim is never turned into a statement.
 
 Only what certainly holds on the day is projected (the as-of rule of :func:`kg.timeline.verdict`,
-with the existence of the two ends and the statement's attestation, as in :mod:`kg.relations`; when
+with the existence of the two ends and the statement's attestation, as in :mod:`kg.read.relations`; when
 sources date a statement differently their periods intersect), unless ``holding_only=False``, which
 keeps every statement with its status (for :func:`kg.network.changes`). Each edge says why:
 ``status_reason`` and ``status_bound`` (the day that decided), and ``bounds`` holds the existence
 and attestation bounds besides the stated ones; they are worked out once per store version.
 
 The graph is read as flat rows, grouped in Python; what they give is cached on the store until it
-is written to (:meth:`kg.store.Store.derived`). The statements (their ends, dates and other
+is written to (:meth:`kg.store.embedded.Store.derived`). The statements (their ends, dates and other
 properties, citations) come from one of two places, with the same rows either way:
 
-* the statement table (:mod:`kg.statement_table`, through :mod:`kg.network.table_rows`: one
+* the statement table (:mod:`kg.read.statement_table`, through :mod:`kg.network.table_rows`: one
   snapshot per store version, grouped in one pass) when one has been built — the service builds it
-  at start-up (:mod:`kg.warm`, before the projection) and updates it after each write, so a
+  at start-up (:mod:`api.warm`, before the projection) and updates it after each write, so a
   projection after a write reads no statement from the engine. A projection never builds the
   table itself: a one-off command reads the engine.
 * otherwise the engine, with flat SPARQL queries (``network-edges.rq``, ``network-properties.rq``,
   ``network-citations.rq``).
 
-The nodes are the catalog's list of actors (:func:`kg.catalog.listed_actors`: each actor's smallest
+The nodes are the catalog's list of actors (:func:`kg.read.catalog.listed_actors`: each actor's smallest
 English label and its classes) and the sources' titles and dates those of
-:func:`kg.nodes.source_details`; the service computes both at start-up, before the projection.
+:func:`kg.read.nodes.source_details`; the service computes both at start-up, before the projection.
 Claims (not statements, so not in the table; their propositions are blank nodes) are read from the
 engine in both cases (``network-claims.rq``, the claims' own properties and citations by
 ``network-claim-*.rq`` when the table gives the statements'). Each query is a shape the engine
@@ -71,15 +71,16 @@ from urllib.parse import unquote
 
 import networkx as nx
 
-from .. import catalog, existence, nodes, ontology, queries
-from ..errors import InvalidInput, NotFound
-from ..lookup import kind_class, kind_name, most_precise
-from ..models import Citation, Ref
-from ..namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
-from ..statement_table import ready_table
-from ..store import Store
-from ..timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
-from .table_rows import TableRows, edge_rules, rule_pairs
+from kg import ontology, queries
+from kg.errors import InvalidInput, NotFound
+from kg.models import Citation, Ref
+from kg.namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
+from kg.network.table_rows import TableRows, edge_rules, rule_pairs
+from kg.read import catalog, existence, nodes
+from kg.read.lookup import kind_class, kind_name, most_precise
+from kg.read.statement_table import ready_table
+from kg.store.embedded import Store
+from kg.timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
 
 __all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
 
@@ -216,7 +217,7 @@ def _attested(values: set[str]) -> dt.date | None:
 
 
 def _precise(values: set[str] | None) -> str | None:
-    """:func:`kg.lookup.most_precise` of the values joined by spaces, without joining one."""
+    """:func:`kg.read.lookup.most_precise` of the values joined by spaces, without joining one."""
     if not values:
         return None
     if len(values) == 1:
@@ -452,7 +453,7 @@ def _amended(store: Store) -> dict[str, dt.date]:
 def _timed(
     store: Store, cites: dict[str, tuple[Citation, ...]]
 ) -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
-    """Each edge's bounds with its ends' existence and its attestation (:mod:`kg.existence`),
+    """Each edge's bounds with its ends' existence and its attestation (:mod:`kg.read.existence`),
     by (node, from, to, claim), worked out once per store version, with its verdicts by day."""
 
     def read() -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:

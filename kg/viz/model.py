@@ -18,12 +18,12 @@ import networkx as nx
 import rdflib
 from rdflib.namespace import RDFS
 
-from .. import ontology
-from ..lookup import kind_name
-from ..namespaces import CK
-from ..network.projection import edge_kinds
-from ..network.views import ego_network
-from .layout import layout
+from kg import ontology
+from kg.namespaces import CK
+from kg.network.projection import edge_kinds
+from kg.network.views import ego_network
+from kg.read.lookup import kind_name
+from kg.viz.layout import layout
 
 __all__ = ["EDGE_STYLES", "MAX_NODES", "NODE_STYLES", "PHYSICS_LIMIT", "legend", "view_model"]
 

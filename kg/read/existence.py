@@ -29,11 +29,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from . import queries
-from .errors import InvalidInput
-from .namespaces import CK
-from .store import Store
-from .timeline import Bounds, PartialDate
+from kg import queries
+from kg.errors import InvalidInput
+from kg.namespaces import CK
+from kg.store.embedded import Store
+from kg.timeline import Bounds, PartialDate
 
 __all__ = ["PAST_BY_NATURE", "Context", "Existence", "context", "existence", "source_dates"]
 

@@ -8,14 +8,14 @@ and amendments, and an index from every IRI a statement points to (its actors, p
 the statements. A read from it costs microseconds per statement.
 
 Building it reads every statement once (seconds per 10k actors), so it is built only when asked:
-by :func:`kg.warm.warm` at the service's start-up, or :func:`statement_table`. The readers
+by :func:`api.warm.warm` at the service's start-up, or :func:`statement_table`. The readers
 (:func:`statement_properties`, :func:`statement_citations`, :func:`amendment_rows`, and the
 network projection's statements: :mod:`kg.network.table_rows`) use it once it exists
 (:func:`ready_table`) and ask the engine otherwise, with the same answers either way; a one-off
 command never waits for a build.
 
 After a write the table is updated, not rebuilt, like the search index: the store reports which
-graphs were written (:meth:`kg.store.Store.changed_graphs`) and only the statements those graphs
+graphs were written (:meth:`kg.store.embedded.Store.changed_graphs`) and only the statements those graphs
 said or now say something about are read again. When the store can't tell (a bulk load, a remote
 store) or a statement is a blank node (which can't be read again by name), it is rebuilt.
 """
@@ -32,12 +32,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import queries
-from .models import Citation
-from .namespaces import CK, RDF
-from .nodes import Properties, citations_from_rows, node_key, properties
-from .store import Store
-from .terms import iri
+from kg import queries
+from kg.models import Citation
+from kg.namespaces import CK, RDF
+from kg.read.nodes import Properties, citations_from_rows, node_key, properties
+from kg.store.embedded import Store
+from kg.terms import iri
 
 __all__ = [
     "Packed",
@@ -279,7 +279,7 @@ def _current(store: Store) -> StatementTable:
 
 def statement_table(store: Store) -> StatementTable:
     """The table of ``store`` at its current version: built on first use (every statement is
-    read), then updated after each write (:meth:`kg.store.Store.derived` shares one computation)."""
+    read), then updated after each write (:meth:`kg.store.embedded.Store.derived` shares one computation)."""
     return store.derived(_NAME, lambda: _current(store))
 
 

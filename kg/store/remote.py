@@ -1,4 +1,4 @@
-"""A remote SPARQL 1.1 store behind the :class:`~kg.store.Store` interface.
+"""A remote SPARQL 1.1 store behind the :class:`~kg.store.embedded.Store` interface.
 
 ``Store.open("http://host:port/...")`` returns a :class:`RemoteStore`: queries go to the
 server's query endpoint, writes to its update endpoint, single graphs are read through the
@@ -65,12 +65,12 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from .derived import DerivedValues
-from .errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreError
-from .namespaces import BASE, PREFIXES
-from .sparql.text import QueryShape, declares_dataset, pattern_start, subquery_patterns
-from .store import MAX_NESTING, Store, _serialize, export_format, readable, refuse_oversized
-from .terms import to_term
+from kg.errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreError
+from kg.namespaces import BASE, PREFIXES
+from kg.sparql.text import QueryShape, declares_dataset, pattern_start, subquery_patterns
+from kg.store.derived import DerivedValues
+from kg.store.embedded import MAX_NESTING, Store, _serialize, export_format, readable, refuse_oversized
+from kg.terms import to_term
 
 __all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "Reading", "RemoteStore", "is_remote", "one_version"]
 

@@ -8,14 +8,14 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from . import queries
-from .catalog import sources
-from .errors import InvalidInput
-from .models import Source
-from .namespaces import CK
-from .store import Store
-from .terms import iri
-from .timeline import PartialDate
+from kg import queries
+from kg.errors import InvalidInput
+from kg.models import Source
+from kg.namespaces import CK
+from kg.read.catalog import sources
+from kg.store.embedded import Store
+from kg.terms import iri
+from kg.timeline import PartialDate
 
 __all__ = ["KINDS", "Overview", "overview"]
 

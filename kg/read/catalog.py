@@ -6,13 +6,13 @@ import dataclasses
 from collections import defaultdict
 from typing import Any
 
-from . import queries
-from .errors import InvalidInput, NotFound
-from .lookup import kind_class, kind_name, labels, local_name, split
-from .models import SearchHit, Source
-from .namespaces import CK, SRC, slug
-from .store import Store
-from .terms import iri
+from kg import queries
+from kg.errors import InvalidInput, NotFound
+from kg.models import SearchHit, Source
+from kg.namespaces import CK, SRC, slug
+from kg.read.lookup import kind_class, kind_name, labels, local_name, split
+from kg.store.embedded import Store
+from kg.terms import iri
 
 __all__ = ["listed_actors", "quad_count", "source", "source_count", "sources"]
 

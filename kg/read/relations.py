@@ -7,16 +7,17 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from . import existence, ontology
-from .errors import InvalidInput
-from .lookup import kind_class, kind_name, most_precise, ref, require_entity, split
-from .models import Relation
-from .namespaces import CK, RDF, slug
-from .nodes import Properties
-from .statement_table import amendment_rows, statement_citations, statement_properties
-from .store import Store
-from .terms import to_python
-from .timeline import Bounds, Status, Verdict, parse_at, verdict
+from kg import ontology
+from kg.errors import InvalidInput
+from kg.models import Relation
+from kg.namespaces import CK, RDF, slug
+from kg.read import existence
+from kg.read.lookup import kind_class, kind_name, most_precise, ref, require_entity, split
+from kg.read.nodes import Properties
+from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
+from kg.store.embedded import Store
+from kg.terms import to_python
+from kg.timeline import Bounds, Status, Verdict, parse_at, verdict
 
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
@@ -121,7 +122,7 @@ _EFFECTIVE = CK + "effectiveDate"
 
 def _amended(store: Store, node: str, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """The amendments' effective dates of the designations among ``rows`` (``node`` takes part in
-    them as authority or designee): an amendment attests the listing, as in :mod:`kg.designations`."""
+    them as authority or designee): an amendment attests the listing, as in :mod:`kg.read.designations`."""
     among = {r["statement"] for r in rows if r["kind"] == _DESIGNATION}
     found: dict[str, list[Any]] = {}
     if among:
@@ -133,7 +134,7 @@ def _amended(store: Store, node: str, rows: list[dict[str, Any]]) -> dict[str, l
 
 
 def statement_bounds(store: Store, row: dict[str, Any], cites: dict, amended: dict | None = None) -> Bounds:
-    """A statement's bounds (:mod:`kg.existence`): its stated dates, its ends' existence and its
+    """A statement's bounds (:mod:`kg.read.existence`): its stated dates, its ends' existence and its
     attestation (``amended``: a designation's amendments' dates, by statement); worked out once per
     statement and store version."""
     cache: dict[str, Bounds] = store.derived("timeline:relation-bounds", dict)

@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import queries
-from .models import Citation, Ref
-from .namespaces import CK, DCTERMS, SCHEMA, slug
-from .store import Store
-from .terms import to_python
+from kg import queries
+from kg.models import Citation, Ref
+from kg.namespaces import CK, DCTERMS, SCHEMA, slug
+from kg.store.embedded import Store
+from kg.terms import to_python
 
 __all__ = ["Properties", "citations_from_rows", "grouped_citations", "node_key", "properties", "source_details"]
 

@@ -6,14 +6,14 @@ import heapq
 import itertools
 import re
 
-from . import tolerant, trigrams
-from .errors import InvalidInput
-from .lookup import kind_name
-from .models import SearchHit
-from .namespaces import slug
-from .search_index import CATEGORIES, Entry, SearchIndex, search_index
-from .store import Store
-from .text import search_key
+from kg.errors import InvalidInput
+from kg.models import SearchHit
+from kg.namespaces import slug
+from kg.read import tolerant, trigrams
+from kg.read.lookup import kind_name
+from kg.read.search_index import CATEGORIES, Entry, SearchIndex, search_index
+from kg.store.embedded import Store
+from kg.text import search_key
 
 __all__ = ["MAX_LIMIT", "SEARCH_TYPES", "search"]
 
@@ -91,7 +91,7 @@ def _literal(index: SearchIndex, key: str, penalty: float, type: str | None, wan
 
 
 def _tolerant(index: SearchIndex, key: str, penalty: float, type: str | None, best: _Found, literal: bool) -> None:
-    """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.tolerant`),
+    """The keys whose folded words match the folded words of ``key`` (see :mod:`kg.read.tolerant`),
     but for those holding ``key`` itself when they were ``literal``-ly rated already."""
     vocabulary = index.words()
     words = vocabulary.split(tolerant.query_words(key))
@@ -118,7 +118,7 @@ def search(store: Store, q: str, *, type: str | None = None, limit: int = 10, of
     Matching ignores case, accents, apostrophes, punctuation and Arabic spelling variants,
     over preferred labels, aliases (any language), source titles and claim summaries. A key
     holding the text as typed is rated by where: equal to it first (100), then a prefix, then a
-    word prefix, then a substring. Every key is also rated by its words (:mod:`kg.tolerant`):
+    word prefix, then a substring. Every key is also rated by its words (:mod:`kg.read.tolerant`):
     word order, articles, inflection, transliteration variants and typos aside, on the same scale
     but never at 100; an entity keeps its best rating. A parenthesised part of ``q`` is also
     looked up alone, and ``q`` without it, a point or two lower.

@@ -1,18 +1,18 @@
 """Bulk loading: millions of quads into a store, with the loader's guarantees kept.
 
-:func:`bulk_load_files` does what :func:`kg.load.load_files` does — every source validated
+:func:`bulk_load_files` does what :func:`kg.load.loader.load_files` does — every source validated
 against the shapes and the loading rules, the same derived triples, unchanged sources skipped,
 all or nothing — at a speed the per-source transaction path cannot reach:
 
 * a file may hold many sources (one named graph each, kept together, as ``kg generate`` writes
   them); it is read as a stream, one source at a time, so memory does not grow with the input;
-* shapes are checked by :mod:`kg.shapes` (the same checks as pySHACL, a hundred times faster);
+* shapes are checked by :mod:`kg.load.shapes` (the same checks as pySHACL, a hundred times faster);
 * reading, checking and deriving are shared out between processes (``jobs``, one per core for
   large inputs): each reads the whole input but checks only every ``jobs``-th source, so each
   also meets any error of the input as a whole; the error of the earliest source is reported;
 * the validated quads and their derived triples go to spool files (N-Quads, in a temporary
   folder, a new file every :data:`SPOOL_QUADS` quads), and only when every source has passed
-  are the files given to the engine's bulk loader (:meth:`kg.store.Store.bulk_load`), one at a
+  are the files given to the engine's bulk loader (:meth:`kg.store.embedded.Store.bulk_load`), one at a
   time, which bounds the loader's memory (one call on 5.9M quads peaked at 1.8 GB). Sources
   are self-contained, so they should not share blank nodes: two sources of one N-Quads file
   that use the same blank node label may end up with two nodes (as two files would).
@@ -27,12 +27,12 @@ such sources in one transaction. Before the engine's bulk loader starts, a journ
 graph the load creates is written to the store (a graph ``urn:kg:journal:<id>``, in one
 transaction); once every graph is complete the journal is marked loaded; then the move commits
 the load (with nothing to move, the mark does) and the journal is dropped (the steps are
-listed in :mod:`kg.store`, beside :meth:`~kg.store.Store.open_journal`).
+listed in :mod:`kg.store.embedded`, beside :meth:`~kg.store.embedded.Store.open_journal`).
 
 * If the bulk load or the move fails, every graph the journal names is dropped, which leaves the
   store as it was, and :class:`~kg.errors.StoreError` is raised.
 * If the process dies at any point (``kill -9``), the next open of the on-disk store for writing
-  (every ``kg`` command, the service at start-up; :meth:`kg.store.Store.recover`) finds the
+  (every ``kg`` command, the service at start-up; :meth:`kg.store.embedded.Store.recover`) finds the
   journal: if the load was committed it drops the journal, else every graph the journal names.
   It also drops any staging graph left without a journal (by an older version). So every open
   sees the whole load or none of it — every source of the load old, or every one new, with the
@@ -63,12 +63,12 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from . import load as loader
-from .checks import check_spool
-from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
-from .input_limits import checked_quads
-from .shapes import CompiledShapes, compiled_shapes, index_triples
-from .store import STAGING, Store
+from kg.errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
+from kg.load import loader as loader
+from kg.load.checks import check_spool
+from kg.load.limits import checked_quads
+from kg.load.shapes import CompiledShapes, compiled_shapes, index_triples
+from kg.store.embedded import STAGING, Store
 
 __all__ = ["BULK_THRESHOLD_BYTES", "BYTES_PER_JOB", "bulk_load_files", "default_jobs", "read_sources"]
 
@@ -109,7 +109,7 @@ class _Source:
 
 
 def _file_digest(path: Path) -> str:
-    """The digest :func:`kg.load.read_source` gives a one-source file (its bytes, the ontology)."""
+    """The digest :func:`kg.load.loader.read_source` gives a one-source file (its bytes, the ontology)."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
@@ -128,7 +128,7 @@ def _graph_digest(quads: Sequence[ox.Quad]) -> str:
 def read_sources(path: str | Path) -> Iterator[_Source]:
     """The sources of a data file, one at a time.
 
-    A Turtle file is one source (as for :func:`kg.load.read_source`); a TriG or N-Quads file
+    A Turtle file is one source (as for :func:`kg.load.loader.read_source`); a TriG or N-Quads file
     holds one source per named graph, each graph's quads together. A file with one source
     gets the same digest as on the normal path, so either path skips what the other loaded.
     """
@@ -155,7 +155,7 @@ def read_sources(path: str | Path) -> Iterator[_Source]:
         return _Source(str(path), graph.value, current)
 
     try:
-        for quad in checked_quads(path, fmt):  # within the input limits (kg.input_limits)
+        for quad in checked_quads(path, fmt):  # within the input limits (kg.load.limits)
             if quad.graph_name != graph:
                 if graph is not None:
                     if pending is not None:

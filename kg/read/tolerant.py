@@ -17,14 +17,14 @@ module goes further, word by word, so that a search still finds a name typed dif
   script; PyStemmer), so "rebels" ~ "rebel" and "الشام" ~ "شام".
 * **Typos and vowels**: a word that is not a known form is compared with the known forms by edit
   distance (``rapidfuzz``): one edit in words of four or five characters, two in longer ones,
-  candidates coming from a trigram index of the forms (:class:`kg.trigrams.TrigramIndex`); and it
+  candidates coming from a trigram index of the forms (:class:`kg.read.trigrams.TrigramIndex`); and it
   matches the forms written with the same consonants in the same order ("tal" ~ "tel", "jebhat" ~
   "jabhat"), as transliterations of Arabic differ most in their vowels.
 * **Words written together**: an unknown word made of two known ones, or of an article and a known
   one, is split ("airforce" → "air force", "alsham" → "sham").
 
 :class:`WordIndex` holds the folded words of every search key, and :func:`score` rates a key
-against the query's words. :mod:`kg.search` uses both beside the literal matches.
+against the query's words. :mod:`kg.read.search` uses both beside the literal matches.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import Stemmer
 from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
-from . import trigrams
+from kg.read import trigrams
 
 __all__ = ["ARTICLES", "STOPWORDS", "VARIANTS", "QueryWord", "WordIndex", "fold", "query_words", "score"]
 
@@ -294,7 +294,7 @@ class WordIndex:
 
 
 def score(words: list[QueryWord], query_length: int, key: str, missing: int = 0) -> float:
-    """How well ``key`` matches the query's words, on the scale of :func:`kg.search._score` and
+    """How well ``key`` matches the query's words, on the scale of :func:`kg.read.search._score` and
     never at 100 (that is for a key equal to the query). Left-out words (:data:`STOPWORDS`) don't
     count, except that only articles may come before a match rated as the key's start:
 

@@ -1,6 +1,6 @@
 """The store as JSON-LD for readers: compacted with the project's context, without what only the service needs.
 
-:meth:`kg.store.Store.export_to` writes every quad the store holds, as the engine expands it (full
+:meth:`kg.store.embedded.Store.export_to` writes every quad the store holds, as the engine expands it (full
 IRIs, no ``@context``): a dump. This module writes the dataset a reader wants instead:
 
 - compacted with the project's context (``ontology/context.jsonld``: the prefixes of
@@ -33,10 +33,10 @@ from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.plugins.shared.jsonld.keys import ID
 
-from .errors import InvalidInput
-from .namespaces import BASE, CK, ONTOLOGY_GRAPH
-from .ontology import DERIVED_META, ONTOLOGY_DIR
-from .store import JOURNAL, STAGING, Store
+from kg.errors import InvalidInput
+from kg.namespaces import BASE, CK, ONTOLOGY_GRAPH
+from kg.ontology import DERIVED_META, ONTOLOGY_DIR
+from kg.store.embedded import JOURNAL, STAGING, Store
 
 __all__ = [
     "CONTEXT_FILE",

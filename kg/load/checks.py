@@ -1,6 +1,6 @@
 """Cross-source checks: rules that hold over the union of all sources, not just inside one.
 
-Each source is validated on its own (:mod:`kg.shapes`, :func:`kg.load.loader_violations`); these
+Each source is validated on its own (:mod:`kg.load.shapes`, :func:`kg.load.loader.loader_violations`); these
 rules need the other sources too:
 
 * **one preferred label** (``pref-label``): an entity has at most one ``skos:prefLabel`` per
@@ -18,7 +18,7 @@ rules need the other sources too:
   and a statement in another; and (on a store) every derived edge of a graph comes from a
   statement of that graph.
 
-They run in three places, on the same rules: :func:`kg.load.load_files` checks the sources it is
+They run in three places, on the same rules: :func:`kg.load.loader.load_files` checks the sources it is
 about to write against the store (:func:`incoming_defects`), the bulk loader checks its spool
 against the store before writing it (:func:`check_spool`), and ``kg check`` checks a whole store
 (:func:`check_store`).
@@ -37,11 +37,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ontology
-from .errors import InvalidInput, ValidationFailed, Violation
-from .namespaces import CK, ONTOLOGY_GRAPH, PREFIXES, RDF, SKOS
-from .store import Store
-from .timeline import PartialDate
+from kg import ontology
+from kg.errors import InvalidInput, ValidationFailed, Violation
+from kg.namespaces import CK, ONTOLOGY_GRAPH, PREFIXES, RDF, SKOS
+from kg.store.embedded import Store
+from kg.timeline import PartialDate
 
 __all__ = ["Defect", "check_spool", "check_store", "incoming_defects"]
 

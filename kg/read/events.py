@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from . import ontology, queries
-from .lookup import kind_name, local_name, most_precise, ref, require_entity, split
-from .models import Event, Participant
-from .namespaces import CK, RDF, SKOS, slug
-from .nodes import Properties, grouped_citations
-from .store import Store
-from .terms import iri, to_python
-from .timeline import PartialDate
+from kg import ontology, queries
+from kg.models import Event, Participant
+from kg.namespaces import CK, RDF, SKOS, slug
+from kg.read.lookup import kind_name, local_name, most_precise, ref, require_entity, split
+from kg.read.nodes import Properties, grouped_citations
+from kg.store.embedded import Store
+from kg.terms import iri, to_python
+from kg.timeline import PartialDate
 
 __all__ = ["events"]
 

@@ -6,15 +6,15 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from . import existence
-from .lookup import most_precise, ref, require_entity, split
-from .models import Amendment, Designation
-from .namespaces import CK, RDF, slug
-from .nodes import Properties
-from .statement_table import amendment_rows, statement_citations, statement_properties
-from .store import Store
-from .terms import iri, to_python
-from .timeline import Bounds, parse_at, verdict
+from kg.models import Amendment, Designation
+from kg.namespaces import CK, RDF, slug
+from kg.read import existence
+from kg.read.lookup import most_precise, ref, require_entity, split
+from kg.read.nodes import Properties
+from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
+from kg.store.embedded import Store
+from kg.terms import iri, to_python
+from kg.timeline import Bounds, parse_at, verdict
 
 __all__ = ["designations"]
 
@@ -43,7 +43,7 @@ _JOINED = {
 
 
 def _row(designation: str, props: Properties) -> dict[str, Any]:
-    """One designation's properties in the shape the builder reads (see kg.relations._row)."""
+    """One designation's properties in the shape the builder reads (see kg.read.relations._row)."""
     row: dict[str, Any] = {"designation": designation}
     for name, local in _SINGLE.items():
         if props.get(CK + local):
@@ -60,7 +60,7 @@ def _row(designation: str, props: Properties) -> dict[str, Any]:
 
 
 def _bounds(store: Store, row: dict[str, Any], cites: dict, amendments: dict) -> Bounds:
-    """A designation's bounds (:mod:`kg.existence`): its dates, its authority's and designee's
+    """A designation's bounds (:mod:`kg.read.existence`): its dates, its authority's and designee's
     existence, and what attests it (citing sources, its first dated amendment); once per
     designation and store version."""
     cache: dict[str, Bounds] = store.derived("timeline:designation-bounds", dict)

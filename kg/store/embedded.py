@@ -4,7 +4,7 @@ Every read sees the union of all named graphs as its default graph (one named gr
 source). Writes replace a whole graph in one transaction, so a reader sees a source either
 entirely before or entirely after a load, and a failed load leaves the store as it was.
 
-A bulk load (:mod:`kg.bulk`) is not one transaction: it keeps a journal in the store (a graph
+A bulk load (:mod:`kg.load.bulk`) is not one transaction: it keeps a journal in the store (a graph
 named ``urn:kg:journal:<id>``) and opening an on-disk store finishes or undoes any load a crash
 interrupted (:meth:`Store.recover`), so that every open sees the state before or after a load.
 
@@ -24,11 +24,11 @@ from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
-from .derived import DerivedValues
-from .errors import InvalidInput, QueryError, QueryRefused, StoreError
-from .namespaces import PREFIXES
-from .sparql.text import Guard, QueryShape, TooAmbiguous, analyse, guard
-from .terms import to_python, to_term
+from kg.errors import InvalidInput, QueryError, QueryRefused, StoreError
+from kg.namespaces import PREFIXES
+from kg.sparql.text import Guard, QueryShape, TooAmbiguous, analyse, guard
+from kg.store.derived import DerivedValues
+from kg.terms import to_python, to_term
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -161,9 +161,9 @@ class Store:
     @classmethod
     def open(cls, spec: str | Path | None, **remote: Any) -> Store:
         """Open a store from a setting: ``None`` or ``"memory"`` for memory, an ``http(s)://`` URL
-        for a SPARQL server (:class:`kg.remote.RemoteStore`, given the ``remote`` options), else a path."""
+        for a SPARQL server (:class:`kg.store.remote.RemoteStore`, given the ``remote`` options), else a path."""
         if spec is not None and str(spec).startswith(("http://", "https://")):
-            from .remote import RemoteStore
+            from kg.store.remote import RemoteStore
 
             return RemoteStore(str(spec), **remote)
         if spec is None or str(spec) == "memory":
@@ -179,7 +179,7 @@ class Store:
 
     def derived(self, name: str, compute: Callable[[], T]) -> T:
         """A value derived from the store's content (an index, a table), computed by ``compute()``
-        once per version and shared by the callers that ask together (:mod:`kg.derived`)."""
+        once per version and shared by the callers that ask together (:mod:`kg.store.derived`)."""
         return self.cache.value(name, lambda: self.version, compute)
 
     def changed_graphs(self, since: int) -> frozenset[str] | None:
@@ -350,7 +350,7 @@ class Store:
         """Add the quads of an N-Quads file with the engine's bulk loader.
 
         Much faster than a transaction for millions of quads, but NOT atomic: after a failure
-        or a crash part of the file may be in the store. :func:`kg.bulk.bulk_load_files` restores
+        or a crash part of the file may be in the store. :func:`kg.load.bulk.bulk_load_files` restores
         the all-or-nothing guarantee around it, with a journal (:meth:`open_journal`).
         """
         with self._write_lock:
@@ -377,7 +377,7 @@ class Store:
 
     # -- the bulk load's journal ------------------------------------------------
     #
-    # A bulk load (kg.bulk) writes with the engine's bulk loader, which is not transactional, so it
+    # A bulk load (kg.load.bulk) writes with the engine's bulk loader, which is not transactional, so it
     # is made undoable: a new source goes straight to its own graph (no graph of that name existed),
     # a replacement to a staging graph. The steps, each one kept by a process crash once done (a
     # transaction is in the engine's write-ahead log when it returns, a bulk-loaded file in the store):
@@ -394,7 +394,7 @@ class Store:
 
     def open_journal(self, created: Iterable[str]) -> str:
         """Write a journal naming the graphs a bulk load is about to create (none may exist yet);
-        returns the journal's graph name. See :func:`kg.bulk.bulk_load_files`."""
+        returns the journal's graph name. See :func:`kg.load.bulk.bulk_load_files`."""
         journal = ox.NamedNode(f"{JOURNAL}{uuid.uuid4().hex}")
         body = "".join(f"{journal} {_CREATES} {ox.NamedNode(g)} .\n" for g in created)
         self._update(f"INSERT DATA {{ GRAPH {journal} {{\n{body}}} }}", [journal.value])

@@ -16,8 +16,8 @@ Two things can make a small file cost a great deal:
   (defaults: 20 times, 8 MB; the bundled data and ``kg generate``'s TriG expand about 5
   times). N-Quads writes every term in full, so it cannot expand and is not counted.
 
-The limits come from :class:`InputLimits` (keyword ``limits`` of :func:`kg.load.read_source`
-and :func:`kg.load.load_files`); by default from the environment: ``KG_MAX_LINE_BYTES``,
+The limits come from :class:`InputLimits` (keyword ``limits`` of :func:`kg.load.loader.read_source`
+and :func:`kg.load.loader.load_files`); by default from the environment: ``KG_MAX_LINE_BYTES``,
 ``KG_MAX_EXPANSION`` and ``KG_EXPANSION_ALLOWANCE`` (which the bulk loader and its worker
 processes read too). A file over a limit raises :class:`~kg.errors.LoadError` naming the file
 and the line, before anything is written.
@@ -35,7 +35,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from .errors import InvalidInput, LoadError
+from kg.errors import InvalidInput, LoadError
 
 __all__ = ["InputLimits", "LimitedReader", "checked_quads", "parse_limited"]
 

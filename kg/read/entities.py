@@ -7,17 +7,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .claims import claims
-from .designations import designations
-from .events import events
-from .lookup import kind_name, local_name, ref, require_entity, split
-from .models import Entity, Group, Relation
-from .namespaces import CK, DCTERMS, SKOS, WD, slug
-from .nodes import Properties, properties
-from .relations import relations
-from .store import Store
-from .terms import iri
-from .timeline import parse_at
+from kg.models import Entity, Group, Relation
+from kg.namespaces import CK, DCTERMS, SKOS, WD, slug
+from kg.read.claims import claims
+from kg.read.designations import designations
+from kg.read.events import events
+from kg.read.lookup import kind_name, local_name, ref, require_entity, split
+from kg.read.nodes import Properties, properties
+from kg.read.relations import relations
+from kg.store.embedded import Store
+from kg.terms import iri
+from kg.timeline import parse_at
 
 __all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity"]
 

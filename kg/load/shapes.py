@@ -1,6 +1,6 @@
 """The SHACL shapes compiled to plain Python checks, for validating many sources quickly.
 
-pySHACL (the reference validator of :func:`kg.load.validate`) spends most of a second on each
+pySHACL (the reference validator of :func:`kg.load.loader.validate`) spends most of a second on each
 source, which rules it out for loads of thousands of sources; the other Python SHACL engines
 tried were either no faster per source or changed literals on the way in. This module reads
 ``ontology/shapes.ttl`` once and turns each shape into
@@ -35,9 +35,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from . import ontology
-from .errors import Violation
-from .namespaces import CK
+from kg import ontology
+from kg.errors import Violation
+from kg.namespaces import CK
 
 __all__ = ["CompiledShapes", "Index", "compiled_shapes", "index_triples"]
 

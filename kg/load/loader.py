@@ -12,7 +12,7 @@ Steps, in order; the first failure raises and nothing is written:
 4. derivation: direct edges from statement nodes (rules from ``ck:derivesEdge``), the as-of
    bounds of every dated node (:mod:`kg.timeline`, narrowed by an end's range), search keys,
    the file's digest;
-5. the rules across sources (:mod:`kg.checks`), against the store's other sources;
+5. the rules across sources (:mod:`kg.load.checks`), against the store's other sources;
 6. one transaction replaces the source's graph(s).
 
 Loading an unchanged file again is skipped (its digest is stored in its graph), so loading is
@@ -37,16 +37,16 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
-from . import ontology
-from .checks import incoming_defects
-from .errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
-from .input_limits import InputLimits, LimitedReader, parse_limited
-from .namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
-from .shapes import Index, compiled_shapes, index_triples
-from .store import JOURNAL, STAGING, Store
-from .terms import date_literal
-from .text import search_key
-from .timeline import Bounds, PartialDate
+from kg import ontology
+from kg.errors import InvalidInput, LoadError, StoreError, ValidationFailed, Violation
+from kg.load.checks import incoming_defects
+from kg.load.limits import InputLimits, LimitedReader, parse_limited
+from kg.load.shapes import Index, compiled_shapes, index_triples
+from kg.namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
+from kg.store.embedded import JOURNAL, STAGING, Store
+from kg.terms import date_literal
+from kg.text import search_key
+from kg.timeline import Bounds, PartialDate
 
 __all__ = [
     "LoadResult",
@@ -113,7 +113,7 @@ def read_source(path: str | Path, *, limits: InputLimits | None = None) -> Parse
     """Parse a data file and check that it holds exactly one source's graph.
 
     The file is read within ``limits`` (line length, expansion; default:
-    :meth:`InputLimits.from_env`, see :mod:`kg.input_limits`).
+    :meth:`InputLimits.from_env`, see :mod:`kg.load.limits`).
     """
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
@@ -296,7 +296,7 @@ def _end_range_violations(triples: Iterable[ox.Triple]) -> list[Violation]:
 
 
 def _shacl_violations(triples: Sequence[ox.Triple]) -> list[Violation]:
-    """The SHACL shapes, checked by pySHACL (the reference; :mod:`kg.shapes` is the fast twin)."""
+    """The SHACL shapes, checked by pySHACL (the reference; :mod:`kg.load.shapes` is the fast twin)."""
     violations: list[Violation] = []
     shapes = ontology.shapes_graph()
     # The ontology (classes and vocabulary concepts) is added to the data graph so that
@@ -361,7 +361,7 @@ _search_key = functools.lru_cache(maxsize=1 << 16)(search_key)
 def derive(parsed: ParsedSource, index: Index | None = None) -> list[ox.Triple]:
     """The triples the loader adds to a valid source: edges, as-of bounds, search keys, digest.
 
-    ``index`` is ``parsed.triples`` indexed by :func:`kg.shapes.index_triples`, when the caller
+    ``index`` is ``parsed.triples`` indexed by :func:`kg.load.shapes.index_triples`, when the caller
     has it already.
     """
     if index is None:
@@ -453,7 +453,7 @@ def load_files(
 
 def _check_across_sources(store: Store, sources: list[ParsedSource]) -> None:
     """Refuse the load when the sources about to be written break a rule across sources
-    (:mod:`kg.checks`: one preferred label per language, end not before start, cited paragraphs
+    (:mod:`kg.load.checks`: one preferred label per language, end not before start, cited paragraphs
     exist, claims derive no edge): the error names the first file involved, with each defect."""
     if not sources:
         return
@@ -484,7 +484,7 @@ def remove_source(store: Store, source: str) -> bool:
 
 
 #: The data shipped with the project.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def bundled_data_files(data_dir: Path = DATA_DIR) -> list[Path]:
@@ -496,7 +496,7 @@ def open_store(
     spec: str | Path | None, extra: Sequence[str | Path] = (), *, bundled: bool = True, **remote: Any
 ) -> Store:
     """Open a store (``"memory"``/None, a directory, or a server's URL with the ``remote`` options of
-    :class:`kg.remote.RemoteStore`) with the bundled data and ``extra`` files.
+    :class:`kg.store.remote.RemoteStore`) with the bundled data and ``extra`` files.
 
     Unchanged files are not reloaded, so opening an on-disk store again is cheap and never
     duplicates data. A store another process holds gives a :class:`StoreError` that says so.

@@ -1,9 +1,9 @@
 """Compute ahead of the first request what the service reads on most requests.
 
-Each of these is derived from the store once per version (:meth:`kg.store.Store.derived`): the
+Each of these is derived from the store once per version (:meth:`kg.store.embedded.Store.derived`): the
 English labels (every page and list names things by them), the search index, the list of actors,
 the table of sources, the titles and dates citations give their sources, the number of quads (the
-health check), the statement table (relations, backers, designations: :mod:`kg.statement_table`)
+health check), the statement table (relations, backers, designations: :mod:`kg.read.statement_table`)
 and today's network projection (the explorer, paths and analytics). With 100k actors they take from
 seconds to minutes each, which the first request to need one would otherwise wait for.
 ``kg serve`` runs :func:`warm` in a thread at start-up; a request that arrives meanwhile and needs
@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import catalog, lookup, network, nodes, search_index, statement_table
-from .errors import KGError
-from .store import Store
+from kg import network
+from kg.errors import KGError
+from kg.read import catalog, lookup, nodes, search_index, statement_table
+from kg.store.embedded import Store
 
 __all__ = ["STEPS", "warm"]
 

@@ -6,13 +6,13 @@ import functools
 from collections import defaultdict
 from typing import Any
 
-from . import queries
-from .errors import NotFound
-from .models import Ref
-from .names import kebab, local_name
-from .namespaces import CK, ID, SRC, ST, slug
-from .store import Store
-from .terms import iri
+from kg import queries
+from kg.errors import NotFound
+from kg.models import Ref
+from kg.names import kebab, local_name
+from kg.namespaces import CK, ID, SRC, ST, slug
+from kg.store.embedded import Store
+from kg.terms import iri
 
 __all__ = [
     "kind_class",

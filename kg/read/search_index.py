@@ -5,13 +5,13 @@ The loader derives ``ck:searchKey`` values (normalised labels, aliases, titles a
 per query at 10k actors. Here the distinct keys are grouped by length, each group kept sorted, so
 that :meth:`SearchIndex.ranked` lists the matching keys best first (exact, prefix, word prefix,
 substring; shorter before longer): prefixes by bisection, the keys containing the text elsewhere
-from a trigram index (:mod:`kg.trigrams`; a text of one or two characters is searched for in each
+from a trigram index (:mod:`kg.read.trigrams`; a text of one or two characters is searched for in each
 length group written once into one string, with ``str.find``). A search stops once its page is
 certain. Beside them, :meth:`SearchIndex.words` holds the folded words of the keys for tolerant
-matching (:class:`kg.tolerant.WordIndex`).
+matching (:class:`kg.read.tolerant.WordIndex`).
 
 The index belongs to one store version (``store.cache``). After a write it is updated, not rebuilt:
-the store reports which named graphs (sources) were written (:meth:`kg.store.Store.changed_graphs`)
+the store reports which named graphs (sources) were written (:meth:`kg.store.embedded.Store.changed_graphs`)
 and only the entities those graphs describe, before or after the write, are read again. When the
 store can't tell (a bulk load, a remote store), the index is rebuilt. Either way a result never
 comes from an older graph.
@@ -28,10 +28,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import ontology, tolerant, trigrams
-from .namespaces import CK, DCTERMS, RDF, SKOS
-from .nodes import node_key
-from .store import Store
+from kg import ontology
+from kg.namespaces import CK, DCTERMS, RDF, SKOS
+from kg.read import tolerant, trigrams
+from kg.read.nodes import node_key
+from kg.store.embedded import Store
 
 __all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index"]
 
@@ -138,7 +139,7 @@ class SearchIndex:
         """The keys containing ``q`` (non-empty, no separator), best first: the key equal to it,
         then keys starting with it, then keys with a word starting with it, then the others; within
         each kind shorter keys first, keys of one length in sorted order (the order of
-        :func:`kg.search._score`)."""
+        :func:`kg.read.search._score`)."""
         if q in self.owners:
             yield q
         lengths = sorted(n for n in self._by_length if n > len(q))
@@ -293,7 +294,7 @@ def _update(store: Store, index: SearchIndex, graphs: frozenset[str]) -> bool:
 def search_index(store: Store) -> SearchIndex:
     """The index of ``store`` at its current version: built on first use, then updated after each
     write by reading again only the entities of the graphs written (rebuilt when that is unknown).
-    Callers arriving together share one build or update (:meth:`kg.store.Store.derived`)."""
+    Callers arriving together share one build or update (:meth:`kg.store.embedded.Store.derived`)."""
     return store.derived("search:index", lambda: _current(store))
 
 

@@ -10,16 +10,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import queries
-from .errors import InvalidInput, NotFound
-from .lookup import kind_class, kind_name, local_name, ref, require_entity
-from .models import Claim, Proposition, Ref, Relation
-from .namespaces import CK, RDF, slug
-from .nodes import Properties, grouped_citations, node_key, properties
-from .relations import relations, statement_kinds
-from .store import Store
-from .terms import iri, to_python
-from .timeline import Bounds, PartialDate, Status, status
+from kg import queries
+from kg.errors import InvalidInput, NotFound
+from kg.models import Claim, Proposition, Ref, Relation
+from kg.namespaces import CK, RDF, slug
+from kg.read.lookup import kind_class, kind_name, local_name, ref, require_entity
+from kg.read.nodes import Properties, grouped_citations, node_key, properties
+from kg.read.relations import relations, statement_kinds
+from kg.store.embedded import Store
+from kg.terms import iri, to_python
+from kg.timeline import Bounds, PartialDate, Status, status
 
 _TYPE = RDF + "type"
 _CLAIM = iri(CK + "Claim")
