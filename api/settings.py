@@ -128,6 +128,12 @@ LIBRARY_SETTINGS: tuple[Row, ...] = (
         "allowance; a file past that (a long prefix used many times) is refused, and nothing is loaded.",
     ),
     (
+        ("KG_ONTOLOGY",),
+        ("unset",),
+        "a directory of ontology files (conflict-kg.ttl, shapes.ttl...) to read instead of the bundled "
+        "ontology/, once, when kg is imported: an ontology with a kind of statement added, say.",
+    ),
+    (
         ("KG_QUERY_SANDBOX",),
         ("on",),
         "off leaves the SPARQL query workers their network access (the sandbox: a network namespace and a "
