@@ -34,6 +34,12 @@ screenshot: install
 	$(BIN)/pytest -q tests/test_explorer_browser.py -k readme_screenshot
 	cp test-artifacts/explorer-readme.png kg/viz/explorer.png
 
+# docs/deployment.md's table of KG_* settings, written from the comments of api/settings.py
+# (tests/test_docs.py fails when the page is out of date).
+.PHONY: docs
+docs: install
+	$(BIN)/python -m api.settings --write docs/deployment.md
+
 format: install
 	$(BIN)/ruff format kg api tests benchmarks
 	$(BIN)/ruff check --fix kg api tests benchmarks

@@ -44,17 +44,9 @@ their IRIs, except for the claims' propositions, matched with the edge rules in 
 What is kept per store version is shaped for the cyclic garbage collector, which walks every object
 it tracks once the projection is built (it is paused while building): each edge is one tuple, its
 fixed attributes a dict of plain values (never tracked), bounds and lists of support kinds shared.
-Measured in one process with the statement table built and the start-up values computed (shared
-2-core machine, main's code and this one in turns; medians, ranges in brackets): a cold projection
-took 4.9 s [4.5-5.1] → 3.0 s [2.7-3.7] at 10k actors and 59 s [54-63] → 33 s [32.6-32.8] at 100k
-(actors and labels 8 → 0.4 s, statements and claims 29 → 19 s, citations 10.6 → 7.9 s, building the
-graph 12 → 5.5 s). What remains at 100k: about 8 s of claims read from the engine (its propositions,
-properties and citations: the engine decoding terms), about 18 s of Python grouping the rows of
-470k statements, their attributes and their citations (each a few microseconds of interpreted
-work), and the graph: adding the nodes and edges to networkx alone takes 1.4-1.6 s with the
-collector off, then the collector walks the new objects once (2-3 s). A projection for another day
-or other options, from the cached reads: 7.1 → 5.1 s at 100k. A one-off command (no start-up
-values; the catalog's actors read then) with the table: 58 → 38 s at 100k (one run each).
+Where a cold projection's time goes at 100k actors (claims read from the engine, Python grouping
+the statements' rows, networkx adding the nodes and edges, the collector's one walk) and how it
+changed is in docs/performance.md.
 
 The built graph is cached too,
 per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
