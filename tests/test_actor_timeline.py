@@ -115,6 +115,26 @@ def test_an_unknown_start_is_unknown_before_the_first_attestation() -> None:
     assert "First attested 2016-12-31; earlier: unknown" in (row.findtext("s:title", namespaces=NS) or "")
 
 
+def test_a_participant_that_may_have_ceased_leaves_the_end_in_doubt() -> None:
+    rel = _relation(start="2015-01-01", status="unknown", status_reason="ceasing-uncertain", status_bound="2025-01-01")
+    root = _draw(Span.of_relation(rel, "me", "#ev-r1"))
+    row = _row(root, "r1")
+    (bar,) = _shapes(row, "certain")
+    (doubt,) = _shapes(row, "uncertain")
+    ceased = _x_of(root, dt.date(2025, 1, 1))
+    assert _right(bar) == pytest.approx(ceased, abs=1) and _left(doubt) == pytest.approx(ceased, abs=1)
+    assert len(_shapes(row, "open-end")) == 1
+
+
+def test_nothing_known_of_its_dates_is_an_outline_only() -> None:
+    rel = _relation(kind="former-name", object=None, values=["Old"], status="unknown", status_reason="unattested")
+    row = _row(_draw(Span.of_relation(rel, "me", "#ev-r1")), "r1")
+    assert not _shapes(row, "certain") and not _shapes(row, "uncertain")
+    (outline,) = _shapes(row, "unknown")
+    assert outline.get("fill") == "none"
+    assert "From unknown to no end known" in (row.findtext("s:title", namespaces=NS) or "")
+
+
 def test_a_designation_is_a_bar_from_its_effective_day() -> None:
     d = Designation(
         "d1", "https://x/d1", authority=THEM, designee=ME, instrument=Ref("l", "https://x/l", "A list"),
