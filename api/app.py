@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from api import errors
 from api.errors import status_and_code
 from api.models import ERROR_RESPONSES
-from api.routers import actors, claims, explorer, front, health, network, ontology, search, sources, sparql
+from api.routers import actor_pages, actors, claims, explorer, front, health, network, ontology, search, sources, sparql
 from api.settings import Settings
 from api.warm import warm
 from kg.errors import KGError, StoreBusy
@@ -252,4 +252,5 @@ def create_app(
     errors.install(app)
     for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer, front):
         app.include_router(module.router)
+    app.include_router(actor_pages.router)  # HTML pages of actors, for people
     return app
