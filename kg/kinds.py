@@ -11,7 +11,9 @@ that say how the rest of the code treats its statements (see ``ontology/conflict
 * ``ck:pageGroup`` and ``ck:inversePageGroup``: the group of an entity page that lists it, on the
   page of each participant; ``ck:displayOrder`` places it among the others;
 * ``ck:displayColour``, ``ck:displayDashes``, ``ck:displayWidth``: how the explorer draws it (also
-  given on ``ck:Claim``, drawn as a kind of its own).
+  given on ``ck:Claim``, drawn as a kind of its own);
+* ``ck:phrase``, ``ck:inversePhrase``, ``ck:timelineColour``, ``ck:timelineSection``: how an actor's
+  timeline words and colours its statements.
 
 :func:`kinds` reads them once into a table of :class:`Kind`; entity pages, the service's lists and
 links, the explorer's styles and legend, the projection and the network analytics all ask it,
@@ -94,6 +96,12 @@ class Kind:
     style: Style | None
     #: the rule deriving its direct edge (None: it derives none, like a dissolution)
     edge: ontology.EdgeRule | None
+    #: how it reads from the start of its edge (``backs {other}``) and from its end (None: as from the start)
+    phrase: str | None = None
+    inverse_phrase: str | None = None
+    #: the colour of its bars on an actor's timeline, and the timeline's section (None: relations)
+    timeline_colour: str | None = None
+    timeline_section: str | None = None
 
     @property
     def page_groups(self) -> tuple[str, ...]:
@@ -130,9 +138,14 @@ def _style(graph: rdflib.Graph, cls: rdflib.URIRef) -> Style | None:
     return Style(colour, pattern, 1 if width is None else _number(width, f"ck:displayWidth of {cls}"))
 
 
+def _english(graph: rdflib.Graph, node: rdflib.URIRef, prop: rdflib.URIRef) -> str | None:
+    """The English (or untagged) value of ``prop``, the smallest when there are several."""
+    found = [str(v) for v in graph.objects(node, prop) if getattr(v, "language", None) in (None, "en")]
+    return min(found) if found else None
+
+
 def _label(graph: rdflib.Graph, cls: rdflib.URIRef) -> str:
-    labels = [lab for lab in graph.objects(cls, RDFS.label) if getattr(lab, "language", None) in (None, "en")]
-    return str(min(labels, key=str)) if labels else kebab(str(cls)).replace("-", " ")
+    return _english(graph, cls, RDFS.label) or kebab(str(cls)).replace("-", " ")
 
 
 def _kind(
@@ -155,6 +168,10 @@ def _kind(
         order=None if order is None else int(_number(order, f"ck:displayOrder of {cls}")),
         style=_style(graph, cls),
         edge=edge,
+        phrase=_english(graph, cls, _CK.phrase),
+        inverse_phrase=_english(graph, cls, _CK.inversePhrase),
+        timeline_colour=_text(graph, cls, _CK.timelineColour),
+        timeline_section=_text(graph, cls, _CK.timelineSection),
     )
 
 

@@ -2,11 +2,11 @@
 
 The main test adds a kind, "training", to a copy of the ontology and its shapes and nothing else,
 then checks that every place that treats kinds differently picks it up: the actor pages (its own
-groups and their "more" links), the REST enums, the explorer's legend and styles, blocs and
-structural balance (it is positive), and who backs whom (its edge is a sub-property of
-ck:backs). The copy is chosen with ``KG_ONTOLOGY``, read when ``kg`` is imported, so the checks
-run in a Python process of their own (``python -m tests.test_kinds_as_data SOURCE``), which
-prints what it observed as JSON.
+groups and their "more" links in JSON; its words and colour on the HTML page's timeline), the REST
+enums, the explorer's legend and styles, blocs and structural balance (it is positive), and who
+backs whom (its edge is a sub-property of ck:backs). The copy is chosen with ``KG_ONTOLOGY``, read
+when ``kg`` is imported, so the checks run in a Python process of their own
+(``python -m tests.test_kinds_as_data SOURCE``), which prints what it observed as JSON.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ ck:Training a owl:Class ;
     ck:pageGroup "trainees" ;
     ck:inversePageGroup "trainers" ;
     ck:displayColour "#d6336c" ; ck:displayDashes "9 2 1 2" ; ck:displayWidth 3 ;
+    ck:phrase "trains {other}"@en ; ck:inversePhrase "trained by {other}"@en ;
+    ck:timelineColour "#0b7285" ;
     ck:derivesEdge [ ck:edgeProperty ck:trains ; ck:fromRole ck:subject ; ck:toRole ck:object ] .
 
 ck:trains a owl:ObjectProperty ;
@@ -136,6 +138,8 @@ def test_a_new_kind_is_picked_up_everywhere_with_no_code_change(tmp_path: Path) 
     assert seen["backers"] == [["kt-alpha", "training"], ["kt-delta", "training"]]
     assert seen["backed"] == [["kt-beta", "training"]]
     assert seen["chains"] == [["kt-alpha", "kt-beta"], ["kt-delta", "kt-beta"]]
+    # ... and the HTML page's timeline words and colours its statements as the ontology says
+    assert seen["timeline"] == {"trained by Kt Alpha": True, "trained by Kt Delta": True, "#0b7285": True}
 
     # REST enums: the kinds of relations, of network edges and of the explorer's filter
     for enum in ("relations_kind", "network_kinds", "explorer_kinds"):
@@ -200,6 +204,10 @@ def test_each_annotation_of_kinds_is_documented_in_the_ontology() -> None:
         "displayColour",
         "displayDashes",
         "displayWidth",
+        "phrase",
+        "inversePhrase",
+        "timelineColour",
+        "timelineSection",
     ):
         prop = rdflib.URIRef(CK + name)
         assert (prop, RDF.type, OWL.AnnotationProperty) in graph, name
@@ -251,6 +259,11 @@ def _observe(source: Path) -> dict[str, Any]:
         seen["backed"] = [[r["object"]["id"], r["kind"]] for r in get("/api/v1/actors/kt-alpha/backed", at=DAY)]
         chains = get("/api/v1/network/chains", actor="kt-beta", at=DAY)["chains"]
         seen["chains"] = sorted(c["nodes"] for c in chains)
+
+        html_page = client.get("/actors/kt-beta", params={"at": DAY})
+        assert html_page.status_code == 200, html_page.text
+        words = ("trained by Kt Alpha", "trained by Kt Delta", "#0b7285")
+        seen["timeline"] = {w: w in html.unescape(html_page.text) for w in words}
 
         schema = get("/openapi.json")
 
