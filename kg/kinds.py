@@ -16,8 +16,9 @@ that say how the rest of the code treats its statements (see ``ontology/conflict
   timeline words and colours its statements.
 
 :func:`kinds` reads them once into a table of :class:`Kind`; entity pages, the service's lists and
-links, the explorer's styles and legend, the projection and the network analytics all ask it,
-so a kind added to the ontology (and its shapes) is picked up everywhere with no code change.
+links, the explorer's styles and legend, the actor timeline, the projection and the network
+analytics all ask it, so a kind added to the ontology (and its shapes) is picked up everywhere with
+no code change (``tests/test_kinds_as_data.py``).
 This module belongs to the vocabulary layer: it reads the ontology files, never the store.
 """
 
