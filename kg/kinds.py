@@ -202,6 +202,7 @@ def names() -> tuple[str, ...]:
     return tuple(_by_name())
 
 
+@functools.cache
 def edge_kinds() -> dict[str, ontology.EdgeRule]:
     """Kinds that derive a direct edge, by name, with their rule (in display order)."""
     return {k.name: k.edge for k in kinds() if k.edge is not None}
