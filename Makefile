@@ -21,6 +21,7 @@ serve: install
 	$(BIN)/kg serve --host $(HOST) --port $(PORT) --store $(STORE)
 
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check kg api tests benchmarks
 	$(BIN)/ruff format --check kg api tests benchmarks
 	$(BIN)/mypy kg api
@@ -32,6 +33,12 @@ test: lint
 screenshot: install
 	$(BIN)/pytest -q tests/test_explorer_browser.py -k readme_screenshot
 	cp test-artifacts/explorer-readme.png kg/viz/explorer.png
+
+# docs/deployment.md's table of KG_* settings, written from the comments of api/settings.py
+# (tests/test_docs.py fails when the page is out of date).
+.PHONY: docs
+docs: install
+	$(BIN)/python -m api.settings --write docs/deployment.md
 
 format: install
 	$(BIN)/ruff format kg api tests benchmarks

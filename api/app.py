@@ -19,12 +19,12 @@ from starlette.middleware import Middleware
 from api import errors
 from api.middleware import OneVersion
 from api.models import ERROR_RESPONSES
-from api.routers import actors, claims, explorer, front, health, network, ontology, search, sources, sparql
+from api.routers import actor_pages, actors, claims, explorer, front, health, network, ontology, search, sources, sparql
 from api.settings import Settings
-from kg.load import open_store
+from api.warm import warm
+from kg.load.loader import open_store
 from kg.sparql.pool import QueryPool
-from kg.store import Store
-from kg.warm import warm
+from kg.store.embedded import Store
 
 __all__ = ["Service", "create_app"]
 
@@ -94,7 +94,7 @@ def create_app(
                 app.state.store.close()
             raise
         app.state.query_pool = pool
-        # the first requests would otherwise wait for the labels, the search index... (kg.warm);
+        # the first requests would otherwise wait for the labels, the search index... (api.warm);
         # /healthz says when this is done ("warm")
         app.state.warm = threading.Event()
         if settings.warm:
@@ -124,4 +124,5 @@ def create_app(
     errors.install(app)
     for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer, front):
         app.include_router(module.router)
+    app.include_router(actor_pages.router)  # HTML pages of actors, for people
     return app

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from kg.claims import RolledUpClaim
 from kg.models import Claim
+from kg.read.claims import RolledUpClaim
 
 __all__ = ["ERROR_RESPONSES", "ClaimItem", "ErrorBody", "ErrorDetail"]
 

@@ -40,7 +40,7 @@ def _summary(values: list[float]) -> dict[str, Any]:
 
 
 def _kg(*args: str) -> list[str]:
-    return [PY, "-m", "kg.cli", *args]
+    return [PY, "-m", "api.cli", *args]
 
 
 def _serve(store: Path, port: int, log: Path) -> subprocess.Popen[bytes]:

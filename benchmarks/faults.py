@@ -3,11 +3,11 @@
 Builds an on-disk store holding the bundled data and a small synthetic graph (``--old`` actors),
 then, for each round, copies it and runs ``kg load --bulk`` of a larger synthetic graph
 (``--new`` actors, other seed: new sources and replaced ones) over the copy, kills it with
-SIGKILL at a random moment, opens the copy (which recovers it, :meth:`kg.store.Store.recover`)
+SIGKILL at a random moment, opens the copy (which recovers it, :meth:`kg.store.embedded.Store.recover`)
 and counts the quads of every named graph. Each round must give exactly the counts of the store
 before the load or of the store after a complete load; a mixture, a staging graph or a journal
 left over is a failure. Four kills in five fall while the load writes (from the engine's first
-bulk-loaded file to a little after :func:`kg.bulk.bulk_load_files` returns, as timed by a complete
+bulk-loaded file to a little after :func:`kg.load.bulk.bulk_load_files` returns, as timed by a complete
 load); one in five at any moment from the start of the process.
 
 Prints one summary line and exits 1 on any failure. Example::
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import synthetic
-from kg.store import JOURNAL, STAGING, Store
+from kg.store.embedded import JOURNAL, STAGING, Store
 
 #: The child writes these files beside its store: when it first calls the engine's bulk loader,
 #: and when the bulk load has returned (committed).
@@ -39,8 +39,8 @@ MARKER, RETURNED = "bulk-started", "bulk-returned"
 
 def child(store_dir: str, data: str, spool_quads: int) -> None:
     """Run ``kg load --bulk data --store store_dir`` in this process, marking the write's start."""
-    from kg import bulk
     from kg.cli import app
+    from kg.load import bulk
 
     bulk.SPOOL_QUADS = spool_quads  # several files: kills between them, not only inside one
     real, real_files = Store.bulk_load, bulk.bulk_load_files
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         synthetic.write(old_data, args.old, seed=1)
         synthetic.write(args.data, args.new, seed=2)
         pristine = work / "pristine"
-        from kg import bulk, load
+        from kg.load import bulk
+        from kg.load import loader as load
 
         store = load.open_store(pristine)  # with the bundled data, as `kg load` opens it
         bulk.bulk_load_files(store, [old_data])

@@ -29,8 +29,8 @@ import httpx
 from benchmarks import machine, procs, report, rest, sparql
 from benchmarks.procs import BenchError
 from benchmarks.report import fig
+from benchmarks.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, start_virtuoso
 from benchmarks.stats import summary
-from tests.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, start_virtuoso
 
 PY = sys.executable
 #: The parts of a size's measurement, in the order they run.
@@ -58,7 +58,7 @@ class Config:
 
 
 def _kg(*args: str) -> list[str]:
-    return [PY, "-m", "kg.cli", *args]
+    return [PY, "-m", "api.cli", *args]
 
 
 def _log(msg: str) -> None:

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .catalog import source, sources
-from .claims import claims
-from .designations import designations
-from .entities import entity
-from .errors import InvalidInput, KGError, LoadError, NotFound, QueryError, StoreError, ValidationFailed
-from .events import events
-from .relations import backed, backers, evidence, relations
-from .search import search
-from .store import Store
+from kg.errors import InvalidInput, KGError, LoadError, NotFound, QueryError, StoreError, ValidationFailed
+from kg.read.catalog import source, sources
+from kg.read.claims import claims
+from kg.read.designations import designations
+from kg.read.entities import entity
+from kg.read.events import events
+from kg.read.relations import backed, backers, evidence, relations
+from kg.read.search import search
+from kg.store.embedded import Store
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .load import bundled_data_files, load_files, open_store, remove_source
+    from kg.load.loader import bundled_data_files, load_files, open_store, remove_source
 
 _LOADING = ("load_files", "open_store", "remove_source", "bundled_data_files")
 
@@ -58,7 +58,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _LOADING:
-        from . import load
+        from kg.load import loader as load
 
         return getattr(load, name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

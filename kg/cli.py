@@ -1,4 +1,7 @@
-"""The ``kg`` command line: load, validate, check, query, export, list sources, serve; generate synthetic data.
+"""The ``kg`` command line: load, validate, check, query, export, list sources; generate synthetic data.
+
+``kg serve`` (the service) is added to these commands by :mod:`api.cli`, the installed ``kg`` command,
+so that the library does not depend on the service.
 
 Every command that uses the store takes ``--store`` (a directory, or ``memory``; default ``$KG_STORE`` or
 ``var/store``). The bundled data under ``data/`` is always loaded (unchanged files are skipped).
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import gc
 import io
 import json
 import os
@@ -25,15 +27,15 @@ import pyoxigraph as ox
 import typer
 from typer.core import TyperGroup
 
-from . import bulk as bulk_loader
-from . import load as loader
-from . import synthetic
-from .catalog import sources as list_sources
-from .checks import check_store, incoming_defects
-from .errors import KGError, ValidationFailed
-from .namespaces import ONTOLOGY_GRAPH, SRC
-from .store import EXPORT_FORMATS, Store
-from .terms import to_python
+from kg import synthetic
+from kg.errors import KGError, ValidationFailed
+from kg.load import bulk as bulk_loader
+from kg.load import loader as loader
+from kg.load.checks import check_store, incoming_defects
+from kg.namespaces import ONTOLOGY_GRAPH, SRC
+from kg.read.catalog import sources as list_sources
+from kg.store.embedded import EXPORT_FORMATS, Store
+from kg.terms import to_python
 
 #: Set by ``--debug``: errors print their traceback too.
 _DEBUG = {"on": False}
@@ -123,7 +125,12 @@ def _remote(spec: str) -> dict[str, Any]:
     return dict(_REMOTE) if spec.startswith(("http://", "https://")) else {}
 
 
-def _fail(message: str, code: int = 1) -> None:
+def remote_options() -> dict[str, Any]:
+    """The SPARQL server options given before the command (credentials, dialect, endpoints)."""
+    return dict(_REMOTE)
+
+
+def fail(message: str, code: int = 1) -> None:
     """Print ``message`` (and, with ``--debug``, the traceback of the error being handled) and exit."""
     if sys.exc_info()[0] is not None:
         _show_traceback()
@@ -192,9 +199,9 @@ def load(
         finally:
             opened.close()
     except KGError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except MemoryError:  # the loader turns most into a LoadError naming the file; this is the rest
-        _fail(f"out of memory while loading {', '.join(map(str, files))}; nothing was loaded")
+        fail(f"out of memory while loading {', '.join(map(str, files))}; nothing was loaded")
     if len(results) > _LISTED:
         _summarise(results)
         return
@@ -238,7 +245,7 @@ def validate(
     try:
         others = _open(against) if against else None
     except KGError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for path in files:
         try:
             parsed = loader.read_source(path)
@@ -273,7 +280,7 @@ def check(
 
     One preferred label per entity and language, no label both preferred and alternative, no end
     before its start, cited paragraphs within the source's paragraph count, no claim that is also
-    a statement and no derived edge without its statement (see kg.checks).
+    a statement and no derived edge without its statement (see kg.load.checks).
     """
     try:
         opened = _open(store, data)
@@ -283,7 +290,7 @@ def check(
         finally:
             opened.close()
     except KGError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for defect in defects:
         typer.echo(str(defect))
     if defects:
@@ -308,7 +315,7 @@ def query(
         try:
             sparql = Path(sparql[1:]).read_text(encoding="utf-8")
         except OSError as exc:
-            _fail(f"cannot read {sparql[1:]}: {exc.strerror}")
+            fail(f"cannot read {sparql[1:]}: {exc.strerror}")
     try:
         result = _open(store).raw_query(sparql)
         if isinstance(result, ox.QueryBoolean):
@@ -318,7 +325,7 @@ def query(
         else:
             _print_solutions(result, output)
     except KGError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _print_solutions(result: ox.QuerySolutions, output: OutputFormat) -> None:
@@ -354,7 +361,7 @@ def export(
         try:
             opened.export_to(sys.stdout.buffer, fmt.value, graph)
         except KGError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         return
     partial = output.with_name(output.name + ".partial")  # a failed export leaves no file behind
     try:
@@ -363,7 +370,7 @@ def export(
         partial.replace(output)
     except KGError as exc:
         partial.unlink(missing_ok=True)
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"wrote {output.stat().st_size} bytes ({EXPORT_FORMATS[fmt.value][1]}) to {output}", err=True)
 
 
@@ -373,7 +380,7 @@ def sources(store: StoreOption = DEFAULT_STORE) -> None:
     try:
         found = list_sources(_open(store))
     except KGError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for s in found:
         typer.echo(f"{s.id:32} {s.type:20} {s.facts:5} facts  {s.title}")
 
@@ -388,9 +395,9 @@ def remove(
         opened = Store.open(store, **_remote(store))
         removed = loader.remove_source(opened, graph)
     except KGError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not removed:
-        _fail(f"no source {source!r}")
+        fail(f"no source {source!r}")
     typer.echo(f"removed {graph}")
 
 
@@ -404,51 +411,13 @@ def generate(
     try:
         summary = synthetic.write(out, actors, seed)
     except ValueError as exc:  # bad input: no actors, an unsupported extension, a directory of other sources
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write {out}: {exc}")
+        fail(f"cannot write {out}: {exc}")
     typer.echo(
         f"{out}: {summary.sources} sources, {summary.quads} quads, {summary.statements} statements "
         f"({summary.actors} actors, seed {summary.seed}) in {summary.seconds:.2f} s"
     )
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    store: StoreOption = DEFAULT_STORE,
-    data: Annotated[list[Path] | None, typer.Option(help="Extra data files, each loaded as its own source.")] = None,
-) -> None:
-    """Start the service (REST API, docs) on the bundled graph."""
-    import uvicorn
-
-    from api.app import create_app
-    from api.settings import Settings
-
-    remote = {
-        "store_" + ("update" if k == "update_url" else "gsp" if k == "gsp_url" else k): v for k, v in _REMOTE.items()
-    }
-    settings = Settings.from_env(store=store, data=[str(p) for p in data or []], **remote)
-    try:
-        opened = loader.open_store(settings.store, [Path(p) for p in settings.data], **settings.remote_options())
-    except KGError as exc:
-        _fail(str(exc))
-    # A long-lived process holding a large graph: the cyclic collector's default thresholds make it
-    # walk the whole heap every few thousand allocations (0.7 of 1.2 s when drawing 2,000 actors).
-    # Collect young objects less often and leave what exists at start-up out of full collections,
-    # and so the values computed at start-up (kg.warm), once computed: millions of objects at 100k
-    # actors, alive until a write replaces them, never garbage, which a full collection would walk
-    # (1.6 s at 10k actors) in whichever request triggered it. Reference counting still frees them.
-    application = create_app(settings, store=opened, after_warm=gc.freeze)
-    gc.set_threshold(50_000, 20, 100)
-    gc.freeze()
-    base = f"http://{host}:{port}"
-    typer.echo(
-        f"API docs:  {base}/docs\nREST API:  {base}/api/v1\nSPARQL:    {base}/sparql\n"
-        f"Explorer:  {base}/explorer\nOntology:  {base}/ontology\nHealth:    {base}/healthz"
-    )
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=settings.access_log)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -130,4 +130,4 @@ class StoreError(KGError):
 
 class StoreBusy(StoreError):
     """A remote store was written while a request read it (or a write was under way), every time
-    the request was tried: its answer could have mixed two versions (:mod:`kg.remote`)."""
+    the request was tried: its answer could have mixed two versions (:mod:`kg.store.remote`)."""

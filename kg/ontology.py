@@ -8,17 +8,20 @@ statement kind to the ontology needs no code change.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .names import kebab
-from .namespaces import CK
+from kg.errors import LoadError
+from kg.names import kebab
+from kg.namespaces import CK
 
 __all__ = [
     "ONTOLOGY_DIR",
+    "ONTOLOGY_ENV",
     "EdgeRule",
     "class_names",
     "concept_names",
@@ -31,7 +34,18 @@ __all__ = [
 ]
 
 
+#: Environment variable naming another directory of ontology files to use instead of the bundled
+#: one (read once, when :mod:`kg` is imported): an ontology with a kind of statement added, say.
+ONTOLOGY_ENV = "KG_ONTOLOGY"
+
+
 def _find_dir() -> Path:
+    chosen = os.environ.get(ONTOLOGY_ENV, "").strip()
+    if chosen:
+        path = Path(chosen).expanduser().resolve()
+        if not (path / "conflict-kg.ttl").is_file() or not (path / "shapes.ttl").is_file():
+            raise LoadError(f"{ONTOLOGY_ENV}={chosen}: no conflict-kg.ttl and shapes.ttl in that directory")
+        return path
     here = Path(__file__).resolve().parent
     for candidate in (here / "ontology_files", here.parent / "ontology"):
         if (candidate / "conflict-kg.ttl").is_file():

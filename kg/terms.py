@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .namespaces import XSD
+from kg.namespaces import XSD
 
 __all__ = ["Term", "date_literal", "iri", "to_python", "to_term"]
 

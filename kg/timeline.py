@@ -33,7 +33,7 @@ that is known about when a statement can hold:
   an unknown start never means "since the beginning of time".
 
 :func:`status` is the rule on the stated dates alone; :func:`verdict` adds the bounds and says why,
-with the day that decided (:class:`Verdict`). :mod:`kg.existence` works the bounds out once per
+with the day that decided (:class:`Verdict`). :mod:`kg.read.existence` works the bounds out once per
 statement and store version.
 """
 
@@ -45,8 +45,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-from .errors import InvalidInput
-from .namespaces import XSD
+from kg.errors import InvalidInput
+from kg.namespaces import XSD
 
 __all__ = ["Bounds", "PartialDate", "Reason", "Status", "Verdict", "parse_at", "status", "verdict"]
 

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-import kg.load
-from kg.store import Store
+import kg.load.loader
+from kg.store.embedded import Store
 from tests.live_server import free_port, live_server
 
 __all__ = [
@@ -129,7 +129,7 @@ def build_store(*, w3c: bool = False) -> Store:
     """An in-memory store with the bundled data and, with ``w3c``, the W3C protocol test data
     (test fixtures, not sources) in the named graphs the manifest gives them."""
     store = Store()
-    kg.load.load_files(store, kg.load.bundled_data_files())
+    kg.load.loader.load_files(store, kg.load.loader.bundled_data_files())
     if w3c:
         if not W3C.is_dir():
             pytest.skip(f"the W3C SPARQL 1.1 protocol tests are not available at {W3C}")

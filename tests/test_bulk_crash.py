@@ -20,8 +20,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg import bulk, synthetic
-from kg.store import JOURNAL, STAGING
+from kg import synthetic
+from kg.load import bulk
+from kg.store.embedded import JOURNAL, STAGING
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 CHILD = """
 import os, signal, sys, threading
 sys.path.insert(0, sys.argv[4])
-from kg import bulk
-from kg.store import Store
+from kg.load import bulk
+from kg.store.embedded import Store
 
 store_dir, data, point = sys.argv[1:4]
 bulk.SPOOL_QUADS = 3000  # several files to load
@@ -106,7 +107,7 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for name, preload in (("over", [old]), ("empty", [])):
         pristine = root / f"{name}-pristine"
         store = kg.Store(pristine)
-        kg.load.ensure_ontology(store)
+        kg.load.loader.ensure_ontology(store)
         if preload:
             bulk.bulk_load_files(store, preload, jobs=1)
         found[f"{name}-old"] = content(store)
@@ -243,4 +244,4 @@ def test_the_normal_loader_refuses_the_names_of_bulk_loads(tmp_path: Path) -> No
         path = tmp_path / "reserved.nq"
         path.write_text(f'<urn:x:s> <urn:x:p> "o" <{prefix}1234> .\n', encoding="utf-8")
         with pytest.raises(kg.LoadError, match="reserved for bulk loads"):
-            kg.load.read_source(path)
+            kg.load.loader.read_source(path)

@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg import bulk, synthetic
-from kg import load as loader
+from kg import synthetic
+from kg.load import bulk
+from kg.load import loader as loader
 from kg.namespaces import CK, SRC
 
 SYN_1K_SOURCES = 50

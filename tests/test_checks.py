@@ -1,4 +1,4 @@
-"""The rules across sources (kg.checks): refused at load on both paths, reported by ``kg check``.
+"""The rules across sources (kg.load.checks): refused at load on both paths, reported by ``kg check``.
 
 Each file of ``tests/fixtures/checks/`` is valid on its own (shapes and loading rules) and breaks
 one rule once the bundled sources are there too.
@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 import kg
-from kg.bulk import bulk_load_files
-from kg.checks import check_store, incoming_defects
 from kg.cli import app
-from kg.load import derive, read_source, validate
+from kg.load.bulk import bulk_load_files
+from kg.load.checks import check_store, incoming_defects
+from kg.load.loader import derive, read_source, validate
 from kg.namespaces import CK, ID, SRC
 
 ARTICLE = SRC + "aleppo-offensive-article"

@@ -15,8 +15,8 @@ import kg
 from api.app import create_app
 from api.routers.claims import router as claims_router
 from api.settings import Settings
-from kg.claims import ROLL_UP_DEPTH, RolledUpClaim
 from kg.models import Claim
+from kg.read.claims import ROLL_UP_DEPTH, RolledUpClaim
 from tests.conftest import PREFIXES
 
 IRAN_CLAIMS = {

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg import bulk, cli
+from kg import cli
 from kg.cli import app
+from kg.load import bulk
 
 runner = CliRunner()
 

@@ -18,7 +18,7 @@ import pytest
 import kg
 from api.app import create_app
 from api.settings import Settings
-from kg.overview import overview
+from kg.read.overview import overview
 from tests import live_server as live_server_module
 from tests.browser_support import CHROMIUM, chromium
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kg
-from kg.load import read_source, validate
+from kg.load.loader import read_source, validate
 
 STATEMENT = "https://w3id.org/conflict-kg/statement/test-source-alpha-backs-beta"
 

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 import kg
 from api.app import create_app
 from api.settings import Settings
-from kg.catalog import listed_actors
-from kg.overview import KINDS, overview
+from kg.read.catalog import listed_actors
+from kg.read.overview import KINDS, overview
 from tests.conftest import PREFIXES
 
 

@@ -24,9 +24,9 @@ from rdflib.namespace import OWL, RDF
 import kg
 from api.app import create_app
 from api.settings import Settings
-from kg.jsonld import CONTEXT_FILE, CONTEXT_IRI, INTERNAL_PREDICATES, context, export_jsonld
 from kg.namespaces import CK, ONTOLOGY_GRAPH, PREFIXES, SRC
 from kg.ontology import ontology_graph
+from kg.read.jsonld import CONTEXT_FILE, CONTEXT_IRI, INTERNAL_PREDICATES, context, export_jsonld
 from tests.servers import wipe
 
 SHACL = "http://www.w3.org/ns/shacl#"

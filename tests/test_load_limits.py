@@ -1,7 +1,7 @@
 """Input limits of the loader: an over-long line or a file whose terms expand enormously (a long
 prefix used many times) is refused with the file and line named, cheaply, and nothing is written.
 
-See :mod:`kg.input_limits`. The files here are a few MB at most; the limits are lowered where a
+See :mod:`kg.load.limits`. The files here are a few MB at most; the limits are lowered where a
 test needs a file over them to stay small.
 """
 
@@ -17,11 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 import kg
-from kg import bulk
-from kg import load as loader
 from kg.cli import app
 from kg.errors import InvalidInput, LoadError
-from kg.input_limits import InputLimits, LimitedReader
+from kg.load import bulk
+from kg.load import loader as loader
+from kg.load.limits import InputLimits, LimitedReader
 from tests.conftest import PREFIXES, REPO, SOURCE_TEMPLATE
 from tests.test_validation import snapshot
 

@@ -21,7 +21,7 @@ import kg
 from api.app import Service, create_app
 from api.routers import sparql
 from api.settings import Settings
-from kg.remote import _WRITING, MARKER_GRAPH
+from kg.store.remote import _WRITING, MARKER_GRAPH
 from tests.servers import wipe
 from tests.test_remote import settings_for
 

@@ -12,11 +12,11 @@ import pytest
 
 import kg
 from kg import network, queries, synthetic
-from kg.lookup import kind_name
 from kg.namespaces import slug
 from kg.network import projection
 from kg.network.table_rows import ROLES, TableRows, edge_rules
-from kg.statement_table import statement_table
+from kg.read.lookup import kind_name
+from kg.read.statement_table import statement_table
 
 DAYS = ("2024-11-30", "2012-06-01")
 GRAPH = "https://w3id.org/conflict-kg/source/test-source"

@@ -7,8 +7,8 @@ import importlib
 import pytest
 
 import kg
-from kg import catalog
-from kg.entities import GROUPS
+from kg.read import catalog
+from kg.read.entities import GROUPS
 
 HTS = "hayat-tahrir-al-sham"
 DAY = "2024-11-30"
@@ -422,7 +422,7 @@ SELECT ?entity ?category (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?t
 
 def test_entity_rows_are_remembered_until_a_write(store, make_source):
     """A remembered row is the one the store gives, a copy each time, and a write forgets it."""
-    from kg.lookup import require_entity
+    from kg.read.lookup import require_entity
 
     kg.load_files(store, [make_source(name="remembered")])
     first = require_entity(store, "test-alpha")
@@ -439,7 +439,7 @@ def test_entity_rows_are_remembered_until_a_write(store, make_source):
 def test_require_entity_matches_a_walk_of_the_class_hierarchy(bundled_store):
     """The categories read once per store version give every entity the row a walk of
     rdfs:subClassOf* from its own types gives (actors first, then places, events...)."""
-    from kg.lookup import require_entity
+    from kg.read.lookup import require_entity
 
     order = ["Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument"]
     walked: dict[str, list[dict]] = {}

@@ -15,7 +15,7 @@ import kg.synthetic
 from api.app import create_app
 from api.settings import Settings
 from kg.namespaces import ONTOLOGY_GRAPH
-from kg.remote import MARKER_GRAPH, _batches, _bind, one_version
+from kg.store.remote import MARKER_GRAPH, _batches, _bind, one_version
 from tests.servers import VIRTUOSO_USER, start_oxigraph, wipe
 
 SERVERS = ["oxigraph", "virtuoso"]

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 import kg
 from api.app import create_app
-from kg.load import derive, read_source
+from kg.load.loader import derive, read_source
 from kg.namespaces import SRC
-from kg.remote import _WRITING, MARKER_GRAPH, one_version
+from kg.store.remote import _WRITING, MARKER_GRAPH, one_version
 from tests.servers import wipe
 from tests.test_remote import SERVERS, settings_for
 

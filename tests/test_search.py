@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kg
-from kg.search import MAX_LIMIT
+from kg.read.search import MAX_LIMIT
 from kg.text import search_key
 
 HTS = "hayat-tahrir-al-sham"

@@ -10,11 +10,11 @@ import pytest
 
 import kg
 from kg import queries
-from kg.bulk import bulk_load_files
-from kg.lookup import kind_name, local_name, split
+from kg.load.bulk import bulk_load_files
 from kg.namespaces import CK, RDF
-from kg.search import _score
-from kg.search_index import SearchIndex, _Facts, search_index
+from kg.read.lookup import kind_name, local_name, split
+from kg.read.search import _score
+from kg.read.search_index import SearchIndex, _Facts, search_index
 from kg.text import search_key
 
 
@@ -218,7 +218,7 @@ def test_callers_arriving_together_share_one_build(store, make_source, monkeypat
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from kg import search_index as module
+    from kg.read import search_index as module
 
     kg.load_files(store, [make_source(name="build-once")])
     builds: list[int] = []

@@ -1,4 +1,4 @@
-"""The compiled shapes (:mod:`kg.shapes`, used by the bulk loader) report what pySHACL reports.
+"""The compiled shapes (:mod:`kg.load.shapes`, used by the bulk loader) report what pySHACL reports.
 
 Each case is the minimal valid source of ``conftest.SOURCE_TEMPLATE`` with one defect; both
 validators must give the same violations: focus node, shape, path, message and value (blank
@@ -11,8 +11,8 @@ import pytest
 import rdflib
 
 import kg
-from kg import load as loader
-from kg.shapes import CompiledShapes, compiled_shapes, index_triples
+from kg.load import loader as loader
+from kg.load.shapes import CompiledShapes, compiled_shapes, index_triples
 
 CITE = '[ ck:source src:test-source ; ck:locator "test locator" ]'
 DESIGNATION = (

@@ -31,7 +31,7 @@ from api.app import create_app
 from api.settings import Settings
 from kg.errors import QueryRefused, StoreError
 from kg.sparql.text import MAX_READINGS, SCAN_TOKENS, TooAmbiguous, analyse, guard
-from kg.store import MAX_NESTING, MAX_OPERATORS, check_size
+from kg.store.embedded import MAX_NESTING, MAX_OPERATORS, check_size
 from tests.servers import start_oxigraph
 from tests.sparql_support import Listener, assert_error, build_store, live_server
 

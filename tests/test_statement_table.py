@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import kg
-from kg.bulk import bulk_load_files
+from kg.load.bulk import bulk_load_files
 from kg.namespaces import slug
-from kg.statement_table import StatementTable, _build, _unpack, statement_table
+from kg.read.statement_table import StatementTable, _build, _unpack, statement_table
 
 DAYS = ("2024-11-30", "2012-06-01")
 GRAPH = "https://w3id.org/conflict-kg/source/test-source"

@@ -15,8 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 import kg
-from kg import load, ontology, synthetic
+from kg import ontology, synthetic
 from kg.cli import app
+from kg.load import loader as load
 from kg.namespaces import BASE, CK, DCTERMS, ID, RDF, SKOS, SRC, ST, XSD, slug
 from kg.terms import iri
 from kg.timeline import PartialDate

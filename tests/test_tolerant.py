@@ -8,10 +8,10 @@ import random
 import pytest
 
 import kg
-from kg import tolerant
-from kg.search_index import search_index
+from kg.read import tolerant
+from kg.read.search_index import search_index
+from kg.read.trigrams import TrigramIndex, trigrams
 from kg.text import search_key
-from kg.trigrams import TrigramIndex, trigrams
 
 
 @pytest.mark.parametrize(

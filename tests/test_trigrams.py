@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from kg.trigrams import N, TrigramIndex, trigrams
+from kg.read.trigrams import N, TrigramIndex, trigrams
 
 # words with Latin, accented, Arabic and non-BMP letters (a code point above 0xFFFF)
 WORDS = ["al", "sham", "ahrar", "jabhat", "tahrir", "éclair", "çà", "هيئة", "تحرير", "الشام", "جبهة", "𝒜bc", "a"]

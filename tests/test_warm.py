@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 import kg
 from api.app import create_app
 from api.settings import Settings
+from api.warm import STEPS, warm
 from kg.errors import StoreError
-from kg.warm import STEPS, warm
 
 KEYS = {
     "labels",

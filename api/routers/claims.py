@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from api.deps import CLAIM_KINDS, Day, StoreDep
 from api.models import ClaimItem
 from api.routing import JSONRoute
-from kg.claims import ROLL_UP_DEPTH
-from kg.claims import claims as kg_claims
-from kg.events import events as kg_events
 from kg.models import Event
+from kg.read.claims import ROLL_UP_DEPTH
+from kg.read.claims import claims as kg_claims
+from kg.read.events import events as kg_events
 
 router = APIRouter(prefix="/api/v1", tags=["claims and events"], route_class=JSONRoute)
 

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import StoreDep
 from api.routing import JSONRoute
 from kg.errors import NotFound
-from kg.overview import Overview, overview
+from kg.read.overview import Overview, overview
 
 __all__ = ["DOCS_URL", "REDOC_URL", "ApiIndex", "Operation", "front_page", "router"]
 

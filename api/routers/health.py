@@ -6,14 +6,14 @@ from fastapi import APIRouter, Request
 
 from api.deps import StoreDep
 from api.routing import JSONRoute
-from kg.catalog import quad_count, source_count
+from kg.read.catalog import quad_count, source_count
 
 router = APIRouter(tags=["service"], route_class=JSONRoute)
 
 
 @router.get("/healthz", summary="Store reachable, and its size")
 def healthz(store: StoreDep, request: Request) -> dict[str, Any]:
-    """``warm``: whether the values computed at start-up (kg.warm: labels, search index, lists,
+    """``warm``: whether the values computed at start-up (api.warm: labels, search index, lists,
     today's network) are ready; until then the first requests needing them wait.
     ``query_sandbox``: what keeps the SPARQL query workers off the network (``none`` when nothing
     could; ``remote server`` when a remote store evaluates the queries)."""

@@ -7,9 +7,9 @@ from api.deps import StoreDep
 from api.negotiation import choose
 from api.pages import ontology_page
 from api.routing import JSONRoute
-from kg.catalog import ontology_terms
-from kg.jsonld import context_document
 from kg.namespaces import ONTOLOGY_GRAPH
+from kg.read.catalog import ontology_terms
+from kg.read.jsonld import context_document
 
 router = APIRouter(tags=["ontology"], route_class=JSONRoute)
 

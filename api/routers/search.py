@@ -7,8 +7,8 @@ from fastapi import APIRouter, Query
 from api.deps import StoreDep
 from api.routing import JSONRoute
 from kg.models import SearchHit
-from kg.search import MAX_LIMIT
-from kg.search import search as kg_search
+from kg.read.search import MAX_LIMIT
+from kg.read.search import search as kg_search
 
 router = APIRouter(prefix="/api/v1", tags=["search"], route_class=JSONRoute)
 

@@ -10,12 +10,12 @@ from starlette.background import BackgroundTask
 
 from api.deps import StoreDep
 from api.routing import JSONRoute
-from kg.catalog import source as kg_source
-from kg.catalog import sources as kg_sources
-from kg.jsonld import export_jsonld
 from kg.models import Source
 from kg.namespaces import SRC
-from kg.store import EXPORT_FORMATS
+from kg.read.catalog import source as kg_source
+from kg.read.catalog import sources as kg_sources
+from kg.read.jsonld import export_jsonld
+from kg.store.embedded import EXPORT_FORMATS
 
 router = APIRouter(prefix="/api/v1", tags=["sources"], route_class=JSONRoute)
 

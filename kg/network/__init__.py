@@ -15,7 +15,7 @@ edges carry their statement, dates and sources. Modules:
 
 * :mod:`~kg.network.projection` — :func:`project` (flat SPARQL queries for the edges, actors and
   citations; the reads and the frozen graph are cached until the store changes; the service
-  builds today's graph at start-up, :mod:`kg.warm`);
+  builds today's graph at start-up, :mod:`api.warm`);
 * :mod:`~kg.network.paths` — :func:`paths`, :func:`shortest_paths`;
 * :mod:`~kg.network.chains` — :func:`backing_chains`, :func:`proxy_conflicts`;
 * :mod:`~kg.network.centrality` — :func:`centrality`, :func:`brokers`;
@@ -34,14 +34,14 @@ Errors: an unknown actor raises :class:`kg.errors.NotFound`; a bad argument
 
 from __future__ import annotations
 
-from .balance import balance, signed_graph, triads
-from .blocs import bloc_conflicts, blocs
-from .centrality import brokers, centrality
-from .chains import backing_chains, proxy_conflicts
-from .changes import changes
-from .export import EXPORT_FORMATS, export, to_json
-from .exposure import designation_exposure
-from .models import (
+from kg.network.balance import balance, signed_graph, triads
+from kg.network.blocs import bloc_conflicts, blocs
+from kg.network.centrality import brokers, centrality
+from kg.network.chains import backing_chains, proxy_conflicts
+from kg.network.changes import changes
+from kg.network.export import EXPORT_FORMATS, export, to_json
+from kg.network.exposure import designation_exposure
+from kg.network.models import (
     Balance,
     Bloc,
     BlocConflict,
@@ -55,11 +55,12 @@ from .models import (
     Triad,
     TriadSide,
 )
-from .paths import paths, shortest_paths
-from .projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
-from .views import ego_network
+from kg.network.paths import paths, shortest_paths
+from kg.network.projection import BACKING, NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
+from kg.network.views import ego_network
 
 __all__ = [
+    "BACKING",
     "EXPORT_FORMATS",
     "NEGATIVE",
     "POSITIVE",

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import Balance, NetEdge, Triad, TriadSide
-from .projection import NEGATIVE, POSITIVE
-from .views import check_kinds, edges_of, net_edge, sort_key
+from kg.errors import InvalidInput
+from kg.network.models import Balance, NetEdge, Triad, TriadSide
+from kg.network.projection import NEGATIVE, POSITIVE
+from kg.network.views import check_kinds, edges_of, net_edge, sort_key
 
 __all__ = ["READINGS", "balance", "mixed_pairs", "signed_graph", "triads"]
 
@@ -90,7 +90,8 @@ def triads(
     G : networkx.MultiDiGraph
         A projection (:func:`kg.network.project`).
     positive, negative : iterable of str
-        Relation kinds counted as + (default ``support``, ``alliance``) and − (``hostility``).
+        Relation kinds counted as + and − (default :data:`POSITIVE` and :data:`NEGATIVE`: the
+        ontology's positive kinds, support and alliance, and its negative one, hostility).
     balanced : bool, optional
         Keep only balanced (True) or unbalanced (False) triads.
 

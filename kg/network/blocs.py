@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import Bloc, BlocConflict
-from .projection import NEGATIVE, POSITIVE
-from .views import check_kinds, edges_of, labels, net_edge, undirected
+from kg.errors import InvalidInput
+from kg.network.models import Bloc, BlocConflict
+from kg.network.projection import NEGATIVE, POSITIVE
+from kg.network.views import check_kinds, edges_of, labels, net_edge, undirected
 
 __all__ = ["METHODS", "bloc_conflicts", "blocs"]
 
@@ -32,7 +32,8 @@ def blocs(
     G : networkx.MultiDiGraph
         A projection (:func:`kg.network.project`).
     kinds : iterable of str
-        Relation kinds that tie a bloc together (default ``support`` and ``alliance``).
+        Relation kinds that tie a bloc together (default :data:`POSITIVE`, the kinds the ontology
+        calls positive: support and alliance).
     method : {"louvain", "greedy", "components"}
         ``louvain``: Louvain modularity communities (networkx, with ``seed``); ``greedy``: greedy
         modularity (Clauset-Newman-Moore); ``components``: connected components (every actor tied
@@ -89,7 +90,8 @@ def bloc_conflicts(
     groups : sequence of Bloc
         Blocs, as :func:`blocs` returns them.
     kinds : iterable of str
-        Relation kinds that count as a fight (default ``hostility``).
+        Relation kinds that count as a fight (default :data:`NEGATIVE`, the kinds the ontology
+        calls negative: hostility).
 
     Returns
     -------

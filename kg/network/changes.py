@@ -8,10 +8,10 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from ..timeline import Bounds, PartialDate, parse_at
-from .models import Change
-from .views import check_kinds, edges_of, net_edge
+from kg.errors import InvalidInput
+from kg.network.models import Change
+from kg.network.views import check_kinds, edges_of, net_edge
+from kg.timeline import Bounds, PartialDate, parse_at
 
 __all__ = ["changes"]
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from ..models import Citation
-from ..timeline import Bounds
-from .jsonld import to_jsonld
+from kg.errors import InvalidInput
+from kg.models import Citation
+from kg.network.jsonld import to_jsonld
+from kg.timeline import Bounds
 
 __all__ = ["EXPORT_FORMATS", "export", "to_json"]
 

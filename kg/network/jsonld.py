@@ -15,10 +15,10 @@ from typing import Any
 
 import networkx as nx
 
-from ..lookup import kind_class
-from ..models import Citation
-from ..namespaces import CK, ID, PREFIXES, ST
-from .projection import edge_kinds
+from kg.models import Citation
+from kg.namespaces import CK, ID, PREFIXES, ST
+from kg.network.projection import edge_kinds
+from kg.read.lookup import kind_class
 
 __all__ = ["to_jsonld"]
 

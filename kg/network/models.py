@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Citation
+from kg.models import Citation
 
 __all__ = [
     "Balance",

@@ -15,9 +15,9 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .models import Path
-from .views import check_kinds, check_range, edges_of, labels, net_edge, require_actor
+from kg.errors import InvalidInput
+from kg.network.models import Path
+from kg.network.views import check_kinds, check_range, edges_of, labels, net_edge, require_actor
 
 __all__ = ["MAX_LENGTH", "MAX_PATHS", "paths", "shortest_paths"]
 

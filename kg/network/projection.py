@@ -11,27 +11,27 @@ are actors is an edge of kind ``"claim"`` with ``claim=True``, its ``claimants``
 ``proposition_kind``, dated by the claim: a claim is never turned into a statement.
 
 Only what certainly holds on the day is projected (the as-of rule of :func:`kg.timeline.verdict`,
-with the existence of the two ends and the statement's attestation, as in :mod:`kg.relations`; when
+with the existence of the two ends and the statement's attestation, as in :mod:`kg.read.relations`; when
 sources date a statement differently their periods intersect), unless ``holding_only=False``, which
 keeps every statement with its status (for :func:`kg.network.changes`). Each edge says why:
 ``status_reason`` and ``status_bound`` (the day that decided), and ``bounds`` holds the existence
 and attestation bounds besides the stated ones; they are worked out once per store version.
 
 The graph is read as flat rows, grouped in Python; what they give is cached on the store until it
-is written to (:meth:`kg.store.Store.derived`). The statements (their ends, dates and other
+is written to (:meth:`kg.store.embedded.Store.derived`). The statements (their ends, dates and other
 properties, citations) come from one of two places, with the same rows either way:
 
-* the statement table (:mod:`kg.statement_table`, through :mod:`kg.network.table_rows`: one
+* the statement table (:mod:`kg.read.statement_table`, through :mod:`kg.network.table_rows`: one
   snapshot per store version, grouped in one pass) when one has been built — the service builds it
-  at start-up (:mod:`kg.warm`, before the projection) and updates it after each write, so a
+  at start-up (:mod:`api.warm`, before the projection) and updates it after each write, so a
   projection after a write reads no statement from the engine. A projection never builds the
   table itself: a one-off command reads the engine.
 * otherwise the engine, with flat SPARQL queries (``network-edges.rq``, ``network-properties.rq``,
   ``network-citations.rq``).
 
-The nodes are the catalog's list of actors (:func:`kg.catalog.listed_actors`: each actor's smallest
+The nodes are the catalog's list of actors (:func:`kg.read.catalog.listed_actors`: each actor's smallest
 English label and its classes) and the sources' titles and dates those of
-:func:`kg.nodes.source_details`; the service computes both at start-up, before the projection.
+:func:`kg.read.nodes.source_details`; the service computes both at start-up, before the projection.
 Claims (not statements, so not in the table; their propositions are blank nodes) are read from the
 engine in both cases (``network-claims.rq``, the claims' own properties and citations by
 ``network-claim-*.rq`` when the table gives the statements'). Each query is a shape the engine
@@ -44,17 +44,9 @@ their IRIs, except for the claims' propositions, matched with the edge rules in 
 What is kept per store version is shaped for the cyclic garbage collector, which walks every object
 it tracks once the projection is built (it is paused while building): each edge is one tuple, its
 fixed attributes a dict of plain values (never tracked), bounds and lists of support kinds shared.
-Measured in one process with the statement table built and the start-up values computed (shared
-2-core machine, main's code and this one in turns; medians, ranges in brackets): a cold projection
-took 4.9 s [4.5-5.1] → 3.0 s [2.7-3.7] at 10k actors and 59 s [54-63] → 33 s [32.6-32.8] at 100k
-(actors and labels 8 → 0.4 s, statements and claims 29 → 19 s, citations 10.6 → 7.9 s, building the
-graph 12 → 5.5 s). What remains at 100k: about 8 s of claims read from the engine (its propositions,
-properties and citations: the engine decoding terms), about 18 s of Python grouping the rows of
-470k statements, their attributes and their citations (each a few microseconds of interpreted
-work), and the graph: adding the nodes and edges to networkx alone takes 1.4-1.6 s with the
-collector off, then the collector walks the new objects once (2-3 s). A projection for another day
-or other options, from the cached reads: 7.1 → 5.1 s at 100k. A one-off command (no start-up
-values; the catalog's actors read then) with the table: 58 → 38 s at 100k (one run each).
+Where a cold projection's time goes at 100k actors (claims read from the engine, Python grouping
+the statements' rows, networkx adding the nodes and edges, the collector's one walk) and how it
+changed is in docs/performance.md.
 
 The built graph is cached too,
 per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
@@ -79,25 +71,30 @@ from urllib.parse import unquote
 
 import networkx as nx
 
-from .. import catalog, existence, nodes, ontology, queries
-from ..errors import InvalidInput, NotFound
-from ..lookup import kind_class, kind_name, most_precise
-from ..models import Citation, Ref
-from ..namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
-from ..statement_table import ready_table
-from ..store import Store
-from ..timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
-from .table_rows import TableRows, edge_rules, rule_pairs
+from kg import kinds as kind_table
+from kg import ontology, queries
+from kg.errors import InvalidInput, NotFound
+from kg.models import Citation, Ref
+from kg.namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
+from kg.network.table_rows import TableRows, edge_rules, rule_pairs
+from kg.read import catalog, existence, nodes
+from kg.read.lookup import kind_class, kind_name, most_precise
+from kg.read.statement_table import ready_table
+from kg.store.embedded import Store
+from kg.timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
 
-__all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
+__all__ = ["BACKING", "GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
 
 #: Projections kept per store version (the most recently used), each for its day and options.
 GRAPHS_KEPT = 8
 
-#: Statement kinds of the positive (cooperative) network.
-POSITIVE = ("support", "alliance")
-#: Statement kinds of the negative (hostile) network.
-NEGATIVE = ("hostility",)
+#: Statement kinds of the positive (cooperative) network: those the ontology calls positive
+#: (``ck:polarity``; support and alliance).
+POSITIVE = kind_table.of_polarity("positive")
+#: Statement kinds of the negative (hostile) network (``ck:polarity`` negative: hostility).
+NEGATIVE = kind_table.of_polarity("negative")
+#: Statement kinds whose subject backs their object (their edge is ``ck:backs`` or a sub-property: support).
+BACKING = kind_table.backing()
 
 
 @functools.cache
@@ -107,7 +104,7 @@ def edge_kinds() -> dict[str, ontology.EdgeRule]:
     >>> edge_kinds()["hostility"].symmetric
     True
     """
-    return {kind_name(rule.statement_class): rule for rule in ontology.edge_rules()}
+    return kind_table.edge_kinds()
 
 
 @functools.cache
@@ -224,7 +221,7 @@ def _attested(values: set[str]) -> dt.date | None:
 
 
 def _precise(values: set[str] | None) -> str | None:
-    """:func:`kg.lookup.most_precise` of the values joined by spaces, without joining one."""
+    """:func:`kg.read.lookup.most_precise` of the values joined by spaces, without joining one."""
     if not values:
         return None
     if len(values) == 1:
@@ -460,7 +457,7 @@ def _amended(store: Store) -> dict[str, dt.date]:
 def _timed(
     store: Store, cites: dict[str, tuple[Citation, ...]]
 ) -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
-    """Each edge's bounds with its ends' existence and its attestation (:mod:`kg.existence`),
+    """Each edge's bounds with its ends' existence and its attestation (:mod:`kg.read.existence`),
     by (node, from, to, claim), worked out once per store version, with its verdicts by day."""
 
     def read() -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:

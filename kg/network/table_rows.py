@@ -3,7 +3,7 @@
 :mod:`kg.network.projection` groups flat rows: the ends of each statement (``network-edges.rq``),
 the dates and other properties of each node (``network-properties.rq``) and the citations of each
 node (``network-citations.rq``). Once the service has built the statement table
-(:mod:`kg.statement_table`), every statement is in memory with its properties and citations, and
+(:mod:`kg.read.statement_table`), every statement is in memory with its properties and citations, and
 reading them again from the engine (which turns each term into text: minutes at 100k actors) is
 wasted. The functions here give the same rows from the table, for the statements of the edge
 kinds; claims and everything else the table does not hold are still read from the engine.
@@ -19,11 +19,11 @@ from collections.abc import Collection, Iterator
 
 import pyoxigraph as ox
 
-from .. import queries
-from ..namespaces import CK, RDF, SCHEMA
-from ..nodes import node_key
-from ..statement_table import Packed, StatementTable
-from ..store import Store
+from kg import queries
+from kg.namespaces import CK, RDF, SCHEMA
+from kg.read.nodes import node_key
+from kg.read.statement_table import Packed, StatementTable
+from kg.store.embedded import Store
 
 __all__ = ["EdgeRules", "TableRows", "edge_rules", "rule_pairs"]
 

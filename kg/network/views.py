@@ -12,9 +12,9 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import InvalidInput, NotFound
-from ..namespaces import slug
-from .models import NetEdge
+from kg.errors import InvalidInput, NotFound
+from kg.namespaces import slug
+from kg.network.models import NetEdge
 
 __all__ = [
     "EdgeKey",
@@ -68,7 +68,7 @@ def check_kinds(G: nx.MultiDiGraph, kinds: Iterable[str] | str | None) -> frozen
     """
     if kinds is None:
         return None
-    from .projection import edge_kinds
+    from kg.network.projection import edge_kinds
 
     if isinstance(kinds, str):
         kinds = [kinds]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ..namespaces import PREFIXES
+from kg.namespaces import PREFIXES
 
 __all__ = ["explain", "shorten_engine_message"]
 

@@ -20,7 +20,7 @@ them). And a query running longer than ``long_after`` seconds is long: a client 
 may have ``long_per_client`` long queries running at once; one more is stopped then (429), so
 that one client's long queries always leave a worker to the others.
 
-Over a remote store (:class:`kg.remote.RemoteStore`) the server evaluates the queries: there are
+Over a remote store (:class:`kg.store.remote.RemoteStore`) the server evaluates the queries: there are
 no worker processes; each query runs in a thread, at most ``workers`` at a time, through the
 same :func:`kg.sparql.worker.execute` (time limit, row cap, result formats), and the answer is
 awaited no longer than the time limit (the store's own request timeout ends the thread).
@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..errors import (
+from kg.errors import (
     KGError,
     Overloaded,
     QueryAborted,
@@ -53,13 +53,13 @@ from ..errors import (
     ReadOnly,
     TooManyQueries,
 )
-from ..remote import RemoteStore
-from ..store import MAX_NESTING, Store, readable, refuse_oversized
-from .cache import ResultCache
-from .channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
-from .sandbox import NONE as NO_SANDBOX
-from .text import QueryShape
-from .worker import execute as execute_job
+from kg.sparql.cache import ResultCache
+from kg.sparql.channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
+from kg.sparql.sandbox import NONE as NO_SANDBOX
+from kg.sparql.text import QueryShape
+from kg.sparql.worker import execute as execute_job
+from kg.store.embedded import MAX_NESTING, Store, readable, refuse_oversized
+from kg.store.remote import RemoteStore
 
 __all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
 
@@ -87,7 +87,7 @@ def check_query(query: str) -> QueryShape:
 
     Raises :class:`ReadOnly` for an update, :class:`QueryRefused` for ``SERVICE``/``LOAD`` (the
     engine would make outbound requests), for nesting or chains of operators long enough to
-    endanger the parser (:func:`kg.store.refuse_oversized`) and for a text the scanner cannot read
+    endanger the parser (:func:`kg.store.embedded.refuse_oversized`) and for a text the scanner cannot read
     with certainty.
     """
     shape = readable(query)

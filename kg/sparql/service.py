@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..store import Store
-from .formats import GRAPH_TYPES, SOLUTION_TYPES
+from kg.sparql.formats import GRAPH_TYPES, SOLUTION_TYPES
+from kg.store.embedded import Store
 
 __all__ = ["service_description"]
 

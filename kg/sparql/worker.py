@@ -28,12 +28,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
-from . import channel as channel_mod
-from . import results
-from .errors import explain
-from .sandbox import NONE, confine
-from .text import declares_dataset, prefixes_used, relative_iris, with_limit
+from kg.namespaces import PREFIXES
+from kg.sparql import channel as channel_mod
+from kg.sparql import results
+from kg.sparql.errors import explain
+from kg.sparql.sandbox import NONE, confine
+from kg.sparql.text import declares_dataset, prefixes_used, relative_iris, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
 

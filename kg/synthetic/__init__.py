@@ -37,7 +37,7 @@ the actor table (a few hundred bytes per actor: about 90 MB of memory at 100k ac
 * ``out`` ending in ``.nq``: one N-Quads file, one named graph per source (the fastest form);
 * ``out`` ending in ``.trig``: one TriG file, one graph block per source, with prefixes;
 * any other ``out`` is a directory: one ``.trig`` file per source (``article-N.trig``,
-  ``register-N.trig``), each loadable as it is by ``kg load`` / :func:`kg.load.load_files`, which
+  ``register-N.trig``), each loadable as it is by ``kg load`` / :func:`kg.load.loader.load_files`, which
   take one source per file. A directory that already holds other ``.trig`` files is refused, so
   that a smaller run never leaves the sources of a larger one behind.
 
@@ -56,9 +56,9 @@ Modules: :mod:`~kg.synthetic.world` lays out theatres, actors and places and
 
 from __future__ import annotations
 
-from .ntriples import SYN_ID, SYN_PREFIX, SYN_SRC, SYN_ST
-from .world import ACTORS_PER_SOURCE
-from .writer import Summary, generate, source_texts, split, write
+from kg.synthetic.ntriples import SYN_ID, SYN_PREFIX, SYN_SRC, SYN_ST
+from kg.synthetic.world import ACTORS_PER_SOURCE
+from kg.synthetic.writer import Summary, generate, source_texts, split, write
 
 __all__ = [
     "ACTORS_PER_SOURCE",

@@ -8,9 +8,9 @@ event of its theatre or make a claim.
 
 from __future__ import annotations
 
-from .builder import SourceBuilder
-from .events import founding, political_change, random_claim, random_event
-from .ntriples import (
+from kg.synthetic.builder import SourceBuilder
+from kg.synthetic.events import founding, political_change, random_claim, random_event
+from kg.synthetic.ntriples import (
     EARLIEST,
     LATEST,
     OFFICE_TITLE,
@@ -19,8 +19,8 @@ from .ntriples import (
     local_id,
     plain,
 )
-from .statements import control, designate, former_name, office, pair, support
-from .world import Actor, Theatre
+from kg.synthetic.statements import control, designate, former_name, office, pair, support
+from kg.synthetic.world import Actor, Theatre
 
 __all__ = ["make_actor"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from .ntriples import (
+from kg.synthetic.ntriples import (
     CITATION,
     DATE_NOTE,
     EARLIEST,
@@ -34,7 +34,7 @@ from .ntriples import (
     plain,
     random_precision,
 )
-from .world import World
+from kg.synthetic.world import World
 
 __all__ = ["Echo", "SourceBuilder", "source_slug"]
 

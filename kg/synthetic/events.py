@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .builder import SourceBuilder
-from .names import KIND_NAMES, KIND_PHRASES, KIND_WEIGHTS, OPERATIONS
-from .ntriples import (
+from kg.synthetic.builder import SourceBuilder
+from kg.synthetic.names import KIND_NAMES, KIND_PHRASES, KIND_WEIGHTS, OPERATIONS
+from kg.synthetic.ntriples import (
     ABOUT,
     ALT,
     CLAIM_KIND,
@@ -43,7 +43,7 @@ from .ntriples import (
     local_id,
     plain,
 )
-from .statements import control
+from kg.synthetic.statements import control
 
 __all__ = ["founding", "new_event", "participation", "political_change", "random_claim", "random_event"]
 

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .names import (
+from kg.synthetic.names import (
     FAMILY_AR,
     FAMILY_OTHER,
     FINALS,
@@ -25,10 +25,10 @@ from .names import (
     SYLLABLES,
     WORDS,
 )
-from .ntriples import SYN_ID
+from kg.synthetic.ntriples import SYN_ID
 
 if TYPE_CHECKING:
-    from .world import Actor, Theatre, World
+    from kg.synthetic.world import Actor, Theatre, World
 
 __all__ = ["name_all"]
 

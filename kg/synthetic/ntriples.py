@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..namespaces import CK, DCTERMS, ID, RDF, SKOS, SRC, ST, XSD
+from kg.namespaces import CK, DCTERMS, ID, RDF, SKOS, SRC, ST, XSD
 
 __all__ = [
     "ABOUT",

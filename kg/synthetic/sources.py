@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .actors import make_actor
-from .builder import Echo, SourceBuilder
-from .events import participation
-from .ntriples import (
+from kg.synthetic.actors import make_actor
+from kg.synthetic.builder import Echo, SourceBuilder
+from kg.synthetic.events import participation
+from kg.synthetic.ntriples import (
     ALT,
     COVERAGE_END,
     COVERAGE_START,
@@ -41,7 +41,7 @@ from .ntriples import (
     en,
     plain,
 )
-from .world import ACTORS_PER_SOURCE, TYPES, World
+from kg.synthetic.world import ACTORS_PER_SOURCE, TYPES, World
 
 __all__ = ["Stats", "build", "iter_sources"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from .builder import SourceBuilder
-from .names import GROUP_HEADS, KIND_NAMES, KIND_WEIGHTS, WORDS
-from .ntriples import (
+from kg.synthetic.builder import SourceBuilder
+from kg.synthetic.names import GROUP_HEADS, KIND_NAMES, KIND_WEIGHTS, WORDS
+from kg.synthetic.ntriples import (
     ALIAS_OF,
     ALLEGED,
     AMENDMENT,
@@ -47,7 +47,7 @@ from .ntriples import (
     local_id,
     plain,
 )
-from .world import Actor
+from kg.synthetic.world import Actor
 
 __all__ = ["control", "designate", "designation", "former_name", "office", "pair", "support"]
 

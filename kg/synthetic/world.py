@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .naming import name_all
-from .ntriples import SYN_ID, ck
+from kg.synthetic.naming import name_all
+from kg.synthetic.ntriples import SYN_ID, ck
 
 __all__ = [
     "ACTORS_PER_SOURCE",

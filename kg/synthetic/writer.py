@@ -15,11 +15,11 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from ..namespaces import CK, DCTERMS, ID, SKOS, SRC, ST, XSD
-from .builder import source_slug
-from .ntriples import SYN_SRC
-from .sources import Stats, iter_sources
-from .world import ACTORS_PER_SOURCE
+from kg.namespaces import CK, DCTERMS, ID, SKOS, SRC, ST, XSD
+from kg.synthetic.builder import source_slug
+from kg.synthetic.ntriples import SYN_SRC
+from kg.synthetic.sources import Stats, iter_sources
+from kg.synthetic.world import ACTORS_PER_SOURCE
 
 __all__ = ["Summary", "generate", "source_texts", "split", "write"]
 

@@ -1,10 +1,10 @@
 """HTML views of the network: the explorer page (:func:`page`), its data (:func:`view_model`), and
 :func:`show`, the same drawing self-contained for notebooks."""
 
-from .layout import layout
-from .model import EDGE_STYLES, MAX_NODES, NODE_STYLES, PHYSICS_LIMIT, legend, view_model
-from .notebook import NetworkView, show
-from .page import CSP, STATIC_FILES, json_for_script, page, standalone_page, static_file
+from kg.viz.layout import layout
+from kg.viz.model import EDGE_STYLES, MAX_NODES, NODE_STYLES, PHYSICS_LIMIT, legend, view_model
+from kg.viz.notebook import NetworkView, show
+from kg.viz.page import CSP, STATIC_FILES, json_for_script, page, standalone_page, static_file
 
 __all__ = [
     "CSP",

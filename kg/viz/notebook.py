@@ -14,9 +14,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..errors import InvalidInput
-from .model import MAX_NODES, view_model
-from .page import standalone_page
+from kg.errors import InvalidInput
+from kg.viz.model import MAX_NODES, view_model
+from kg.viz.page import standalone_page
 
 __all__ = ["NetworkView", "show"]
 

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .model import legend as legend_data
+from kg.viz.model import legend as legend_data
 
 __all__ = ["CSP", "STATIC_FILES", "json_for_script", "page", "standalone_page", "static_file"]
 
