@@ -195,6 +195,7 @@ def test_a_dependency_declared_for_the_whole_application_covers_sparql_too(monke
         assert r.status_code == 403 and r.json()["error"]["code"] == "read_only"
 
 
+@pytest.mark.servers  # an Oxigraph server: a slow group (docs/contributing.md)
 def test_a_store_busy_answer_goes_through_the_middleware_once(oxigraph_server: Any) -> None:
     """The answers of a remote store's reads of one version (answered again, then 503 store_busy)
     are made inside the middleware: a layer added to the application runs once per request, and
