@@ -32,7 +32,7 @@ How the embedded store's guarantees carry over:
   any write that changed content in between began after its first read (else its mark was there),
   and has either not ended (its mark is there) or ended with a new version. Random versions do not
   come back, so no other sequence passes. The service does this for each request
-  (:class:`api.app.Service`), reading the version before the request's first query (a SPARQL
+  (:class:`api.middleware.OneVersion`), reading the version before the request's first query (a SPARQL
   request, one query, reads it only where its dataset needs the list of graphs): one more query
   per request; an answer that fails the check is computed again, or refused with
   :class:`~kg.errors.StoreBusy`. Values cached under a version
