@@ -69,6 +69,13 @@ def binary(name: str) -> str:
     return found
 
 
+def _starting(what: str) -> None:
+    """Under pytest, the running test must be marked ``servers`` (tests/markers.py)."""
+    from tests.markers import require
+
+    require("servers", what)
+
+
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path | None) -> None:
     deadline = time.monotonic() + STARTUP_LIMIT
     while time.monotonic() < deadline:
@@ -85,6 +92,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path | None) -> None:
 
 
 def start_oxigraph(folder: Path) -> Server:
+    _starting("starts an Oxigraph server")
     port = free_port()
     log = folder / "oxigraph.log"
     process = subprocess.Popen(
@@ -144,6 +152,7 @@ MaxQueryExecutionTime = 60
 
 def start_virtuoso(folder: Path) -> Server:
     """Virtuoso 7 with its own database in ``folder``; updates go to /sparql-auth as dba (digest)."""
+    _starting("starts Virtuoso")
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
