@@ -17,6 +17,8 @@ from kg import bulk, synthetic
 from kg import load as loader
 from kg.namespaces import CK, SRC
 
+pytestmark = pytest.mark.slow  # bulk loads of synthetic data, several in other processes
+
 SYN_1K_SOURCES = 50
 
 

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from kg import bulk, cli
 from kg.cli import app
 
+pytestmark = pytest.mark.slow  # bulk loads through the CLI
+
 runner = CliRunner()
 
 CK = "https://w3id.org/conflict-kg/ontology#"

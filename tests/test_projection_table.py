@@ -79,7 +79,7 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
     return store
 
 
-@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+@pytest.mark.parametrize("graph", ["bundled_store", pytest.param("generated_store", marks=pytest.mark.slow)])
 def test_the_projection_from_the_table_is_the_one_from_the_engine(graph, request, monkeypatch):
     source = request.getfixturevalue(graph)
     from_engine = projections(copy_of(source))  # a store of its own: no table was ever built for it
@@ -224,7 +224,7 @@ def actors_read_plainly(store: kg.Store) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+@pytest.mark.parametrize("graph", ["bundled_store", pytest.param("generated_store", marks=pytest.mark.slow)])
 def test_the_nodes_are_the_actors_with_their_smallest_english_label_and_types(graph, request):
     store = request.getfixturevalue(graph)
     G = network.project(store, DAYS[0])
@@ -258,7 +258,7 @@ SELECT DISTINCT ?claim ?kind ?from ?to WHERE {
 }"""
 
 
-@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+@pytest.mark.parametrize("graph", ["bundled_store", pytest.param("generated_store", marks=pytest.mark.slow)])
 def test_the_claimed_ends_are_those_of_the_edge_rules(graph, request):
     store = request.getfixturevalue(graph)
     expected = {(r["claim"], kind_name(r["kind"]), r["from"], r["to"]) for r in store.select(CLAIMED_ENDS)}

@@ -234,6 +234,7 @@ def _at_the_limits() -> list[str]:
     return [_longest(chain, MAX_NESTING - 2) for chain in CHAINS.values()]
 
 
+@pytest.mark.slow
 def test_queries_at_the_limits_pass_the_gate_and_do_not_crash_the_engine() -> None:
     queries = _at_the_limits()
     for query in queries:
