@@ -155,6 +155,7 @@ def test_the_roles_read_from_the_table_are_the_roles_of_the_queries(query):
     assert {f"https://w3id.org/conflict-kg/ontology#{p}": role for p, role in pairs} == ROLES
 
 
+@pytest.mark.slow  # a generated graph of 300 actors
 def test_the_rows_from_the_table_are_the_engines_rows(generated_store: kg.Store):
     """Row for row (not only once grouped): the ends, properties and citations of the statements."""
 
@@ -232,6 +233,7 @@ def test_the_nodes_are_the_actors_with_their_smallest_english_label_and_types(gr
     assert list(G) == sorted(G, key=lambda ident: G.nodes[ident]["iri"])  # in the order of their IRIs
 
 
+@pytest.mark.slow  # a generated graph of 300 actors
 def test_the_grouped_rows_of_the_table_are_its_rows_grouped(generated_store: kg.Store):
     rows = TableRows(statement_table(copy_of(generated_store)), edge_rules(generated_store))
     ends: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
