@@ -31,7 +31,8 @@ test: lint
 
 # The suite without its slow groups (the markers registered in pyproject.toml: Oxigraph server and
 # Virtuoso, Chromium, the benchmark smoke test, the slowest of the rest), for quick checks while
-# working: under two minutes on a busy two-core machine. Run `make test` before pushing.
+# working: most of the tests in about a quarter of the whole suite's CPU time. Run `make test`
+# (everything, as CI) before pushing.
 FAST_MARKERS := not servers and not browser and not bench and not slow
 
 test-fast: install
