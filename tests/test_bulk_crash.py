@@ -24,6 +24,8 @@ from kg import synthetic
 from kg.load import bulk
 from kg.store.embedded import JOURNAL, STAGING
 
+pytestmark = pytest.mark.slow  # bulk loads killed in child processes
+
 REPO = Path(__file__).resolve().parents[1]
 
 #: The child: bulk loads argv[2] into the store argv[1] and kills itself at the point argv[3]

@@ -11,6 +11,8 @@ from kg import cli
 from kg.cli import app
 from kg.load import bulk
 
+pytestmark = pytest.mark.slow  # bulk loads through the CLI
+
 runner = CliRunner()
 
 CK = "https://w3id.org/conflict-kg/ontology#"
