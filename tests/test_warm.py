@@ -11,6 +11,7 @@ from api.app import create_app
 from api.settings import Settings
 from api.warm import STEPS, warm
 from kg.errors import StoreError
+from kg.store.derived import REGISTRY
 
 KEYS = {
     "labels",
@@ -24,7 +25,11 @@ KEYS = {
 
 
 def current(store: kg.Store) -> set[str]:
-    return {name for name, (version, _) in store.cache.items() if version == store.version}
+    return {key.name for key in REGISTRY.current(store)}
+
+
+def forget(store: kg.Store, names: set[str]) -> None:
+    REGISTRY.forget(store, *(REGISTRY[name] for name in names))
 
 
 def test_warm_computes_each_value_for_the_current_version(store, make_source):
@@ -49,8 +54,7 @@ def test_a_step_that_fails_is_named_and_the_others_still_run(store, make_source)
 
 
 def test_the_service_warms_at_start_up(bundled_store):
-    for key in KEYS:
-        bundled_store.cache.pop(key, None)
+    forget(bundled_store, KEYS)
     with TestClient(create_app(Settings(store="memory", query_workers=1), store=bundled_store)):
         deadline = time.monotonic() + 60
         while not current(bundled_store) >= KEYS and time.monotonic() < deadline:
@@ -60,8 +64,7 @@ def test_the_service_warms_at_start_up(bundled_store):
 
 def test_a_hook_runs_once_the_start_up_values_are_computed(bundled_store):
     """``kg serve`` passes ``gc.freeze``: the values must exist when it runs."""
-    for key in KEYS:
-        bundled_store.cache.pop(key, None)
+    forget(bundled_store, KEYS)
     seen: list[set[str]] = []
     app = create_app(
         Settings(store="memory", query_workers=1),
@@ -95,8 +98,7 @@ def test_kg_warm_0_computes_nothing_at_start_up(bundled_store, monkeypatch):
     monkeypatch.setenv("KG_WARM", "0")
     settings = Settings.from_env(store="memory", query_workers=1)
     assert settings.warm is False
-    for key in KEYS:
-        bundled_store.cache.pop(key, None)
+    forget(bundled_store, KEYS)
     with TestClient(create_app(settings, store=bundled_store)) as http:
         assert http.get("/healthz").json()["warm"] is True  # nothing to wait for
         time.sleep(0.5)
