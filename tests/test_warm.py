@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 import kg
 from api.app import create_app
 from api.settings import Settings
-from api.warm import STEPS, warm
+from api.warm import warm, warm_steps
 from kg.errors import StoreError
 from kg.store.derived import REGISTRY
 
@@ -48,7 +48,8 @@ def test_a_step_that_fails_is_named_and_the_others_still_run(store, make_source)
     def broken(_store: kg.Store) -> None:
         raise StoreError("the store went away")
 
-    steps = [STEPS[0], ("broken", broken), *STEPS[1:]]
+    planned = warm_steps()
+    steps = [planned[0], ("broken", broken), *planned[1:]]
     assert warm(store, steps) == ["broken"]
     assert current(store) >= KEYS
 
@@ -105,3 +106,18 @@ def test_kg_warm_0_computes_nothing_at_start_up(bundled_store, monkeypatch):
         assert not current(bundled_store) & {"search:index", "network:graphs", "labels"}
         assert http.get("/api/v1/search", params={"q": "aleppo"}).status_code == 200
         assert "search:index" in current(bundled_store)  # computed by the first request needing it
+
+
+def test_the_steps_are_the_values_the_registry_marks_for_warming_in_order():
+    names = [name for name, _ in warm_steps()]
+    assert names == [
+        "labels",  # first: other steps and pages use them
+        "search index",
+        "actor list",
+        "sources",
+        "source details",
+        "quad count",
+        "statements",
+        "network",  # after the statements, whose table it reads, the actor list and source details
+    ]
+    assert {key.name for key in REGISTRY.warmed()} == KEYS | {"statements:table"}
