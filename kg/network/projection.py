@@ -17,8 +17,8 @@ keeps every statement with its status (for :func:`kg.network.changes`). Each edg
 ``status_reason`` and ``status_bound`` (the day that decided), and ``bounds`` holds the existence
 and attestation bounds besides the stated ones; they are worked out once per store version.
 
-The graph is read as flat rows, grouped in Python; what they give is cached on the store until it
-is written to (:meth:`kg.store.embedded.Store.derived`). The statements (their ends, dates and other
+The graph is read as flat rows, grouped in Python; what they give is kept per store version (values
+declared with :mod:`kg.store.derived`). The statements (their ends, dates and other
 properties, citations) come from one of two places, with the same rows either way:
 
 * the statement table (:mod:`kg.read.statement_table`, through :mod:`kg.network.table_rows`: one
