@@ -3,8 +3,10 @@ asking together, brought up to date after a write when they can be."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -137,3 +139,16 @@ def test_the_values_each_module_declares_are_in_the_one_registry():
     names = {key.name for key in REGISTRY}
     assert {"labels", "search:index", "statements:table", "network:graphs", "explorer:pages"} <= names
     assert REGISTRY["explorer:pages"] is api.routers.explorer.PAGES
+
+
+def test_only_the_registry_reads_the_values_a_store_keeps():
+    """No module reaches into the values kept on a store: they are read through their keys."""
+    root = Path(__file__).resolve().parents[1]
+    allowed = {"kg/store/derived.py", "kg/store/embedded.py", "kg/store/remote.py", "tests/test_derived.py"}
+    readers = {
+        path.relative_to(root).as_posix()
+        for folder in ("kg", "api", "tests", "benchmarks")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"\.derived_values\b|\bstore\.cache\b|\.cache\[", path.read_text(encoding="utf-8"))
+    }
+    assert readers <= allowed, sorted(readers - allowed)

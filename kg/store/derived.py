@@ -6,7 +6,7 @@ Declaring a value
 The module that computes a value declares it once, at module level, with :func:`derived`::
 
     STATEMENT_TABLE: Derived[StatementTable] = derived(
-        "statements:table", _build, update=_update, warm=Warm(70, "statements")
+        "statements:table", _build, update=_updated, warm=Warm(70, "statements")
     )
 
 ``derived`` enters the declaration in :data:`REGISTRY` (a name declared twice is an error: the
