@@ -16,7 +16,7 @@ from kg.namespaces import slug
 from kg.network import projection
 from kg.network.table_rows import ROLES, TableRows, edge_rules
 from kg.read.lookup import kind_name
-from kg.read.statement_table import statement_table
+from kg.read.statement_table import STATEMENT_TABLE, statement_table
 
 DAYS = ("2024-11-30", "2012-06-01")
 GRAPH = "https://w3id.org/conflict-kg/source/test-source"
@@ -103,7 +103,7 @@ def test_the_projection_from_the_table_is_the_one_from_the_engine(graph, request
 def test_a_projection_never_builds_the_table(bundled_store):
     store = copy_of(bundled_store)
     network.project(store, DAYS[0], include_claims=True)
-    assert store.cache.get("statements:table") is None
+    assert STATEMENT_TABLE.kept(store) is None
 
 
 def test_the_projection_follows_the_table_after_loads_replacements_and_removals(loaded_store, make_source):

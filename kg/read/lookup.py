@@ -11,6 +11,7 @@ from kg.errors import NotFound
 from kg.models import Ref
 from kg.names import kebab, local_name
 from kg.namespaces import CK, ID, SRC, ST, slug
+from kg.store.derived import Derived, Warm, derived
 from kg.store.embedded import Store
 from kg.terms import iri
 
@@ -33,11 +34,17 @@ SELECT ?entity (SAMPLE(?label) AS ?l) WHERE {
 """
 
 
+def _labels(store: Store) -> dict[str, str]:
+    return {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
+
+
+#: The English labels (:func:`labels`); first at start-up, since other values and pages use them.
+LABELS: Derived[dict[str, str]] = derived("labels", _labels, warm=Warm(10, "labels"))
+
+
 def labels(store: Store) -> dict[str, str]:
     """English label of every labelled resource, cached until the store changes."""
-    return store.derived(
-        "labels", lambda: {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
-    )
+    return LABELS.of(store)
 
 
 def ref(store: Store, value: str | None) -> Ref | None:
@@ -66,6 +73,19 @@ def kind_class(name: str) -> str:
 _CATEGORIES = ("Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument")
 
 
+def _categories(store: Store) -> dict[str, tuple[str, ...]]:
+    # one query per category, each walking down from a bound class: Virtuoso evaluates a
+    # transitive path only from a given start, and a VALUES block of several does not count
+    found: dict[str, set[str]] = defaultdict(set)
+    for category in (CK + name for name in _CATEGORIES):
+        for row in store.select(queries.get("subclasses"), {"class": iri(category)}):
+            found[row["c"]].add(category)
+    return {t: tuple(sorted(c)) for t, c in found.items()}
+
+
+_CATEGORIES_OF: Derived[dict[str, tuple[str, ...]]] = derived("lookup:categories", _categories)
+
+
 def _categories_of(store: Store) -> dict[str, tuple[str, ...]]:
     """Class IRI → the categories (``ck:Actor``...) it falls under in the store, cached per version.
 
@@ -73,17 +93,7 @@ def _categories_of(store: Store) -> dict[str, tuple[str, ...]]:
     entity's types on each call cost about 1 ms at 100k actors, and a page resolves its entity
     several times.
     """
-
-    def compute() -> dict[str, tuple[str, ...]]:
-        # one query per category, each walking down from a bound class: Virtuoso evaluates a
-        # transitive path only from a given start, and a VALUES block of several does not count
-        found: dict[str, set[str]] = defaultdict(set)
-        for category in (CK + name for name in _CATEGORIES):
-            for row in store.select(queries.get("subclasses"), {"class": iri(category)}):
-                found[row["c"]].add(category)
-        return {t: tuple(sorted(c)) for t, c in found.items()}
-
-    return store.derived("lookup:categories", compute)
+    return _CATEGORIES_OF.of(store)
 
 
 def _entity_rows(store: Store, node: Any) -> list[dict[str, Any]]:
@@ -99,6 +109,8 @@ def _entity_rows(store: Store, node: Any) -> list[dict[str, Any]]:
 
 #: Entity rows remembered per store version (found entities only: a miss is asked again).
 ENTITIES_KEPT = 100_000
+#: Entity rows found in this version, by the id asked for (filled by :func:`require_entity`).
+_ENTITY_ROWS: Derived[dict[str, dict[str, Any]]] = derived("lookup:entity-rows", lambda store: {})
 
 
 def require_entity(store: Store, ident: str) -> dict[str, Any]:
@@ -108,7 +120,7 @@ def require_entity(store: Store, ident: str) -> dict[str, Any]:
     (its classes under that category, space-separated, sorted). Rows found are remembered until
     the next write (up to :data:`ENTITIES_KEPT`): a page asks for the same entity several times.
     """
-    known: dict[str, dict[str, Any]] = store.derived("lookup:entity-rows", dict)
+    known = _ENTITY_ROWS.of(store)
     row = known.get(ident)
     if row is None:
         row = _find_entity(store, ident)

@@ -16,6 +16,7 @@ from kg.read import existence
 from kg.read.lookup import kind_class, kind_name, most_precise, ref, require_entity, split
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
+from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
 from kg.terms import to_python
 from kg.timeline import Bounds, Status, Verdict, parse_at, verdict
@@ -23,15 +24,17 @@ from kg.timeline import Bounds, Status, Verdict, parse_at, verdict
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
 
+def _read_statement_classes(store: Store) -> frozenset[str]:
+    rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
+    return frozenset(r["k"] for r in rows)
+
+
+_STATEMENT_CLASSES: Derived[frozenset[str]] = derived("relations:statement-classes", _read_statement_classes)
+
+
 def _statement_classes(store: Store) -> frozenset[str]:
     """IRIs of the classes directly under ``ck:Statement`` in the store, cached per version."""
-    cached = store.cache.get("statement_classes")
-    if cached is None or cached[0] != store.version:
-        rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
-        cached = (store.version, frozenset(r["k"] for r in rows))
-        store.cache["statement_classes"] = cached
-    classes: frozenset[str] = cached[1]
-    return classes
+    return _STATEMENT_CLASSES.of(store)
 
 
 def statement_kinds(store: Store) -> list[str]:
@@ -134,11 +137,15 @@ def _amended(store: Store, node: str, rows: list[dict[str, Any]]) -> dict[str, l
     return found
 
 
+#: Each statement's bounds worked out in this version, by IRI (filled by :func:`statement_bounds`).
+_BOUNDS: Derived[dict[str, Bounds]] = derived("timeline:relation-bounds", lambda store: {})
+
+
 def statement_bounds(store: Store, row: dict[str, Any], cites: dict, amended: dict | None = None) -> Bounds:
     """A statement's bounds (:mod:`kg.read.existence`): its stated dates, its ends' existence and its
     attestation (``amended``: a designation's amendments' dates, by statement); worked out once per
     statement and store version."""
-    cache: dict[str, Bounds] = store.derived("timeline:relation-bounds", dict)
+    cache = _BOUNDS.of(store)
     found = cache.get(row["statement"])
     if found is None:
         known = existence.context(store)

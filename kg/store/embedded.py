@@ -18,9 +18,9 @@ from __future__ import annotations
 import io
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -63,8 +63,6 @@ MAX_NESTING = 256
 #: and 3,000 ``MINUS`` inside 250 levels of nesting do. A thousand keeps a margin of about three
 #: over every construct tried (tests/test_sparql_guard.py) and is far above what a person writes.
 MAX_OPERATORS = 1000
-
-T = TypeVar("T")
 
 #: Graph names a bulk load writes through (never a source's): a staging graph holds a source's new
 #: content until it replaces the old one; a journal lists the graphs an unfinished load created.
@@ -153,8 +151,8 @@ class Store:
         self._write_lock = threading.Lock()
         self._version = 0
         self._changes = []
-        #: Values derived from the store's content, keyed by name: (version, value); see :meth:`derived`.
-        self.cache = DerivedValues()
+        #: Values derived from the store's content, kept per version (:mod:`kg.store.derived`).
+        self.derived_values = DerivedValues()
         if self.path is not None:
             self.recover()
 
@@ -176,11 +174,6 @@ class Store:
     def version(self) -> int:
         """Increases with every write made through this object (for caches)."""
         return self._version
-
-    def derived(self, name: str, compute: Callable[[], T]) -> T:
-        """A value derived from the store's content (an index, a table), computed by ``compute()``
-        once per version and shared by the callers that ask together (:mod:`kg.store.derived`)."""
-        return self.cache.value(name, lambda: self.version, compute)
 
     def changed_graphs(self, since: int) -> frozenset[str] | None:
         """The named graphs written since version ``since`` (empty: no write), or None when this

@@ -36,7 +36,7 @@ How the embedded store's guarantees carry over:
   request, one query, reads it only where its dataset needs the list of graphs): one more query
   per request; an answer that fails the check is computed again, or refused with
   :class:`~kg.errors.StoreBusy`. Values cached under a version
-  (:meth:`Store.derived`) may have been computed from a later state by a request that read the
+  (:mod:`kg.store.derived`) may have been computed from a later state by a request that read the
   version before a write landed; that request fails its check, and the version is never current
   again, so no request that passes its check uses them.
   A mark says until when it holds (the writer's clock: its requests' time limit and
@@ -370,7 +370,7 @@ class RemoteStore(Store):
         password = password or (parts.password or None)
         netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
         self.url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-        self.cache = DerivedValues()
+        self.derived_values = DerivedValues()
         self.timeout = timeout
         self._registry: tuple[int, list[str]] | None = None
         self._union_checked = False
