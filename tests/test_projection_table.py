@@ -12,10 +12,10 @@ import pytest
 
 import kg
 from kg import network, queries, synthetic
+from kg.names import kind_name
 from kg.namespaces import slug
 from kg.network import projection
 from kg.network.table_rows import ROLES, TableRows, edge_rules
-from kg.read.lookup import kind_name
 from kg.read.statement_table import STATEMENT_TABLE, statement_table
 
 DAYS = ("2024-11-30", "2012-06-01")

@@ -11,10 +11,11 @@ import pytest
 import kg
 from kg import queries
 from kg.load.bulk import bulk_load_files
+from kg.names import kind_name, local_name
 from kg.namespaces import CK, RDF
-from kg.read.lookup import kind_name, local_name, split
 from kg.read.search import _score
 from kg.read.search_index import SEARCH_INDEX, SearchIndex, _Facts, search_index
+from kg.terms import split
 from kg.text import search_key
 
 

@@ -75,14 +75,14 @@ from kg import kinds as kind_table
 from kg import ontology, queries
 from kg.errors import InvalidInput, NotFound
 from kg.models import Citation, Ref
+from kg.names import kind_class, kind_name
 from kg.namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from kg.network.table_rows import TableRows, edge_rules, rule_pairs
 from kg.read import catalog, existence, nodes
-from kg.read.lookup import kind_class, kind_name, most_precise
 from kg.read.statement_table import ready_table, statement_table
 from kg.store.derived import Derived, Warm, derived
 from kg.store.embedded import Store
-from kg.timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
+from kg.timeline import Bounds, PartialDate, Status, Verdict, most_precise, parse_at, verdict
 
 __all__ = ["BACKING", "GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
 
@@ -229,7 +229,7 @@ def _attested(values: set[str]) -> dt.date | None:
 
 
 def _precise(values: set[str] | None) -> str | None:
-    """:func:`kg.read.lookup.most_precise` of the values joined by spaces, without joining one."""
+    """:func:`kg.timeline.most_precise` of the values joined by spaces, without joining one."""
     if not values:
         return None
     if len(values) == 1:

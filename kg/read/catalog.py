@@ -9,11 +9,12 @@ from typing import Any
 from kg import queries
 from kg.errors import InvalidInput, NotFound
 from kg.models import SearchHit, Source
+from kg.names import kind_class, kind_name, local_name
 from kg.namespaces import CK, SRC, slug
-from kg.read.lookup import kind_class, kind_name, labels, local_name, split
+from kg.read.labels import labels
 from kg.store.derived import Derived, Warm, derived
 from kg.store.embedded import Store
-from kg.terms import iri
+from kg.terms import iri, split
 
 __all__ = ["listed_actors", "quad_count", "source", "source_count", "sources"]
 

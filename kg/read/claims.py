@@ -13,8 +13,10 @@ import pyoxigraph as ox
 from kg import queries
 from kg.errors import InvalidInput, NotFound
 from kg.models import Claim, Proposition, Ref, Relation
+from kg.names import kind_class, kind_name, local_name
 from kg.namespaces import CK, RDF, slug
-from kg.read.lookup import kind_class, kind_name, local_name, ref, require_entity
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations, node_key, properties
 from kg.read.relations import relations, statement_kinds
 from kg.store.derived import Derived, derived

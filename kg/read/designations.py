@@ -9,13 +9,14 @@ from typing import Any
 from kg.models import Amendment, Designation
 from kg.namespaces import CK, RDF, slug
 from kg.read import existence
-from kg.read.lookup import most_precise, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
 from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
-from kg.terms import iri, to_python
-from kg.timeline import Bounds, parse_at, verdict
+from kg.terms import iri, split, to_python
+from kg.timeline import Bounds, most_precise, parse_at, verdict
 
 __all__ = ["designations"]
 

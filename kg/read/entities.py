@@ -10,15 +10,17 @@ import pyoxigraph as ox
 
 from kg import kinds as kind_table
 from kg.models import Entity, Group, Relation
+from kg.names import kind_name, local_name
 from kg.namespaces import CK, DCTERMS, SKOS, WD, slug
 from kg.read.claims import claims
 from kg.read.designations import designations
 from kg.read.events import events
-from kg.read.lookup import kind_name, local_name, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, properties
 from kg.read.relations import relations
 from kg.store.embedded import Store
-from kg.terms import iri
+from kg.terms import iri, split
 from kg.timeline import parse_at
 
 __all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity", "page_groups", "relation_groups"]  # noqa: F822 (GROUPS: __getattr__)

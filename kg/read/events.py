@@ -8,13 +8,15 @@ from typing import Any
 
 from kg import ontology, queries
 from kg.models import Event, Participant
+from kg.names import kind_name, local_name
 from kg.namespaces import CK, RDF, SKOS, slug
-from kg.read.lookup import kind_name, local_name, most_precise, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations
 from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
-from kg.terms import iri, to_python
-from kg.timeline import PartialDate
+from kg.terms import iri, split, to_python
+from kg.timeline import PartialDate, most_precise
 
 __all__ = ["events"]
 

@@ -1,72 +1,19 @@
-"""Shared helpers of the read side: labels, references, citations and kind names."""
+"""Finding one entity by its slug or IRI: the first step of every read about an entity."""
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import Any
 
 from kg import queries
 from kg.errors import NotFound
-from kg.models import Ref
-from kg.names import kebab, local_name
-from kg.namespaces import CK, ID, SRC, ST, slug
-from kg.store.derived import Derived, Warm, derived
+from kg.names import local_name
+from kg.namespaces import CK, ID, SRC, ST
+from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
 from kg.terms import iri
 
-__all__ = [
-    "kind_class",
-    "kind_name",
-    "labels",
-    "local_name",
-    "most_precise",
-    "ref",
-    "require_entity",
-    "split",
-]
-
-_LABELS_QUERY = """
-SELECT ?entity (SAMPLE(?label) AS ?l) WHERE {
-  ?entity skos:prefLabel|dcterms:title ?label .
-  FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
-} GROUP BY ?entity
-"""
-
-
-def _labels(store: Store) -> dict[str, str]:
-    return {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
-
-
-#: The English labels (:func:`labels`); first at start-up, since other values and pages use them.
-LABELS: Derived[dict[str, str]] = derived("labels", _labels, warm=Warm(10, "labels"))
-
-
-def labels(store: Store) -> dict[str, str]:
-    """English label of every labelled resource, cached until the store changes."""
-    return LABELS.of(store)
-
-
-def ref(store: Store, value: str | None) -> Ref | None:
-    if value is None:
-        return None
-    return Ref(slug(value), value, labels(store).get(value))
-
-
-def split(value: str | None, sep: str = " ") -> list[str]:
-    """Split a GROUP_CONCAT value (empty → [])."""
-    return [v for v in (value or "").split(sep) if v]
-
-
-@functools.lru_cache(maxsize=4096)  # a few dozen classes, named on every statement read
-def kind_name(class_iri: str) -> str:
-    """``ck:TerritorialControl`` → ``territorial-control``."""
-    return kebab(class_iri)
-
-
-def kind_class(name: str) -> str:
-    """``territorial-control`` → the class IRI (inverse of :func:`kind_name`)."""
-    return CK + "".join(part.capitalize() for part in name.split("-"))
+__all__ = ["require_entity"]
 
 
 #: Entity categories, in the order an entity found in several is resolved: actors first.
@@ -146,9 +93,3 @@ def _find_entity(store: Store, ident: str) -> dict[str, Any]:
     # An entity in several categories (a state that is also a country): actors first.
     rows.sort(key=lambda r: _CATEGORIES.index(local_name(r["category"])))
     return rows[0]
-
-
-def most_precise(dates: str | None) -> str | None:
-    """The most precise of the space-separated dates several sources give (``2011 2011-03``)."""
-    values = split(dates)
-    return max(values, key=lambda v: (len(v), v)) if values else None

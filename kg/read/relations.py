@@ -11,15 +11,17 @@ from kg import kinds as kind_table
 from kg import ontology
 from kg.errors import InvalidInput
 from kg.models import Relation
+from kg.names import kind_class, kind_name
 from kg.namespaces import CK, RDF, slug
 from kg.read import existence
-from kg.read.lookup import kind_class, kind_name, most_precise, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
 from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
-from kg.terms import to_python
-from kg.timeline import Bounds, Status, Verdict, parse_at, verdict
+from kg.terms import split, to_python
+from kg.timeline import Bounds, Status, Verdict, most_precise, parse_at, verdict
 
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 

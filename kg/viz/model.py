@@ -20,10 +20,10 @@ from rdflib.namespace import RDFS
 
 from kg import kinds as kind_table
 from kg import ontology
+from kg.names import kind_name
 from kg.namespaces import CK
 from kg.network.projection import edge_kinds
 from kg.network.views import ego_network
-from kg.read.lookup import kind_name
 from kg.viz.layout import layout
 
 __all__ = ["EDGE_STYLES", "MAX_NODES", "NODE_STYLES", "PHYSICS_LIMIT", "legend", "view_model"]
