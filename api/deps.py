@@ -11,7 +11,6 @@ from pydantic import BeforeValidator
 
 from kg import kinds as kind_table
 from kg import ontology
-from kg.namespaces import CK
 from kg.store.embedded import Store
 
 __all__ = ["ActorTypesQuery", "AtQuery", "StoreDep", "get_store"]
@@ -46,9 +45,9 @@ AtQuery = Annotated[
 
 #: Actor types, statement kinds (kg.kinds) and claim kinds, read from the ontology: the OpenAPI schema lists
 #: them as enums; the library rejects anything else with InvalidInput (422).
-ACTOR_TYPES = ontology.class_names(CK + "Actor")
+ACTOR_TYPES = ontology.actor_types()
 STATEMENT_KINDS = sorted(kind_table.names())
-CLAIM_KINDS = ontology.concept_names(CK + "ClaimKind", "-claim")
+CLAIM_KINDS = ontology.claim_kinds()
 
 #: ``types=`` (repeatable): actor classes to keep.
 ActorTypesQuery = Annotated[

@@ -23,6 +23,8 @@ __all__ = [
     "ONTOLOGY_DIR",
     "ONTOLOGY_ENV",
     "EdgeRule",
+    "actor_types",
+    "claim_kinds",
     "class_names",
     "concept_names",
     "derived_properties",
@@ -124,6 +126,16 @@ def subclasses(cls: str) -> frozenset[str]:
 def class_names(cls: str) -> list[str]:
     """Kebab-case names of the strict subclasses of ``cls`` (``ck:ArmedGroup`` → ``armed-group``)."""
     return sorted(kebab(c) for c in subclasses(cls) if c != cls)
+
+
+def actor_types() -> list[str]:
+    """Names of the kinds of actor (``armed-group``, ``state``...): the subclasses of ``ck:Actor``."""
+    return class_names(CK + "Actor")
+
+
+def claim_kinds() -> list[str]:
+    """Names of the kinds of claim (``attribution``, ``promise``...), without their ``-claim`` suffix."""
+    return concept_names(CK + "ClaimKind", "-claim")
 
 
 def concept_names(cls: str, suffix: str = "") -> list[str]:

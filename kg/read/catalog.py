@@ -16,7 +16,7 @@ from kg.store.derived import Derived, Warm, derived
 from kg.store.embedded import Store
 from kg.terms import iri, split
 
-__all__ = ["listed_actors", "quad_count", "source", "source_count", "sources"]
+__all__ = ["listed_actors", "quad_count", "source", "source_count", "source_graph", "sources"]
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -70,6 +70,14 @@ def quad_count(store: Store) -> int:
 
 #: The number of quads (:func:`quad_count`; the health check).
 QUAD_COUNT: Derived[int] = derived("quads", len, warm=Warm(60, "quad count"))
+
+
+def source_graph(store: Store, ident: str) -> str:
+    """The IRI of the named graph holding a source (``ident``: its id or IRI); :class:`NotFound` when absent."""
+    node = ident if ident.startswith(("http://", "https://")) else SRC + ident
+    if node not in _sources(store):
+        raise NotFound(f"no source {ident!r}")
+    return node
 
 
 def source(store: Store, ident: str) -> Source:
