@@ -4,6 +4,7 @@ of the dates its facts state. Read once per store version (the front page shows 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -18,7 +19,7 @@ from kg.store.embedded import Store
 from kg.terms import iri
 from kg.timeline import PartialDate
 
-__all__ = ["KINDS", "Overview", "overview"]
+__all__ = ["KINDS", "Overview", "latest_day", "overview"]
 
 #: The kinds counted, each by its top class: a node counts once for its kind, whichever classes
 #: below it it has. Designations are statements too (ck:Designation is below ck:Statement).
@@ -55,6 +56,20 @@ class Overview:
 def overview(store: Store) -> Overview:
     """The figures of the graph, kept per store version (shared: not to be changed)."""
     return _OVERVIEW.of(store)
+
+
+def latest_day(store: Store) -> dt.date | None:
+    """The last day the data speaks about: the last day of :attr:`Overview.last_date` (the latest
+    start, end, listing, event or claim date; ``2024-11`` counts as 2024-11-30). None in a graph
+    without dates. The explorer's default date: a view of the latest state the data describes,
+    whatever the wall clock says.
+
+    >>> import kg
+    >>> latest_day(kg.Store()) is None
+    True
+    """
+    last = overview(store).last_date
+    return None if last is None else PartialDate.parse(last).last_day
 
 
 def _overview(store: Store) -> Overview:
