@@ -1,21 +1,27 @@
-"""The HTML graph explorer: ``GET /explorer`` (focus, depth, date and filters in the URL) and its
-static files (vis-network from the installed pyvis package, the explorer's script and style).
-The page makes no request to another host; a Content-Security-Policy says so to the browser."""
+"""The HTML graph explorer: ``GET /explorer`` (focus, depth, date, filters and the way claims are
+drawn in the URL) and its static files (vis-network from the installed pyvis package, the
+explorer's script and style). The page makes no request to another host; a Content-Security-Policy
+says so to the browser.
+
+Without ``at`` the page shows the latest date the data speaks about
+(:func:`kg.read.overview.latest_day`), not the wall clock's day, and says so. An unknown focus
+actor answers 404 with the page of the whole network, saying which id was not found."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ACTOR_TYPES, ActorTypesQuery, AtQuery, StoreDep
+from api.deps import ACTOR_TYPES, ActorTypesQuery, Day, StoreDep
 from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
+from kg.read.claims import claims as read_claims
+from kg.read.overview import latest_day
 from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
 
@@ -30,10 +36,12 @@ _CACHED_PAGES = 16
 #: The pages built in this version (:data:`_CACHED_PAGES` at most, the most recently used), by
 #: day, focus, depth and filters: a value derived from the store like the others
 #: (:mod:`kg.store.derived`), so dropped with them after a write.
-PAGES: Derived[OrderedDict[tuple[object, ...], str]] = derived("explorer:pages", lambda store: OrderedDict())
+PAGES: Derived[OrderedDict[tuple[object, ...], tuple[int, str]]] = derived(
+    "explorer:pages", lambda store: OrderedDict()
+)
 
 
-def _cache(store: Store) -> OrderedDict[tuple[object, ...], str]:
+def _cache(store: Store) -> OrderedDict[tuple[object, ...], tuple[int, str]]:
     return PAGES.of(store)
 
 
@@ -47,7 +55,13 @@ _PAGE: dict[int | str, dict[str, Any]] = {
 @router.get("/explorer", response_class=Response, responses=_PAGE, summary="The graph explorer (HTML)")
 def explorer(
     store: StoreDep,
-    at: AtQuery = None,
+    at: Annotated[
+        Day | None,
+        Query(
+            description="As-of date YYYY-MM-DD (default: the latest date the data speaks about).",
+            examples=["2024-11-30"],
+        ),
+    ] = None,
     focus: Annotated[str | None, Query(max_length=200, description="Actor id at the centre.")] = None,
     depth: Annotated[int, Query(ge=1, le=4, description="Steps from the focus actor.")] = 1,
     kinds: Annotated[
@@ -58,20 +72,33 @@ def explorer(
         ),
     ] = None,
     types: ActorTypesQuery = None,
+    claims: Annotated[
+        Literal["edges", "nodes"],
+        Query(
+            description="How claims are drawn: 'edges' between the actors of what they assert (as the "
+            "network's exports have them), or 'nodes': claimant → claim → the actors it is about."
+        ),
+    ] = "edges",
 ) -> HTMLResponse:
     focus = (focus or "").strip() or None
-    key = (at or dt.date.today(), focus, depth, tuple(kinds or ()), tuple(types or ()))
+    latest = latest_day(store)
+    day = at or latest
+    key = (day, focus, depth, tuple(kinds or ()), tuple(types or ()), claims)
     pages = _cache(store)
     if key in pages:
         pages.move_to_end(key)
-        return HTMLResponse(pages[key], headers=_HEADERS)
-    G = network.project(store, at, kinds=kinds, actor_types=types, include_claims=kinds is None or "claim" in kinds)
+        status, body = pages[key]
+        return HTMLResponse(body, status_code=status, headers=_HEADERS)
+    G = network.project(store, day, kinds=kinds, actor_types=types, include_claims=kinds is None or "claim" in kinds)
+    said = {c.id: c for c in read_claims(store)}
+    status = 200
     try:
-        model = viz.view_model(G, focus=focus, depth=depth)
-    except NotFound as error:  # an unknown focus: show the whole network and say why
-        model = viz.view_model(G)
+        model = viz.view_model(G, focus=focus, depth=depth, claims=said, claim_view=claims)
+    except NotFound as error:  # an unknown focus: 404, with the whole network and a message saying why
+        model = viz.view_model(G, claims=said, claim_view=claims)
         model["message"] = f"{error}; showing the whole network."
         focus = None
+        status = 404
     legend = viz.legend()
     body = viz.page(
         model,
@@ -81,13 +108,15 @@ def explorer(
         kinds=kinds,
         types=types,
         kind_options=[(r["kind"], r["label"]) for r in legend["relations"] if r["kind"] in _KINDS],
-        type_options=[(t, t.replace("-", " ")) for t in ACTOR_TYPES],
+        type_options=[(t, viz.type_label(t)) for t in ACTOR_TYPES],
         legend=legend,
+        latest=latest,
+        at_asked=at is not None,
     )
-    pages[key] = body
+    pages[key] = (status, body)
     while len(pages) > _CACHED_PAGES:
         pages.popitem(last=False)
-    return HTMLResponse(body, headers=_HEADERS)
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
 
 
 @router.get("/explorer/static/{name}", summary="The explorer's script, style and vis-network", include_in_schema=False)

@@ -2,11 +2,12 @@
 :func:`show`, the same drawing self-contained for notebooks."""
 
 from kg.viz.layout import layout
-from kg.viz.model import EDGE_STYLES, MAX_NODES, NODE_STYLES, PHYSICS_LIMIT, legend, view_model
+from kg.viz.model import CLAIM_VIEWS, EDGE_STYLES, MAX_NODES, NODE_STYLES, PHYSICS_LIMIT, legend, type_label, view_model
 from kg.viz.notebook import NetworkView, show
 from kg.viz.page import CSP, STATIC_FILES, json_for_script, page, standalone_page, static_file
 
 __all__ = [
+    "CLAIM_VIEWS",
     "CSP",
     "EDGE_STYLES",
     "MAX_NODES",
@@ -21,5 +22,6 @@ __all__ = [
     "show",
     "standalone_page",
     "static_file",
+    "type_label",
     "view_model",
 ]

@@ -4,14 +4,17 @@
 ``depth``), caps the number of drawn nodes (the best connected first, with a message saying so),
 computes positions in Python (a seeded spring layout, so large graphs draw at once with physics off)
 and returns plain JSON-ready data: vis-network node and edge options (pyvis's option names) and, for
-the side panel, each statement's details. Nothing here is HTML: the page inserts every string as text.
+the side panel and the tooltips, each statement's and each claim's details, with every actor named
+(``names``: ids are for machines). Claims are drawn as edges between the actors of what they assert,
+or, with ``claim_view="nodes"``, as claimant → claim → what it is about (:mod:`kg.viz.claims`).
+Nothing here is HTML: the page inserts every string as text.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -20,13 +23,16 @@ from rdflib.namespace import RDFS
 
 from kg import kinds as kind_table
 from kg import ontology
+from kg.errors import InvalidInput
+from kg.models import Claim
 from kg.names import kind_name
 from kg.namespaces import CK
 from kg.network.projection import edge_kinds
 from kg.network.views import ego_network
+from kg.viz.claims import claim_details, claims_as_nodes
 from kg.viz.layout import layout
 
-__all__ = ["EDGE_STYLES", "MAX_NODES", "NODE_STYLES", "PHYSICS_LIMIT", "legend", "view_model"]
+__all__ = ["CLAIM_VIEWS", "EDGE_STYLES", "MAX_NODES", "NODE_STYLES", "PHYSICS_LIMIT", "legend", "view_model"]
 
 #: The most nodes drawn; beyond, the best connected are kept and the page says so.
 MAX_NODES = 2500
@@ -40,18 +46,33 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {name: style.options() for name, style 
 #: How a kind the ontology gives no style is drawn.
 _OTHER_EDGE = {"color": "#868e96", "dashes": [1, 3], "width": 1}
 
-#: Colour and shape of each actor type, in order of precedence for actors of several types.
+#: Colour and shape of each actor type (every subclass of ``ck:Actor``, :func:`kg.ontology.actor_types`;
+#: a test checks that none is missing), in order of precedence for actors of several types.
 NODE_STYLES: dict[str, dict[str, str]] = {
     "state": {"color": "#1864ab", "shape": "square"},
     "intergovernmental-organisation": {"color": "#0b7285", "shape": "hexagon"},
     "coalition": {"color": "#5f3dc4", "shape": "star"},
     "armed-group": {"color": "#c92a2a", "shape": "triangle"},
     "government": {"color": "#364fc7", "shape": "diamond"},
+    "government-body": {"color": "#4c6ef5", "shape": "hexagon"},
     "armed-force": {"color": "#d9480f", "shape": "triangleDown"},
     "person": {"color": "#2b8a3e", "shape": "dot"},
     "political-organisation": {"color": "#e67700", "shape": "diamond"},
+    "civil-organisation": {"color": "#0ca678", "shape": "square"},
+    "media": {"color": "#d6336c", "shape": "square"},
+    "collective": {"color": "#862e9c", "shape": "dot"},
 }
 _OTHER_NODE = {"color": "#495057", "shape": "dot"}
+#: How a claim is drawn as a node (``claim_view="nodes"``): a box in the claims' colour.
+_CLAIM_NODE = {"color": EDGE_STYLES.get("claim", _OTHER_EDGE)["color"], "shape": "box"}
+
+#: The ways of drawing claims: between the actors of what they assert, or as nodes of their own.
+CLAIM_VIEWS = ("edges", "nodes")
+
+#: On-screen size in pixels of the labels at the default zoom: the least and the most connected
+#: actor's (the page scales the font to the zoom that fits the drawing; a focus or highlighted
+#: actor gets the largest).
+LABEL_PX = (12, 18)
 
 
 @functools.cache
@@ -79,12 +100,19 @@ def _node_style(types: Iterable[str]) -> tuple[str, dict[str, str]]:
     return (other[0] if other else "actor"), _OTHER_NODE
 
 
+def type_label(name: str) -> str:
+    """An actor type's (or any ontology class's) English label: ``government-body`` → ``government body``."""
+    return _label(name)
+
+
 def legend() -> dict[str, list[dict[str, Any]]]:
-    """The legend: each relation kind and actor type with its ontology label and style."""
+    """The legend: each relation kind and each actor type of the ontology with its label and style
+    (an actor type without a style of its own is listed with the fallback's)."""
     kinds = sorted({*edge_kinds(), "claim"}, key=lambda k: (k not in EDGE_STYLES, k))
     relations = [{"kind": k, "label": _label(k), **EDGE_STYLES.get(k, _OTHER_EDGE)} for k in kinds]
     relations = [r | {"label": "claim (not a fact)"} if r["kind"] == "claim" else r for r in relations]
-    types = [{"type": t, "label": _label(t), **s} for t, s in NODE_STYLES.items()]
+    names = [*NODE_STYLES, *(t for t in ontology.actor_types() if t not in NODE_STYLES)]
+    types = [{"type": t, "label": _label(t), **NODE_STYLES.get(t, _OTHER_NODE)} for t in names]
     types.append({"type": "other", "label": "other actor", **_OTHER_NODE})
     return {"relations": relations, "types": types}
 
@@ -109,6 +137,18 @@ def _citation(c: Any) -> dict[str, Any]:
     }
 
 
+def _label_px(degree: int, most: int, marked: bool) -> int:
+    """A label's on-screen size at the default zoom: larger for better connected actors."""
+    low, high = LABEL_PX
+    if marked:
+        return high
+    return low + round((high - low) * math.sqrt(degree / most)) if most else low
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def view_model(
     G: nx.MultiDiGraph,
     *,
@@ -118,6 +158,8 @@ def view_model(
     isolated: bool = False,
     highlight: Iterable[str] = (),
     seed: int = 0,
+    claims: Mapping[str, Claim] | None = None,
+    claim_view: str = "edges",
 ) -> dict[str, Any]:
     """What the explorer draws, as JSON-ready data.
 
@@ -137,11 +179,20 @@ def view_model(
         Actor ids drawn larger, like the focus (e.g. the actors of a path).
     seed : int
         Seed of the layout.
+    claims : mapping of str to Claim, optional
+        The claims read from the store (:func:`kg.read.claims.claims`), by id: their summaries,
+        kinds, dates, claimants, what they are about and their sources go to ``claims``. Without
+        them, a claim's details are what the projection carries.
+    claim_view : str
+        ``"edges"``: a claim is an edge between the actors of what it asserts (as in the
+        projection and its exports); ``"nodes"``: a node of its own, claimant → claim → actors.
 
     Returns
     -------
     dict
-        ``nodes`` and ``edges`` (vis-network options plus details), ``physics``, ``message``, ``total``.
+        ``nodes`` and ``edges`` (vis-network options plus details), ``claims`` (details of each
+        drawn claim, by id), ``names`` (id → name of every actor a node, an edge or a claim
+        mentions), ``claim_view``, ``physics``, ``message``, ``total``.
 
     Examples
     --------
@@ -151,6 +202,8 @@ def view_model(
     >>> len(view_model(G)["edges"])
     1
     """
+    if claim_view not in CLAIM_VIEWS:
+        raise InvalidInput(f"claim_view must be one of {', '.join(CLAIM_VIEWS)}, not {claim_view!r}")
     kept = set(ego_network(G, focus, depth)) if focus is not None else set(G)
     marked = {n for n in highlight if n in kept} | ({focus} if focus is not None else set())
     shown = _induced(G, kept)
@@ -165,13 +218,19 @@ def view_model(
             f"Showing the {max_nodes} best connected of {total} actors: "
             "choose a focus actor or filter by relation kind or actor type to see the rest."
         )
+    drawn_claims = {d.get("statement", k) for *_, k, d in shown.edges(keys=True, data=True) if d.get("claim")}
+    details = claim_details(G, drawn_claims, claims or {}, _label, _citation)
+    if claim_view == "nodes":
+        claims_as_nodes(shown, G, details)
     n = shown.number_of_nodes()
     scale = 120 * math.sqrt(max(n, 1))
     positions = layout(shown, seed=seed)
+    most = max((shown.degree(v) for v in shown), default=0)
     nodes = []
     for node in sorted(shown):
         d = shown.nodes[node]
-        kind, style = _node_style(d.get("types", []))
+        claim = d.get("claim")
+        kind, style = ("claim", _CLAIM_NODE) if claim else _node_style(d.get("types", []))
         x, y = positions[node]
         nodes.append(
             {
@@ -179,6 +238,8 @@ def view_model(
                 "label": d.get("label") or node,
                 "iri": d.get("iri"),
                 "types": list(d.get("types", [])),
+                "type_labels": [_label(t) for t in d.get("types", [])],
+                "claim": claim,
                 "group_type": kind,
                 "shape": style["shape"],
                 "color": style["color"],
@@ -187,6 +248,7 @@ def view_model(
                 "x": round(float(x) * scale, 1),
                 "y": round(float(y) * scale, 1),
                 "degree": shown.degree(node),
+                "label_px": _label_px(shown.degree(node), most, node in marked),
             }
         )
     edges: list[dict[str, Any]] = []
@@ -206,16 +268,18 @@ def view_model(
                 "kind": kind,
                 "kind_label": _label(kind),
                 "proposition_kind": d.get("proposition_kind"),
+                "proposition_label": None if d.get("proposition_kind") is None else _label(d["proposition_kind"]),
                 "claim": bool(d.get("claim")),
+                "role": d.get("role"),
                 "claimants": list(d.get("claimants", [])),
                 "claim_kind": d.get("claim_kind"),
                 "alleged": d.get("alleged"),
                 "symmetric": bool(d.get("symmetric")),
-                "start": None if d.get("start") is None else str(d["start"]),
-                "end": None if d.get("end") is None else str(d["end"]),
+                "start": _date(d.get("start")),
+                "end": _date(d.get("end")),
                 "status": d.get("status"),
                 "status_reason": d.get("status_reason"),
-                "status_bound": None if d.get("status_bound") is None else str(d["status_bound"]),
+                "status_bound": _date(d.get("status_bound")),
                 "support_kinds": list(d.get("support_kinds", [])),
                 "sources": [_citation(c) for c in d.get("sources", [])],
                 "color": style["color"],
@@ -229,9 +293,16 @@ def view_model(
                 },
             }
         )
+    names = {v: str(shown.nodes[v].get("label") or v) for v in shown if not shown.nodes[v].get("claim")}
+    for detail in details.values():
+        for ref in (*detail["claimants"], *detail["about"]):
+            names.setdefault(ref["id"], ref["label"])
     return {
         "nodes": nodes,
         "edges": edges,
+        "claims": details,
+        "names": names,
+        "claim_view": claim_view,
         "physics": n <= PHYSICS_LIMIT,
         "message": message,
         "total": total,

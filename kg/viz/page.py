@@ -61,12 +61,17 @@ def json_for_script(value: Any) -> str:
     return text
 
 
-#: The status line, the drawing and the side panel: the same in the service's page and a notebook's.
+#: The status line, the drawing, the side panel and the legend: the same in the service's page and a
+#: notebook's. The legend sits under the panel, beside the drawing, so that it is seen without scrolling.
 _DRAWING = """<p id="status" role="status"></p>
 <p id="message" class="message"></p>
 <main>
 <div id="graph" aria-label="Network drawing (the same data is listed below)"></div>
-<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation.</p></aside>
+<div id="side">
+<aside id="panel" aria-live="polite" tabindex="-1"><p class="help">Click an actor or a relation;
+hover over one for its kind, dates and sources.</p></aside>
+<section id="legend">{legend}</section>
+</div>
 </main>"""
 
 
@@ -89,10 +94,24 @@ def _legend(legend: Mapping[str, list[dict[str, Any]]]) -> str:
         )
     types = "".join(
         f'<li><span class="swatch shape-{html.escape(t["shape"])}" style="background:{html.escape(t["color"])}">'
-        f"</span> {html.escape(t['label'])} <small>({html.escape(t['shape'])})</small></li>"
+        f"</span> {html.escape(t['label'])}</li>"
         for t in legend["types"]
     )
     return f'<h2>Relations</h2><ul class="legend">{"".join(rows)}</ul><h2>Actors</h2><ul class="legend">{types}</ul>'
+
+
+def _as_of(at: dt.date, latest: dt.date | None, asked: bool) -> str:
+    """The sentence saying which day is drawn and how it was chosen."""
+    day = html.escape(at.isoformat())
+    if not asked and latest is not None:
+        return f'Showing the graph as of <time datetime="{day}">{day}</time>, the latest date in the data.'
+    if latest is None:
+        return f'Showing the graph as of <time datetime="{day}">{day}</time> (the data states no dates).'
+    last = html.escape(latest.isoformat())
+    return (
+        f'Showing the graph as of <time datetime="{day}">{day}</time>; the latest date in the data is '
+        f'<a href="?" id="latest">{last}</a>.'
+    )
 
 
 def page(
@@ -108,10 +127,29 @@ def page(
     legend: Mapping[str, list[dict[str, Any]]],
     static_url: str = "/explorer/static",
     api_url: str = "/api/v1",
+    latest: dt.date | None = None,
+    at_asked: bool = True,
 ) -> str:
-    """The explorer page for a view model (:func:`kg.viz.model.view_model`)."""
+    """The explorer page for a view model (:func:`kg.viz.model.view_model`).
+
+    ``latest`` is the latest date in the data (:func:`kg.read.overview.latest_day`) and
+    ``at_asked`` whether the address chose the day (else it is ``latest``): the page says which.
+    """
     e = html.escape
     data = json_for_script({**model, "at": at.isoformat(), "focus": focus, "depth": depth, "api": api_url})
+    focus_name = dict((n["id"], n["label"]) for n in model["nodes"]).get(focus or "", focus or "")
+    focused = (
+        f'<span id="focus-name">Focus: <strong>{e(focus_name)}</strong> <a href="#" id="unfocus">(show all)</a>'
+        f'<input type="hidden" id="focus" name="focus" value="{e(focus or "")}"></span>'
+        if focus
+        else '<input type="hidden" id="focus" name="focus" value="">'
+    )
+    nodes_view = model.get("claim_view") == "nodes"
+    claim_toggle = (
+        '<label title="Draw each claim as a box: who claims it, then the claim, then the actors it is about">'
+        f'<input type="checkbox" id="claims-as-nodes" name="claims" value="nodes"{" checked" if nodes_view else ""}>'
+        " Claims as claimant → claim → actors</label>"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -121,28 +159,30 @@ def page(
 </head><body>
 <header>
 <h1>Conflict network explorer</h1>
-<form id="controls" method="get" action="">
-<label>As of <input type="date" id="at" name="at" value="{e(at.isoformat())}"></label>
-<label>Focus <input type="text" id="focus" name="focus" value="{e(focus or "")}" size="18"
- aria-describedby="focus-help"></label>
-<label>Depth <input type="number" id="depth" name="depth" min="1" max="4" value="{depth}"></label>
-<details><summary>Relation kinds</summary>{_checkboxes("kinds", kind_options, kinds)}</details>
-<details><summary>Actor types</summary>{_checkboxes("types", type_options, types)}</details>
-<button type="submit">Show</button> <a href="?">reset</a>
-<span id="focus-help" class="help">No box ticked means all kinds / all types.</span>
-</form>
 <form id="search" role="search">
 <label>Find an actor <input type="search" id="q" autocomplete="off"></label> <button type="submit">Search</button>
 <ul id="hits" aria-live="polite"></ul>
 </form>
+<form id="controls" method="get" action="">
+<label>As of <input type="date" id="at" name="at" value="{e(at.isoformat())}"></label>
+{focused}
+<label title="Steps from the focus actor (search for an actor to focus on it)">Depth
+ <input type="number" id="depth" name="depth" min="1" max="4" value="{depth}"></label>
+<details><summary>Relation kinds</summary>{_checkboxes("kinds", kind_options, kinds)}
+<span class="help">No box ticked: every kind.</span></details>
+<details><summary>Actor types</summary>{_checkboxes("types", type_options, types)}
+<span class="help">No box ticked: every type.</span></details>
+{claim_toggle}
+<button type="submit">Show</button> <a href="?">reset</a>
+</form>
 </header>
-{_DRAWING}
+<p id="as-of">{_as_of(at, latest, at_asked)}</p>
+{_DRAWING.format(legend=_legend(legend))}
 <section id="exports"><h2>Export</h2>
 <a id="export-graphml" href="#">GraphML</a> · <a id="export-gexf" href="#">GEXF</a> ·
 <a id="export-jsonld" href="#">JSON-LD</a> · <a id="export-json" href="#">JSON</a>
 (the actors and relations of this date, focus and filters) ·
 <button type="button" id="export-png">PNG of the drawing</button></section>
-<section id="legend">{_legend(legend)}</section>
 <section id="lists"><h2>Visible actors</h2><ul id="node-list"></ul>
 <h2>Visible relations</h2><ul id="edge-list"></ul></section>
 <script type="application/json" id="explorer-data">{data}</script>
@@ -174,11 +214,10 @@ def standalone_page(model: Mapping[str, Any], *, at: dt.date | None, height: str
 <html lang="en"><head><meta charset="utf-8">
 <title>Conflict network</title>
 <style>{styles}
-#graph {{ height: {e(height)}; }} #panel {{ max-height: {e(height)}; }}</style>
+main {{ height: {e(height)}; }}</style>
 </head><body>
-{_DRAWING}
+{_DRAWING.format(legend=_legend(legend_data()))}
 <section id="exports"><button type="button" id="export-png">PNG of the drawing</button></section>
-<section id="legend">{_legend(legend_data())}</section>
 <section id="lists"><h2>Actors</h2><ul id="node-list"></ul>
 <h2>Relations</h2><ul id="edge-list"></ul></section>
 <script type="application/json" id="explorer-data">{data}</script>
