@@ -235,3 +235,111 @@ def test_layout_is_seeded_and_draws_neighbours_close() -> None:
     linked = sum(distance(u, v) for u, v in G.edges()) / G.number_of_edges()
     anyhow = sum(distance(u, (u * 7919 + 13) % 600) for u in G) / 600
     assert linked < anyhow / 3
+
+
+# --- issue 20, item 4: names, claims, the default date, the legend, an unknown focus -------------------
+
+
+def test_default_date_is_the_latest_in_the_data(client: TestClient, evil_store: kg.Store) -> None:
+    from kg.read.overview import latest_day, overview
+
+    latest = latest_day(evil_store)
+    assert latest is not None and latest.isoformat().startswith(overview(evil_store).last_date or "-")
+    text = client.get("/explorer").text
+    data = json.loads(_parse(text).data or "")
+    assert data["at"] == latest.isoformat()
+    assert f"{latest.isoformat()}</time>, the latest date in the data" in text
+    chosen = client.get("/explorer?at=2024-11-30").text
+    assert "the latest date in the data is" in chosen and latest.isoformat() in chosen
+
+
+def test_latest_day_counts_partial_dates_by_their_last_day(store: kg.Store, make_source: Callable[..., Path]) -> None:
+    from kg.read.overview import latest_day
+
+    assert latest_day(store) is None
+    kg.load_files(store, [make_source(start='"2031-02"^^xsd:gYearMonth')])
+    assert str(latest_day(store)) == "2031-02-28"
+
+
+def test_unknown_focus_is_404_with_the_whole_network(client: TestClient) -> None:
+    response = client.get("/explorer?focus=no-such-actor&at=2024-11-30")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    data = json.loads(_parse(response.text).data or "")
+    assert "no-such-actor" in data["message"] and data["focus"] is None and data["nodes"]
+    assert client.get("/explorer?focus=no-such-actor&at=2024-11-30").status_code == 404  # cached: same status
+
+
+def test_bad_claim_view_is_422(client: TestClient) -> None:
+    assert client.get("/explorer?claims=boxes").status_code == 422
+    with pytest.raises(kg.InvalidInput, match="claim_view"):
+        viz.view_model(nx.MultiDiGraph(), claim_view="boxes")
+
+
+def test_every_actor_type_in_the_legend() -> None:
+    from kg import ontology
+
+    types = {t["type"]: t for t in viz.legend()["types"]}
+    assert set(ontology.actor_types()) <= set(types)
+    assert types["government-body"]["label"] != "other actor"
+    assert set(ontology.actor_types()) <= set(viz.NODE_STYLES)  # each its own style, none drawn as "other"
+    looks = [(t["color"], t["shape"]) for t in types.values()]
+    assert len(set(looks)) == len(looks)
+
+
+def _claim_model(evil_store: kg.Store, view: str = "edges") -> dict:
+    from kg.read.claims import claims
+
+    G = project(evil_store, "2024-11-30", include_claims=True)
+    return viz.view_model(G, claims={c.id: c for c in claims(evil_store)}, claim_view=view)
+
+
+def test_claims_carry_their_claimants_names_and_summary(evil_store: kg.Store) -> None:
+    model = _claim_model(evil_store)
+    claim = model["claims"]["claim-araghchi-us-israeli-plan-2024-11-29"]
+    assert claim["claimants"] == [{"id": "abbas-araghchi", "label": "Abbas Araghchi"}]
+    assert claim["summary"] and claim["kind_label"] == "accusation" and claim["date"] == "2024-11-29"
+    assert claim["sources"] and claim["sources"][0]["title"]
+    drawn = {e["statement"] for e in model["edges"] if e["claim"]}
+    assert drawn == set(model["claims"])
+    for e in model["edges"]:
+        for ident in (e["from"], e["to"], *e["claimants"]):
+            assert model["names"][ident] and model["names"][ident] != ident
+
+
+def test_claims_as_nodes(evil_store: kg.Store) -> None:
+    edges = _claim_model(evil_store)
+    model = _claim_model(evil_store, "nodes")
+    boxes = {n["claim"]: n for n in model["nodes"] if n["claim"]}
+    assert set(boxes) == set(edges["claims"]) and all(n["shape"] == "box" for n in boxes.values())
+    assert boxes["claim-araghchi-us-israeli-plan-2024-11-29"]["label"] == "accusation, 2024-11-29"
+    node = "claim:claim-araghchi-us-israeli-plan-2024-11-29"
+    into = {(e["from"], e["role"]) for e in model["edges"] if e["to"] == node}
+    out = {(e["to"], e["role"]) for e in model["edges"] if e["from"] == node}
+    assert into == {("abbas-araghchi", "claimant")}
+    assert out == {("united-states", "about"), ("israel", "about"), ("hts-led-rebels", "about")}
+    # no claim is left between two actors: every claim line touches its box
+    assert all(e["from"].startswith("claim:") or e["to"].startswith("claim:") for e in model["edges"] if e["claim"])
+    facts = [e for e in model["edges"] if not e["claim"]]
+    assert len(facts) == len([e for e in edges["edges"] if not e["claim"]])
+
+
+def test_claimant_drawn_even_when_outside_the_focus(evil_store: kg.Store) -> None:
+    from kg.read.claims import claims
+
+    G = project(evil_store, "2024-11-30", include_claims=True)
+    said = {c.id: c for c in claims(evil_store)}
+    around = viz.view_model(G, focus="hts-led-rebels", claims=said, claim_view="nodes")
+    assert "abbas-araghchi" in {n["id"] for n in around["nodes"]}
+    plain = viz.view_model(G, focus="hts-led-rebels", claims=said)
+    assert plain["names"]["abbas-araghchi"] == "Abbas Araghchi"
+
+
+def test_labels_sized_by_importance(evil_store: kg.Store) -> None:
+    model = viz.view_model(project(evil_store, "2024-11-30"), focus="russia", depth=2)
+    size = {n["id"]: n["label_px"] for n in model["nodes"]}
+    degree = {n["id"]: n["degree"] for n in model["nodes"]}
+    assert size["russia"] == max(size.values())
+    others = sorted((n for n in size if n != "russia"), key=lambda n: degree[n])
+    assert size[others[0]] <= size[others[-1]] and size[others[0]] >= 12
+    assert all(n["type_labels"] for n in model["nodes"])

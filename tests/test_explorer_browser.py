@@ -55,9 +55,10 @@ def browser() -> Iterator[Any]:
 class Watched:
     """A page whose requests to other hosts are aborted and recorded, and whose dialogs are counted."""
 
-    def __init__(self, browser: Any, base: str) -> None:
+    def __init__(self, browser: Any, base: str, viewport: tuple[int, int] = (1400, 1000)) -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        width, height = viewport
+        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         self.page = self.context.new_page()
         self.outside: list[str] = []
         self.dialogs: list[str] = []
@@ -80,6 +81,12 @@ class Watched:
         self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
         return self.page
 
+    def labelled(self, query: str = "") -> Any:
+        """Open the page and wait until its labels are placed (after the drawing settles)."""
+        page = self.open(query)
+        page.wait_for_selector("body[data-labels]", state="attached", timeout=20_000)
+        return page
+
     def data(self) -> Any:
         return self.page.evaluate("window.explorer.data")
 
@@ -90,6 +97,17 @@ class Watched:
 @pytest.fixture
 def watched(browser: Any, server: str) -> Iterator[Watched]:
     w = Watched(browser, server)
+    yield w
+    assert w.outside == [], f"requests to other hosts: {w.outside}"
+    assert w.errors == [], f"script errors: {w.errors}"
+    assert w.dialogs == [], f"dialogs: {w.dialogs}"
+    w.close()
+
+
+@pytest.fixture
+def small(browser: Any, server: str) -> Iterator[Watched]:
+    """A page on a 1280x800 screen, watched like the others."""
+    w = Watched(browser, server, viewport=(1280, 800))
     yield w
     assert w.outside == [], f"requests to other hosts: {w.outside}"
     assert w.errors == [], f"script errors: {w.errors}"
@@ -290,3 +308,173 @@ def test_readme_screenshot(browser: Any, clean_server: str) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "kg/viz/explorer.png" in readme
     assert committed.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- issue 20, item 4 ------------------------------------------------------------------------------------
+
+
+def _screen_point(page: Any, node: str | None = None, edge: str | None = None) -> tuple[float, float]:
+    """Where on the screen a node's centre, or an edge's midpoint, is drawn."""
+    x, y = page.evaluate(
+        """([node, edge]) => {
+          const net = window.explorer.network;
+          let p;
+          if (node) p = net.getPositions([node])[node];
+          else { const e = net.body.data.edges.get(edge); const ends = net.getPositions([e.from, e.to]);
+                 p = { x: (ends[e.from].x + ends[e.to].x) / 2, y: (ends[e.from].y + ends[e.to].y) / 2 }; }
+          const d = net.canvasToDOM(p); const r = document.getElementById('graph').getBoundingClientRect();
+          return [r.left + d.x, r.top + d.y];
+        }""",
+        [node, edge],
+    )
+    return float(x), float(y)
+
+
+def _hover(page: Any, x: float, y: float, showing: str) -> str:
+    """Move the mouse to (x, y) and return the tooltip's text once it shows ``showing``."""
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    tooltip = page.locator("div.vis-tooltip", has_text=showing)
+    tooltip.wait_for(state="visible", timeout=5_000)
+    return str(tooltip.inner_text())
+
+
+def test_default_date_is_the_latest_in_the_data(watched: Watched, evil_store: kg.Store) -> None:
+    from kg.read.overview import latest_day
+
+    latest = latest_day(evil_store)
+    assert latest is not None
+    page = watched.open()
+    assert watched.data()["at"] == latest.isoformat() == page.input_value("#at")
+    said = page.locator("#as-of").inner_text()
+    assert said == f"Showing the graph as of {latest.isoformat()}, the latest date in the data."
+    page = watched.open("?at=2024-11-30")
+    assert f"the latest date in the data is {latest.isoformat()}" in page.locator("#as-of").inner_text()
+
+
+def test_hover_tooltips_on_nodes_and_edges(watched: Watched) -> None:
+    page = watched.labelled("?at=2024-11-30")
+    text = _hover(page, *_screen_point(page, node="russia"), "Russia")
+    assert "state" in text and "relations drawn" in text
+    # a straight support edge whose midpoint no node covers
+    edge = page.evaluate(
+        """() => {
+          const net = window.explorer.network; const all = net.getPositions();
+          for (const e of window.explorer.data.edges) {
+            if (e.kind !== 'support' || e.smooth.enabled) continue;
+            const a = all[e.from], b = all[e.to]; const m = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+            const clear = Object.values(all).every((p) => Math.hypot(p.x - m.x, p.y - m.y) * net.getScale() > 25);
+            if (clear && Math.hypot(a.x - b.x, a.y - b.y) * net.getScale() > 80) return e;
+          }
+          return null;
+        }"""
+    )
+    assert edge is not None
+    names = watched.data()["names"]
+    text = _hover(page, *_screen_point(page, edge=edge["id"]), f"support: {names[edge['from']]} → {names[edge['to']]}")
+    assert (f"from {edge['start']}" if edge["start"] else "start unknown") in text
+    assert f"{len(edge['sources'])} source" in text and "2024-11-30" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-tooltip.png"))
+
+
+def test_claims_name_their_claimant(watched: Watched) -> None:
+    page = watched.labelled("?at=2024-11-30")
+    data = watched.data()
+    claim = next(e for e in data["edges"] if e["statement"] == "claim-araghchi-us-israeli-plan-2024-11-29")
+    detail = data["claims"][claim["statement"]]
+    # the list of relations
+    listed = page.locator("#edge-list li", has_text="claimed by Abbas Araghchi")
+    assert listed.count() == sum(1 for e in data["edges"] if "abbas-araghchi" in e["claimants"]) > 0
+    # the panel: summary, kind in words, date, the claimant's name as a link, sources
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [], edges: [id]})", claim["id"])
+    panel = page.locator("#panel")
+    text = panel.inner_text()
+    assert "not an established fact" in page.locator("#panel .claim-note").inner_text()
+    assert detail["summary"] in text and "accusation" in text and "2024-11-29" in text
+    link = panel.locator("a", has_text="Abbas Araghchi")
+    assert "focus=abbas-araghchi" in (link.get_attribute("href") or "")
+    assert panel.locator("ul.sources li").count() == len(detail["sources"]) > 0
+    assert "abbas-araghchi" not in text and "holds" not in text
+    # the tooltip
+    page.evaluate("window.explorer.network.fit({ nodes: ['united-states', 'hts-led-rebels'], animation: false })")
+    tip = page.evaluate("id => window.explorer.network.body.data.edges.get(id).title.textContent", claim["id"])
+    assert "claimed by Abbas Araghchi, 2024-11-29" in tip and "not an established fact" in tip
+
+
+def test_claims_as_nodes_with_screenshot(watched: Watched) -> None:
+    page = watched.labelled("?at=2024-11-30&claims=nodes")
+    data = watched.data()
+    node = "claim:claim-araghchi-us-israeli-plan-2024-11-29"
+    assert (
+        page.evaluate("id => window.explorer.network.body.data.nodes.get(id).label", node) == "accusation, 2024-11-29"
+    )
+    into = [e for e in data["edges"] if e["to"] == node]
+    assert [(e["from"], e["role"]) for e in into] == [("abbas-araghchi", "claimant")]
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [id], edges: []})", node)
+    text = page.locator("#panel").inner_text()
+    assert "Abbas Araghchi" in text and data["claims"][node.removeprefix("claim:")]["summary"] in text
+    assert page.is_checked("#claims-as-nodes")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-claims-as-nodes-2024-11-30.png"))
+    # unticking redraws claims as edges between the actors, keeping the date
+    page.uncheck("#claims-as-nodes")
+    page.wait_for_url(lambda url: "claims=nodes" not in url)
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    assert watched.data()["claim_view"] == "edges" and "at=2024-11-30" in page.url
+
+
+def test_no_id_shown_where_a_name_belongs(watched: Watched) -> None:
+    page = watched.labelled("?at=2024-11-30&focus=hts-led-rebels")
+    data = watched.data()
+    assert "Focus: HTS-led rebel forces" in page.locator("#focus-name").inner_text()
+    for e in data["edges"]:
+        page.evaluate("id => window.explorer.network.emit('click', {nodes: [], edges: [id]})", e["id"])
+        panel = page.locator("#panel").inner_text()
+        for ident in (e["from"], e["to"], e["statement"], *e["claimants"]):
+            assert ident not in panel, (ident, panel)
+    page.evaluate("id => window.explorer.network.emit('click', {nodes: [id], edges: []})", "hts-led-rebels")
+    body = page.locator("body").inner_text()
+    ids = {n["id"] for n in data["nodes"]} | set(data["names"]) | {e["statement"] for e in data["edges"]}
+    shown = [i for i in ids if "-" in i and i in body]
+    assert shown == [], shown
+
+
+def test_legend_and_labels_fit_a_1280x800_screen(small: Watched) -> None:
+    from kg import ontology
+
+    page = small.labelled("?at=2024-11-30")
+    legend = page.locator("#legend").bounding_box()
+    assert legend is not None and legend["y"] >= 0 and legend["y"] + legend["height"] <= 800
+    listed = page.locator("#legend").inner_text()
+    for t in ontology.actor_types():
+        assert viz.type_label(t) in listed
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-2024-11-30.png"))
+    # labels: readable at the default zoom, none overlapping another, none cut by the canvas's edge
+    labels = page.evaluate("window.explorer.labels()")
+    graph = page.locator("#graph").bounding_box()
+    assert graph is not None
+    shown = [label for label in labels if label["shown"]]
+    assert len(shown) >= len(labels) // 2
+    assert all(label["px"] >= 12 for label in shown)
+    for i, a in enumerate(shown):
+        box = a["box"]
+        assert box["x"] >= 0 and box["y"] >= 0
+        assert box["x"] + box["w"] <= graph["width"] and box["y"] + box["h"] <= graph["height"]
+        for b in shown[i + 1 :]:
+            other = b["box"]
+            apart = (
+                box["x"] + box["w"] <= other["x"]
+                or other["x"] + other["w"] <= box["x"]
+                or box["y"] + box["h"] <= other["y"]
+                or other["y"] + other["h"] <= box["y"]
+            )
+            assert apart, (a["id"], b["id"])
+    # the best connected actor is labelled, drawn at the size its label asks for on screen
+    data = small.data()
+    top = max(data["nodes"], key=lambda n: n["degree"])
+    assert next(label for label in labels if label["id"] == top["id"])["shown"]
+    scale = page.evaluate("window.explorer.network.getScale()")
+    size = page.evaluate("id => window.explorer.network.body.data.nodes.get(id).font.size", top["id"])
+    assert abs(size * scale - top["label_px"]) < 0.5

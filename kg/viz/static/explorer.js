@@ -126,7 +126,7 @@
     panel.replaceChildren(el('h2', n.label));
     const dl = el('dl'); panel.appendChild(dl);
     row(dl, 'type', n.type_labels); row(dl, 'relations drawn', n.degree);
-    row(dl, 'IRI', n.iri ? safeLink(n.iri) : null);
+    row(dl, 'linked data', n.iri ? safeLink(n.iri, 'permanent address (IRI)') : null);
     if (!data.api) { panel.focus({ preventScroll: true }); return; }
     const more = el('p', 'loading details…', 'help'); panel.appendChild(more);
     const f = el('p'); f.appendChild(focusLink(id, 'Focus on this actor')); panel.appendChild(f);
