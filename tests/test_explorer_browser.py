@@ -300,6 +300,7 @@ def test_readme_screenshot(browser: Any, clean_server: str) -> None:
     try:
         page.goto(f"{clean_server}/explorer?at=2024-11-30")
         page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
+        page.wait_for_selector("body[data-labels]", state="attached", timeout=20_000)  # labels placed
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "explorer-readme.png"))
     finally:

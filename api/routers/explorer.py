@@ -45,10 +45,15 @@ def _cache(store: Store) -> OrderedDict[tuple[object, ...], tuple[int, str]]:
     return PAGES.of(store)
 
 
-#: The page is HTML; errors stay JSON like everywhere else (``response_class=HTMLResponse`` would
-#: document them as text/html).
+#: The page is HTML, and so is the answer for an unknown focus actor (the whole network, saying which
+#: id was not found); other errors stay JSON like everywhere else (``response_class=HTMLResponse``
+#: would document them all as text/html).
 _PAGE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The explorer page.", "content": {"text/html": {"schema": {"type": "string"}}}}
+    200: {"description": "The explorer page.", "content": {"text/html": {"schema": {"type": "string"}}}},
+    404: {
+        "description": "Unknown focus actor: the page of the whole network, with a message naming the id.",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    },
 }
 
 
