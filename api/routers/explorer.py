@@ -34,8 +34,8 @@ _HEADERS = {"Content-Security-Policy": viz.CSP, "X-Content-Type-Options": "nosni
 #: Pages kept per store version (the layout of 2,000 nodes costs about a second).
 _CACHED_PAGES = 16
 #: The pages built in this version (:data:`_CACHED_PAGES` at most, the most recently used), by
-#: day, focus, depth and filters: a value derived from the store like the others
-#: (:mod:`kg.store.derived`), so dropped with them after a write.
+#: day (and whether the address chose it), focus, depth, filters and claim view: a value derived
+#: from the store like the others (:mod:`kg.store.derived`), so dropped with them after a write.
 PAGES: Derived[OrderedDict[tuple[object, ...], tuple[int, str]]] = derived(
     "explorer:pages", lambda store: OrderedDict()
 )
@@ -88,7 +88,7 @@ def explorer(
     focus = (focus or "").strip() or None
     latest = latest_day(store)
     day = at or latest
-    key = (day, focus, depth, tuple(kinds or ()), tuple(types or ()), claims)
+    key = (day, at is None, focus, depth, tuple(kinds or ()), tuple(types or ()), claims)
     pages = _cache(store)
     if key in pages:
         pages.move_to_end(key)
