@@ -253,7 +253,7 @@ def test_default_date_is_the_latest_in_the_data(client: TestClient, evil_store: 
     assert "the latest date in the data is" in chosen and latest.isoformat() in chosen
     # the same day asked for by the address: the page says it was chosen (not the cached default's words)
     asked = client.get(f"/explorer?at={latest.isoformat()}").text
-    assert f"the latest date in the data is <a href=\"?\" id=\"latest\">{latest.isoformat()}</a>" in asked
+    assert f'the latest date in the data is <a href="?" id="latest">{latest.isoformat()}</a>' in asked
 
 
 def test_latest_day_counts_partial_dates_by_their_last_day(store: kg.Store, make_source: Callable[..., Path]) -> None:
