@@ -346,3 +346,11 @@ def test_labels_sized_by_importance(evil_store: kg.Store) -> None:
     others = sorted((n for n in size if n != "russia"), key=lambda n: degree[n])
     assert size[others[0]] <= size[others[-1]] and size[others[0]] >= 12
     assert all(n["type_labels"] for n in model["nodes"])
+
+
+def test_nodes_carry_the_actors_lifetime(client: TestClient) -> None:
+    data = json.loads(_parse(client.get("/explorer?at=2024-11-30").text).data or "")
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["syrian-democratic-forces"]["founded"] == "2015-10"  # a month: 2015-10-01 to 2015-10-31
+    assert nodes["hayat-tahrir-al-sham"]["dissolved"] == "2025-01-29"
+    assert nodes["russia"]["founded"] is None and nodes["russia"]["dissolved"] is None

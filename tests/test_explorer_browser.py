@@ -357,6 +357,8 @@ def test_hover_tooltips_on_nodes_and_edges(watched: Watched) -> None:
     page = watched.labelled("?at=2024-11-30")
     text = _hover(page, *_screen_point(page, node="russia"), "Russia")
     assert "state" in text and "relations drawn" in text
+    text = _hover(page, *_screen_point(page, node="hayat-tahrir-al-sham"), "Hay'at Tahrir al-Sham")
+    assert "armed group" in text and "ceased 2025-01-29" in text
     # a straight support edge whose midpoint no node covers
     edge = page.evaluate(
         """() => {

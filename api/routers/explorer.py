@@ -21,6 +21,7 @@ from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
 from kg.read.claims import claims as read_claims
+from kg.read.existence import existence
 from kg.read.overview import latest_day
 from kg.store.derived import Derived, derived
 from kg.store.embedded import Store
@@ -96,11 +97,12 @@ def explorer(
         return HTMLResponse(body, status_code=status, headers=_HEADERS)
     G = network.project(store, day, kinds=kinds, actor_types=types, include_claims=kinds is None or "claim" in kinds)
     said = {c.id: c for c in read_claims(store)}
+    lives = existence(store)
     status = 200
     try:
-        model = viz.view_model(G, focus=focus, depth=depth, claims=said, claim_view=claims)
+        model = viz.view_model(G, focus=focus, depth=depth, claims=said, claim_view=claims, existence=lives)
     except NotFound as error:  # an unknown focus: 404, with the whole network and a message saying why
-        model = viz.view_model(G, claims=said, claim_view=claims)
+        model = viz.view_model(G, claims=said, claim_view=claims, existence=lives)
         model["message"] = f"{error}; showing the whole network."
         focus = None
         status = 404

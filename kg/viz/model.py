@@ -12,6 +12,7 @@ Nothing here is HTML: the page inserts every string as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ from kg.names import kind_name
 from kg.namespaces import CK
 from kg.network.projection import edge_kinds
 from kg.network.views import ego_network
+from kg.read.existence import Existence
 from kg.viz.claims import claim_details, claims_as_nodes
 from kg.viz.layout import layout
 
@@ -149,6 +151,35 @@ def _date(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _span(first: dt.date | None, last: dt.date | None) -> str | None:
+    """A day known to lie between ``first`` and ``last``, in words: a day, a month, a year or a range.
+
+    >>> _span(dt.date(2015, 10, 1), dt.date(2015, 10, 31))
+    '2015-10'
+    """
+    if first is None or last is None:
+        return None if first is None and last is None else f"{'after ' + str(first) if first else 'by ' + str(last)}"
+    if first == last:
+        return first.isoformat()
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return str(first.year)
+    if (
+        first.day == 1
+        and (first.year, first.month) == (last.year, last.month)
+        and last.month != (last + dt.timedelta(1)).month
+    ):
+        return first.isoformat()[:7]
+    return f"between {first.isoformat()} and {last.isoformat()}"
+
+
+def _lifetime(existence: Mapping[str, Existence], node_iri: str | None) -> dict[str, str | None]:
+    """When an actor came into being and ceased, as far as the data says (None: not known)."""
+    found = existence.get(node_iri or "")
+    if found is None:
+        return {"founded": None, "dissolved": None}
+    return {"founded": _span(found[0], found[1]), "dissolved": _span(found[2], found[3])}
+
+
 def view_model(
     G: nx.MultiDiGraph,
     *,
@@ -160,6 +191,7 @@ def view_model(
     seed: int = 0,
     claims: Mapping[str, Claim] | None = None,
     claim_view: str = "edges",
+    existence: Mapping[str, Existence] | None = None,
 ) -> dict[str, Any]:
     """What the explorer draws, as JSON-ready data.
 
@@ -186,6 +218,9 @@ def view_model(
     claim_view : str
         ``"edges"``: a claim is an edge between the actors of what it asserts (as in the
         projection and its exports); ``"nodes"``: a node of its own, claimant → claim → actors.
+    existence : mapping, optional
+        Actors' foundings and dissolutions by IRI (:func:`kg.read.existence.existence`): each
+        node's ``founded`` and ``dissolved`` (a day, a month, a year or a range; None: not known).
 
     Returns
     -------
@@ -249,6 +284,7 @@ def view_model(
                 "y": round(float(y) * scale, 1),
                 "degree": shown.degree(node),
                 "label_px": _label_px(shown.degree(node), most, node in marked),
+                **_lifetime(existence or {}, d.get("iri")),
             }
         )
     edges: list[dict[str, Any]] = []

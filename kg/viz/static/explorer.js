@@ -72,7 +72,7 @@
   // Hover tooltips: an element of text lines (vis-network shows an element as it is; no HTML parsing).
   function tip(lines) {
     const box = el('div');
-    lines.filter(Boolean).forEach(([text, cls]) => box.appendChild(el('div', text, cls)));
+    lines.filter((line) => line && line[0]).forEach(([text, cls]) => box.appendChild(el('div', text, cls)));
     return box;
   }
   function edgeTip(e) {
@@ -102,7 +102,8 @@
         [plural((c.sources || []).length, 'source', 'sources')],
       ]);
     }
-    return tip([[n.label, 'tip-title'], [n.type_labels.join(', ') || 'actor'], [plural(n.degree, 'relation', 'relations') + ' drawn']]);
+    const life = (n.founded ? 'founded ' + n.founded : '') + (n.founded && n.dissolved ? ', ' : '') + (n.dissolved ? 'ceased ' + n.dissolved : '');
+    return tip([[n.label, 'tip-title'], [n.type_labels.join(', ') || 'actor'], [life || null], [plural(n.degree, 'relation', 'relations') + ' drawn']]);
   }
 
   function sourceList(sources) {
@@ -125,7 +126,8 @@
     window.explorer.shownNode = id; window.explorer.shownEdge = null; window.explorer.shownClaim = null;
     panel.replaceChildren(el('h2', n.label));
     const dl = el('dl'); panel.appendChild(dl);
-    row(dl, 'type', n.type_labels); row(dl, 'relations drawn', n.degree);
+    row(dl, 'type', n.type_labels); row(dl, 'founded', n.founded); row(dl, 'ceased', n.dissolved);
+    row(dl, 'relations drawn', n.degree);
     row(dl, 'linked data', n.iri ? safeLink(n.iri, 'permanent address (IRI)') : null);
     if (!data.api) { panel.focus({ preventScroll: true }); return; }
     const more = el('p', 'loading details…', 'help'); panel.appendChild(more);
