@@ -317,6 +317,11 @@ def test_claims_as_nodes(evil_store: kg.Store) -> None:
     assert set(boxes) == set(edges["claims"]) and all(n["shape"] == "box" for n in boxes.values())
     assert boxes["claim-araghchi-us-israeli-plan-2024-11-29"]["label"] == "accusation, 2024-11-29"
     node = "claim:claim-araghchi-us-israeli-plan-2024-11-29"
+    said = model["claims"]["claim-araghchi-us-israeli-plan-2024-11-29"]["asserts"]
+    assert sorted((a["kind_label"], a["from"], a["to"]) for a in said) == [
+        ("support", "israel", "hts-led-rebels"),
+        ("support", "united-states", "hts-led-rebels"),
+    ]
     into = {(e["from"], e["role"]) for e in model["edges"] if e["to"] == node}
     out = {(e["to"], e["role"]) for e in model["edges"] if e["from"] == node}
     assert into == {("abbas-araghchi", "claimant")}

@@ -417,6 +417,7 @@ def test_claims_as_nodes_with_screenshot(watched: Watched) -> None:
     page.evaluate("id => window.explorer.network.emit('click', {nodes: [id], edges: []})", node)
     text = page.locator("#panel").inner_text()
     assert "Abbas Araghchi" in text and data["claims"][node.removeprefix("claim:")]["summary"] in text
+    assert "support: United States → HTS-led rebel forces" in text  # what it asserts, by name
     assert page.is_checked("#claims-as-nodes")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "explorer-claims-as-nodes-2024-11-30.png"))

@@ -255,6 +255,11 @@ def view_model(
         )
     drawn_claims = {d.get("statement", k) for *_, k, d in shown.edges(keys=True, data=True) if d.get("claim")}
     details = claim_details(G, drawn_claims, claims or {}, _label, _citation)
+    for u, v, key, d in sorted(shown.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        if d.get("claim"):  # what each claim asserts, between which drawn actors (kept in either view)
+            kind = d.get("proposition_kind")
+            said = {"kind": kind, "kind_label": None if kind is None else _label(kind), "from": u, "to": v}
+            details[d.get("statement", key)].setdefault("asserts", []).append(said)
     if claim_view == "nodes":
         claims_as_nodes(shown, G, details)
     n = shown.number_of_nodes()

@@ -166,8 +166,9 @@
     row(dl, 'claimed by', claimants.length ? joined(claimants.map((r) => focusLink(r.id, r.label))) : 'no claimant recorded');
     row(dl, 'kind', kind);
     row(dl, 'said on', (c && c.date) || (first && first.start) || 'undated');
-    const said = edges.filter((x) => x.role !== 'claimant' && x.role !== 'about');
-    row(dl, 'asserts', (e && !e.role ? [e] : said).map(asserts));
+    // what it asserts: the relation clicked, else every proposition between drawn actors
+    const said = e && !e.role ? [asserts(e)] : ((c && c.asserts) || []).map((a) => (a.kind_label || words(a.kind)) + ': ' + nameOf(a.from) + ' → ' + nameOf(a.to));
+    row(dl, 'asserts', said);
     row(dl, 'about', c ? c.about.map((r) => r.label) : null);
     sourceList(c ? c.sources : (first ? first.sources : []));
     panel.focus({ preventScroll: true });
