@@ -21,7 +21,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import pyoxigraph as ox
 import typer
@@ -34,6 +34,7 @@ from kg.load import loader as loader
 from kg.load.checks import check_store, incoming_defects
 from kg.namespaces import ONTOLOGY_GRAPH, SRC
 from kg.read.catalog import sources as list_sources
+from kg.read.jsonld import export_jsonld
 from kg.store.embedded import EXPORT_FORMATS, Store
 from kg.terms import to_python
 
@@ -357,16 +358,23 @@ def export(
     """Export the graph (or one source's graph)."""
     graph = None if source is None else (source if source.startswith(("http://", "https://")) else SRC + source)
     opened = _open(store)
+
+    def write(out: BinaryIO) -> None:
+        if fmt is ExportFormat.jsonld:  # compacted with the project's context, written inline: readable offline
+            export_jsonld(opened, out, graph, inline_context=True)
+        else:
+            opened.export_to(out, fmt.value, graph)
+
     if output is None:
         try:
-            opened.export_to(sys.stdout.buffer, fmt.value, graph)
+            write(sys.stdout.buffer)
         except KGError as exc:
             fail(str(exc))
         return
     partial = output.with_name(output.name + ".partial")  # a failed export leaves no file behind
     try:
         with partial.open("wb") as out:
-            opened.export_to(out, fmt.value, graph)
+            write(out)
         partial.replace(output)
     except KGError as exc:
         partial.unlink(missing_ok=True)
