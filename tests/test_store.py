@@ -12,7 +12,7 @@ import pytest
 
 import kg
 from kg.namespaces import ONTOLOGY_GRAPH, SRC
-from kg.store.embedded import MAX_NESTING
+from kg.sparql.gate import MAX_NESTING
 from kg.terms import iri
 from tests.servers import wipe
 

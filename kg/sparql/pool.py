@@ -55,10 +55,11 @@ from kg.errors import (
 )
 from kg.sparql.cache import ResultCache
 from kg.sparql.channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
+from kg.sparql.gate import MAX_NESTING, readable, refuse_oversized
 from kg.sparql.sandbox import NONE as NO_SANDBOX
 from kg.sparql.text import QueryShape
 from kg.sparql.worker import execute as execute_job
-from kg.store.embedded import MAX_NESTING, Store, readable, refuse_oversized
+from kg.store.embedded import Store
 from kg.store.remote import RemoteStore
 
 __all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
@@ -87,7 +88,7 @@ def check_query(query: str) -> QueryShape:
 
     Raises :class:`ReadOnly` for an update, :class:`QueryRefused` for ``SERVICE``/``LOAD`` (the
     engine would make outbound requests), for nesting or chains of operators long enough to
-    endanger the parser (:func:`kg.store.embedded.refuse_oversized`) and for a text the scanner cannot read
+    endanger the parser (:func:`kg.sparql.gate.refuse_oversized`) and for a text the scanner cannot read
     with certainty.
     """
     shape = readable(query)

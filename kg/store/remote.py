@@ -67,9 +67,10 @@ import pyoxigraph as ox
 
 from kg.errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreError
 from kg.namespaces import BASE, PREFIXES
+from kg.sparql.gate import MAX_NESTING, readable, refuse_oversized
 from kg.sparql.text import QueryShape, declares_dataset, pattern_start, subquery_patterns
 from kg.store.derived import DerivedValues
-from kg.store.embedded import MAX_NESTING, Store, _serialize, export_format, readable, refuse_oversized
+from kg.store.embedded import Store, _serialize, export_format
 from kg.terms import to_term
 
 __all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "Reading", "RemoteStore", "is_remote", "one_version"]
