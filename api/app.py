@@ -26,8 +26,7 @@ from api.warm import warm
 from kg.errors import KGError, StoreBusy
 from kg.load.loader import open_store
 from kg.sparql.pool import QueryPool
-from kg.store.embedded import Store
-from kg.store.remote import Reading, RemoteStore, one_version
+from kg.store import Capability, Reading, Store, one_version
 
 __all__ = ["Service", "create_app"]
 
@@ -39,8 +38,8 @@ class Service(FastAPI):
     service's own time on a short SPARQL query; the endpoint reads the ASGI scope itself
     (:func:`api.routers.sparql.serve`). With ``sparql_fast_path`` off, its routes answer instead.
 
-    Each request reads a remote store's version once, before its first query
-    (:func:`kg.store.remote.one_version`), and its answer is held until the version is read again: if
+    Each request reads a shared store's version (:attr:`kg.store.Capability.SHARED`: a server) once,
+    before its first query (:func:`kg.store.one_version`), and its answer is held until the version is read again: if
     another process wrote meanwhile (or was writing), the answer may mix two versions, so the
     request is answered again after a short wait, at most once per :attr:`retry_waits`, and then
     with 503 ``store_busy``. A streamed answer is checked when it starts streaming (what it read
@@ -55,7 +54,8 @@ class Service(FastAPI):
         if scope["type"] == "lifespan":
             await super().__call__(scope, receive, send)
             return
-        if scope["type"] == "http" and isinstance(getattr(self.state, "store", None), RemoteStore):
+        store: Store | None = getattr(self.state, "store", None)
+        if scope["type"] == "http" and store is not None and store.supports(Capability.SHARED):
             await self._answer_of_one_version(scope, receive, send)
             return
         with one_version():

@@ -1,6 +1,6 @@
 """Compute ahead of the first request what the service reads on most requests.
 
-Each of these is derived from the store once per version (:meth:`kg.store.embedded.Store.derived`): the
+Each of these is derived from the store once per version (:meth:`kg.store.protocol.Store.derived`): the
 English labels (every page and list names things by them), the search index, the list of actors,
 the table of sources, the titles and dates citations give their sources, the number of quads (the
 health check), the statement table (relations, backers, designations: :mod:`kg.read.statement_table`)
@@ -18,7 +18,7 @@ from typing import Any
 from kg import network
 from kg.errors import KGError
 from kg.read import catalog, lookup, nodes, search_index, statement_table
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["STEPS", "warm"]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 import kg
-from kg.store.remote import RemoteStore
+from kg.store import RemoteStore
 
 #: Seconds a server may take to answer after it was started.
 STARTUP_LIMIT = 60.0

@@ -34,7 +34,7 @@ from kg.load import loader as loader
 from kg.load.checks import check_store, incoming_defects
 from kg.namespaces import ONTOLOGY_GRAPH, SRC
 from kg.read.catalog import sources as list_sources
-from kg.store.embedded import EXPORT_FORMATS, Store
+from kg.store import EXPORT_FORMATS, Store, connect
 from kg.terms import to_python
 
 #: Set by ``--debug``: errors print their traceback too.
@@ -392,7 +392,7 @@ def remove(
     """Remove a source's graph (bundled sources come back at the next start)."""
     graph = source if source.startswith(("http://", "https://")) else SRC + source
     try:
-        opened = Store.open(store, **_remote(store))
+        opened = connect(store, **_remote(store))
         removed = loader.remove_source(opened, graph)
     except KGError as exc:
         fail(str(exc))

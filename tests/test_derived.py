@@ -7,7 +7,7 @@ import time
 
 import pyoxigraph as ox
 
-from kg.store.embedded import Store
+from kg import Store
 
 
 def _write(store: Store) -> None:

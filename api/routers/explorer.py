@@ -16,7 +16,7 @@ from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
-from kg.store.embedded import Store
+from kg.store import Store
 
 router = APIRouter(tags=["explorer"], route_class=JSONRoute)
 

@@ -18,7 +18,7 @@ keeps every statement with its status (for :func:`kg.network.changes`). Each edg
 and attestation bounds besides the stated ones; they are worked out once per store version.
 
 The graph is read as flat rows, grouped in Python; what they give is cached on the store until it
-is written to (:meth:`kg.store.embedded.Store.derived`). The statements (their ends, dates and other
+is written to (:meth:`kg.store.protocol.Store.derived`). The statements (their ends, dates and other
 properties, citations) come from one of two places, with the same rows either way:
 
 * the statement table (:mod:`kg.read.statement_table`, through :mod:`kg.network.table_rows`: one
@@ -87,7 +87,7 @@ from kg.network.table_rows import TableRows, edge_rules, rule_pairs
 from kg.read import catalog, existence, nodes
 from kg.read.lookup import kind_class, kind_name, most_precise
 from kg.read.statement_table import ready_table
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
 
 __all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]

@@ -11,7 +11,7 @@ from kg.errors import InvalidInput, NotFound
 from kg.models import SearchHit, Source
 from kg.namespaces import CK, SRC, slug
 from kg.read.lookup import kind_class, kind_name, labels, local_name, split
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri
 
 __all__ = ["listed_actors", "quad_count", "source", "source_count", "sources"]

@@ -17,7 +17,7 @@ from kg.namespaces import CK, RDF, slug
 from kg.read.lookup import kind_class, kind_name, local_name, ref, require_entity
 from kg.read.nodes import Properties, grouped_citations, node_key, properties
 from kg.read.relations import relations, statement_kinds
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri, to_python
 from kg.timeline import Bounds, PartialDate, Status, status
 

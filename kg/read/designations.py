@@ -12,7 +12,7 @@ from kg.read import existence
 from kg.read.lookup import most_precise, ref, require_entity, split
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri, to_python
 from kg.timeline import Bounds, parse_at, verdict
 

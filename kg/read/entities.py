@@ -15,7 +15,7 @@ from kg.read.events import events
 from kg.read.lookup import kind_name, local_name, ref, require_entity, split
 from kg.read.nodes import Properties, properties
 from kg.read.relations import relations
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri
 from kg.timeline import parse_at
 

@@ -11,7 +11,7 @@ from kg.models import Event, Participant
 from kg.namespaces import CK, RDF, SKOS, slug
 from kg.read.lookup import kind_name, local_name, most_precise, ref, require_entity, split
 from kg.read.nodes import Properties, grouped_citations
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri, to_python
 from kg.timeline import PartialDate
 

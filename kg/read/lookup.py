@@ -11,7 +11,7 @@ from kg.errors import NotFound
 from kg.models import Ref
 from kg.names import kebab, local_name
 from kg.namespaces import CK, ID, SRC, ST, slug
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri
 
 __all__ = [

@@ -11,7 +11,7 @@ certain. Beside them, :meth:`SearchIndex.words` holds the folded words of the ke
 matching (:class:`kg.read.tolerant.WordIndex`).
 
 The index belongs to one store version (``store.cache``). After a write it is updated, not rebuilt:
-the store reports which named graphs (sources) were written (:meth:`kg.store.embedded.Store.changed_graphs`)
+the store reports which named graphs (sources) were written (:meth:`kg.store.protocol.Store.changed_graphs`)
 and only the entities those graphs describe, before or after the write, are read again. When the
 store can't tell (a bulk load, a remote store), the index is rebuilt. Either way a result never
 comes from an older graph.
@@ -32,7 +32,7 @@ from kg import ontology
 from kg.namespaces import CK, DCTERMS, RDF, SKOS
 from kg.read import tolerant, trigrams
 from kg.read.nodes import node_key
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index"]
 
@@ -294,7 +294,7 @@ def _update(store: Store, index: SearchIndex, graphs: frozenset[str]) -> bool:
 def search_index(store: Store) -> SearchIndex:
     """The index of ``store`` at its current version: built on first use, then updated after each
     write by reading again only the entities of the graphs written (rebuilt when that is unknown).
-    Callers arriving together share one build or update (:meth:`kg.store.embedded.Store.derived`)."""
+    Callers arriving together share one build or update (:meth:`kg.store.protocol.Store.derived`)."""
     return store.derived("search:index", lambda: _current(store))
 
 
