@@ -105,6 +105,13 @@ def main(
     store_gsp: Annotated[
         str | None, typer.Option(envvar="KG_STORE_GSP", help="The server's Graph Store Protocol endpoint.")
     ] = None,
+    store_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="KG_STORE_TIMEOUT",
+            help="Seconds a request to the server may take (default 30; a bulk load writes in few large requests).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of an error too.")] = False,
 ) -> None:
     """A knowledge graph of armed conflicts. ``--store`` may be a SPARQL server's URL: then the
@@ -116,6 +123,7 @@ def main(
         "dialect": store_dialect,
         "update_url": store_update,
         "gsp_url": store_gsp,
+        "timeout": store_timeout,
     }
     _REMOTE.clear()
     _REMOTE.update({k: v for k, v in options.items() if v})
