@@ -146,7 +146,10 @@ class Store(Protocol):
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None: ...
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
-        """Replace whole named graphs in one write (readers see all the old or all the new content)."""
+        """Replace whole named graphs in one write: on the embedded store one transaction (every
+        reader sees all the old or all the new content); on a server the store's own write, whose
+        guarantees :mod:`kg.store.remote` states (Oxigraph: one transaction; Virtuoso: requests run
+        in turn, marked for the readers that check)."""
         ...
 
     def remove_graph(self, graph: str) -> bool:
