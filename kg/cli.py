@@ -35,7 +35,7 @@ from kg.load.checks import check_store, incoming_defects
 from kg.namespaces import ONTOLOGY_GRAPH, SRC
 from kg.read.catalog import sources as list_sources
 from kg.read.jsonld import export_jsonld
-from kg.store.embedded import EXPORT_FORMATS, Store
+from kg.store import EXPORT_FORMATS, Store, connect
 from kg.terms import to_python
 
 #: Set by ``--debug``: errors print their traceback too.
@@ -106,6 +106,13 @@ def main(
     store_gsp: Annotated[
         str | None, typer.Option(envvar="KG_STORE_GSP", help="The server's Graph Store Protocol endpoint.")
     ] = None,
+    store_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="KG_STORE_TIMEOUT",
+            help="Seconds a request to the server may take (default 30; a bulk load writes in few large requests).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of an error too.")] = False,
 ) -> None:
     """A knowledge graph of armed conflicts. ``--store`` may be a SPARQL server's URL: then the
@@ -117,6 +124,7 @@ def main(
         "dialect": store_dialect,
         "update_url": store_update,
         "gsp_url": store_gsp,
+        "timeout": store_timeout,
     }
     _REMOTE.clear()
     _REMOTE.update({k: v for k, v in options.items() if v})
@@ -400,7 +408,7 @@ def remove(
     """Remove a source's graph (bundled sources come back at the next start)."""
     graph = source if source.startswith(("http://", "https://")) else SRC + source
     try:
-        opened = Store.open(store, **_remote(store))
+        opened = connect(store, **_remote(store))
         removed = loader.remove_source(opened, graph)
     except KGError as exc:
         fail(str(exc))

@@ -16,8 +16,8 @@ from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 
 router = APIRouter(tags=["explorer"], route_class=JSONRoute)
 

@@ -19,8 +19,8 @@ from kg.read.labels import ref
 from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations, node_key, properties
 from kg.read.relations import relations, statement_kinds
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import iri, to_python
 from kg.timeline import Bounds, PartialDate, Status, status
 

@@ -13,8 +13,8 @@ from kg.namespaces import CK, RDF, SKOS, slug
 from kg.read.labels import ref
 from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import iri, split, to_python
 from kg.timeline import PartialDate, most_precise
 

@@ -1,6 +1,6 @@
 """The store as JSON-LD for readers: compacted with the project's context, without what only the service needs.
 
-:meth:`kg.store.embedded.Store.export_to` writes every quad the store holds, as the engine expands it (full
+:meth:`kg.store.protocol.Store.export_to` writes every quad the store holds, as the engine expands it (full
 IRIs, no ``@context``): a dump. This module writes the dataset a reader wants instead:
 
 - compacted with the project's context (``ontology/context.jsonld``: the prefixes of
@@ -36,7 +36,7 @@ from rdflib.plugins.shared.jsonld.keys import ID
 from kg.errors import InvalidInput
 from kg.namespaces import BASE, CK, ONTOLOGY_GRAPH
 from kg.ontology import DERIVED_META, ONTOLOGY_DIR
-from kg.store.embedded import JOURNAL, STAGING, Store
+from kg.store import JOURNAL, STAGING, Store
 
 __all__ = [
     "CONTEXT_FILE",
