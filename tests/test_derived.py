@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.store import Store
+from kg import Store
 from kg.store.derived import REGISTRY, Registry, Warm
 
 
