@@ -195,7 +195,7 @@ def exposure(
 @router.get("/changes", summary="Relations that started or ended between two dates")
 def changes(
     store: StoreDep,
-    from_: Annotated[Day, Query(alias="from", examples=["2024-11-30"])],
+    from_: Annotated[Day, Query(alias="from", examples=["2024-11-30"], description="First day, on or before `to`.")],
     to: Annotated[Day, Query(examples=["2026-11-25"])],
     kinds: Kinds = None,
     include_claims: ClaimsQuery = False,
