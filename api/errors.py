@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.actor_page import CSP, error_page
+from api.negotiation import choose
 from kg.errors import (
     InvalidInput,
     KGError,
@@ -85,7 +86,14 @@ def page(endpoint: _Endpoint) -> _Endpoint:
 
 
 def _for_people(request: Request) -> bool:
-    return bool(getattr(request.scope.get("endpoint"), _PAGE_MARK, False))
+    """Whether the error is for a person: the route is a page, or no route matched (a mistyped
+    address) outside the API and the client prefers HTML to JSON, as a browser does."""
+    endpoint = request.scope.get("endpoint")
+    if endpoint is not None:
+        return bool(getattr(endpoint, _PAGE_MARK, False))
+    if request.url.path.startswith(("/api/", "/sparql")):
+        return False
+    return choose(request.headers.get("accept"), ("application/json", "text/html")) == "text/html"
 
 
 #: The heading of an error page, by status.

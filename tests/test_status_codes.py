@@ -431,6 +431,21 @@ def test_a_page_for_people_shows_its_errors_as_a_page() -> None:
     assert "default-src 'none'" in response.headers["content-security-policy"]
 
 
+@pytest.mark.parametrize(
+    ("url", "accept", "errors"),
+    [
+        ("/actor/russia", "text/html,application/xhtml+xml,*/*;q=0.8", "html"),  # a browser, a mistyped page
+        ("/actor/russia", "*/*", "json"),
+        ("/actor/russia", "application/json", "json"),
+        ("/api/v1/actor/russia", "text/html,*/*;q=0.8", "json"),  # the API answers JSON to anyone
+    ],
+)
+def test_an_address_with_no_route_is_404(client: TestClient, url: str, accept: str, errors: str) -> None:
+    response = client.get(url, headers={"Accept": accept})
+    assert response.status_code == 404
+    assert url in error_message(response, errors)
+
+
 def test_a_server_error_keeps_the_error_body() -> None:
     """Anything the handlers do not know still answers the JSON error body (500), not plain text."""
     app = create_app(Settings(store="memory", warm=False))
