@@ -17,7 +17,8 @@ from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, derived
 
 router = APIRouter(tags=["explorer"], route_class=JSONRoute)
 
@@ -27,11 +28,14 @@ _HEADERS = {"Content-Security-Policy": viz.CSP, "X-Content-Type-Options": "nosni
 
 #: Pages kept per store version (the layout of 2,000 nodes costs about a second).
 _CACHED_PAGES = 16
+#: The pages built in this version (:data:`_CACHED_PAGES` at most, the most recently used), by
+#: day, focus, depth and filters: a value derived from the store like the others
+#: (:mod:`kg.store.derived`), so dropped with them after a write.
+PAGES: Derived[OrderedDict[tuple[object, ...], str]] = derived("explorer:pages", lambda store: OrderedDict())
 
 
 def _cache(store: Store) -> OrderedDict[tuple[object, ...], str]:
-    pages: OrderedDict[tuple[object, ...], str] = store.derived("explorer:pages", OrderedDict)
-    return pages
+    return PAGES.of(store)
 
 
 _HTML = {"text/html": {"schema": {"type": "string"}}}

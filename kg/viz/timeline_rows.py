@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kg import kinds as kind_table
 from kg.errors import InvalidInput
 from kg.models import Claim, Designation, Entity, Ref, Relation
 from kg.timeline import PartialDate
@@ -29,18 +30,12 @@ __all__ = [
     "spans_of",
 ]
 
-#: Bar colour by section.
+#: Bar colour of each statement kind (``ck:timelineColour`` in the ontology, see :mod:`kg.kinds`), of
+#: designations of the actor and by it, and of any other statement.
 COLOURS = {
-    "support": "#2e7d32",
-    "alliance": "#1565c0",
-    "hostility": "#c62828",
-    "membership": "#6a1b9a",
-    "office": "#00838f",
-    "control": "#ef6c00",
+    **{k.name: k.timeline_colour for k in kind_table.kinds() if k.timeline_colour},
     "designation": "#37474f",
     "designation-made": "#78909c",
-    "name": "#8d6e63",
-    "identity": "#616161",
     "other": "#455a64",
 }
 #: Claims: a colour no statement kind has.
@@ -87,22 +82,15 @@ def parse_day(text: str | None) -> dt.date | None:
         return None
 
 
-#: A relation's words from the actor's side: kind → (colour key, when the actor is the subject,
-#: when it is the object). ``{other}`` is the other end's name.
-_WORDS = {
-    "support": ("support", "backs {other}", "backed by {other}"),
-    "alliance": ("alliance", "allied with {other}", "allied with {other}"),
-    "hostility": ("hostility", "hostile to {other}", "opposed by {other}"),
-    "membership": ("membership", "member of {other}", "has member {other}"),
-    "affiliation": ("membership", "affiliated with {other}", "has affiliate {other}"),
-    "part-of": ("membership", "part of {other}", "has part {other}"),
-    "leadership": ("membership", "leads {other}", "led by {other}"),
-    "territorial-control": ("control", "controls {other}", "controlled by {other}"),
-    "office": ("office", "{title} of {other}", "{title}: {other}"),
-    "merger": ("identity", "merged into {other}", "formed by merger of {other}"),
-    "dissolution": ("identity", "dissolved", "dissolved"),
-    "former-name": ("name", "formerly named {values}", "formerly named {values}"),
-}
+def _words(kind: str) -> tuple[str, str, str, str]:
+    """A relation's colour, section and words from the actor's side (when it is the subject, when it
+    is the object), as the ontology gives them (:mod:`kg.kinds`: ``ck:phrase``, ``ck:inversePhrase``,
+    ``ck:timelineColour``, ``ck:timelineSection``). ``{other}`` is the other end's name."""
+    k = kind_table.kind(kind)
+    if k is None or k.phrase is None:
+        return COLOURS["other"], "relations", "{kind} {other}", "{kind} {other}"
+    colour = k.timeline_colour or COLOURS["other"]
+    return colour, k.timeline_section or "relations", k.phrase, k.inverse_phrase or k.phrase
 
 
 @dataclass(frozen=True)
@@ -126,7 +114,7 @@ class Span:
     @classmethod
     def of_relation(cls, rel: Relation, actor: str, href: str) -> Span:
         """A relation seen from ``actor`` (an id): "backs X", "led by Y", "Foreign Minister of Z"..."""
-        colour, as_subject, as_object = _WORDS.get(rel.kind, ("other", "{kind} {other}", "{kind} {other}"))
+        colour, section, as_subject, as_object = _words(rel.kind)
         mine = rel.subject is not None and rel.subject.id == actor
         other = rel.object if mine else rel.subject
         words = (as_subject if mine else as_object).format(
@@ -139,9 +127,8 @@ class Span:
             words += f" (support: {', '.join(k.replace('-', ' ') for k in rel.support_kinds)})"
         if rel.alleged:
             words += " (alleged)"
-        section = {"office": "offices", "name": "names", "identity": "names"}.get(colour, "relations")
         return cls(
-            rel.id, section, COLOURS[colour], words, rel.start, rel.end, rel.status, rel.status_reason,
+            rel.id, section, colour, words, rel.start, rel.end, rel.status, rel.status_reason,
             rel.status_bound, href, len(rel.sources), other,
         )  # fmt: skip
 
