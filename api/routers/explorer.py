@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ACTOR_TYPES, ActorTypesQuery, AtQuery, StoreDep
+from api.errors import page
 from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
@@ -37,14 +38,21 @@ def _cache(store: Store) -> OrderedDict[tuple[object, ...], str]:
     return PAGES.of(store)
 
 
-#: The page is HTML; errors stay JSON like everywhere else (``response_class=HTMLResponse`` would
-#: document them as text/html).
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+
+#: The page is HTML, and so are its errors: a person following a link reads what is wrong in words
+#: (the same statuses as the REST routes, ``api/errors.py``).
 _PAGE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The explorer page.", "content": {"text/html": {"schema": {"type": "string"}}}}
+    200: {"description": "The explorer page.", "content": _HTML},
+    400: {"description": "Malformed request (an HTML page saying why)", "content": _HTML},
+    404: {"description": "Unknown id (an HTML page saying why)", "content": _HTML},
+    422: {"description": "Malformed parameter (an HTML page saying which and what it takes)", "content": _HTML},
+    503: {"description": "Store unavailable or service overloaded (an HTML page)", "content": _HTML},
 }
 
 
 @router.get("/explorer", response_class=Response, responses=_PAGE, summary="The graph explorer (HTML)")
+@page
 def explorer(
     store: StoreDep,
     at: AtQuery = None,
