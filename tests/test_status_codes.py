@@ -226,10 +226,7 @@ TABLE: dict[str, Entry] = {
 #: Where a route breaks the rule and an existing test asserts it does (left for a decision, see
 #: the final report of the branch): (path, parameter) → the test that asserts otherwise. Each such
 #: case is an expected failure, strict: it fails the day the route follows the rule.
-KNOWN_CONFLICTS = {
-    ("/api/v1/claims", "kind"): "tests/test_api.py::test_errors_have_a_status_and_a_json_body asserts "
-    "404 not_found for /api/v1/claims?kind=rumour (an unknown enum value: 422 by the rule)",
-}
+KNOWN_CONFLICTS: dict[tuple[str, str], str] = {}
 
 
 # -- the app and its routes -------------------------------------------------------------------------

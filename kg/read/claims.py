@@ -364,7 +364,7 @@ def claims(
     kind_iri = None
     if kind is not None:
         if kind not in claim_kinds(store):
-            raise NotFound(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
+            raise InvalidInput(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
         kind_iri = kind_class(kind + "-claim")
     rolled: dict[str, _RollUp] = {}
     if include_members and nodes:  # without an actor there is nothing to roll up to: every claim is listed
