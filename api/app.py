@@ -24,7 +24,7 @@ from api.settings import Settings
 from api.warm import warm
 from kg.load.loader import open_store
 from kg.sparql.pool import QueryPool
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["Service", "create_app"]
 

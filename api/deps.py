@@ -11,7 +11,7 @@ from pydantic import BeforeValidator
 
 from kg import kinds as kind_table
 from kg import ontology
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["ActorTypesQuery", "AtQuery", "StoreDep", "get_store"]
 

@@ -24,7 +24,7 @@ from api import errors
 from api.errors import status_and_code
 from api.routers import sparql
 from kg.errors import KGError, StoreBusy
-from kg.store.remote import Reading, RemoteStore, one_version
+from kg.store import Capability, Reading, one_version
 
 __all__ = ["OneVersion"]
 
@@ -33,12 +33,12 @@ class OneVersion:
     """Each request answered from one version of a remote store, or 503 ``store_busy``.
 
     Each request reads a remote store's version once, before its first query
-    (:func:`kg.store.remote.one_version`), and its answer is held until the version is read again: if
+    (:func:`kg.store.one_version`), and its answer is held until the version is read again: if
     another process wrote meanwhile (or was writing), the answer may mix two versions, so the
     request is answered again after a short wait, at most once per ``app.retry_waits``, and then
     with 503 ``store_busy``. A streamed answer is checked when it starts streaming (what it read
     until then), then sent as it comes. Over the embedded store, a request is only one
-    :func:`~kg.store.remote.one_version` block.
+    :func:`~kg.store.one_version` block.
 
     Being the innermost middleware, it answers again only what lies inside it (the error handlers
     and the router): the layers outside run once per request and see its ``store_busy`` answers.
@@ -52,7 +52,8 @@ class OneVersion:
             await self.app(scope, receive, send)
             return
         service = scope["app"]
-        if scope["type"] == "http" and isinstance(getattr(service.state, "store", None), RemoteStore):
+        store = getattr(service.state, "store", None)
+        if scope["type"] == "http" and store is not None and store.supports(Capability.SHARED):
             await self._of_one_version(service.retry_waits, scope, receive, send)
             return
         with one_version():

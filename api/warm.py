@@ -19,8 +19,8 @@ from typing import Any
 from kg.errors import KGError
 from kg.network import projection
 from kg.read import catalog, lookup, nodes, search_index, statement_table
+from kg.store import Store
 from kg.store.derived import REGISTRY
-from kg.store.embedded import Store
 
 __all__ = ["warm", "warm_steps"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import Store
 from kg.store.derived import REGISTRY, Registry, Warm
-from kg.store.embedded import Store
 
 
 def _write(store: Store, graph: str = "urn:g") -> None:

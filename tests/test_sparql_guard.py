@@ -30,8 +30,8 @@ import api.routers.sparql
 from api.app import create_app
 from api.settings import Settings
 from kg.errors import QueryRefused, StoreError
+from kg.sparql.gate import MAX_NESTING, MAX_OPERATORS, check_size
 from kg.sparql.text import MAX_READINGS, SCAN_TOKENS, TooAmbiguous, analyse, guard
-from kg.store.embedded import MAX_NESTING, MAX_OPERATORS, check_size
 from tests.servers import start_oxigraph
 from tests.sparql_support import Listener, assert_error, build_store, live_server
 

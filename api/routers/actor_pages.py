@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.actor_page import CSP, actor_page, error_page
 from api.deps import StoreDep
+from api.errors import page
 from kg.errors import InvalidInput, NotFound
 from kg.read.entities import entity
 from kg.timeline import parse_at
@@ -45,6 +46,7 @@ def _day(at: str | None) -> str | None:
 
 
 @router.get("/actors/{actor_id}", include_in_schema=False, response_class=HTMLResponse)
+@page
 def actor(
     request: Request,
     store: StoreDep,

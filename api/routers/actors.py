@@ -16,7 +16,7 @@ from kg.read.entities import entity, relation_groups
 from kg.read.relations import backed as kg_backed
 from kg.read.relations import backers as kg_backers
 from kg.read.relations import relations as kg_relations
-from kg.store.embedded import Store
+from kg.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["actors and places"], route_class=JSONRoute)
 

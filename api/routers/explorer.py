@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ACTOR_TYPES, ActorTypesQuery, Day, StoreDep
+from api.errors import page
 from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
@@ -23,8 +24,8 @@ from kg.network.projection import edge_kinds
 from kg.read.claims import claims as read_claims
 from kg.read.existence import existence
 from kg.read.overview import latest_day
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 
 router = APIRouter(tags=["explorer"], route_class=JSONRoute)
 
@@ -46,19 +47,22 @@ def _cache(store: Store) -> OrderedDict[tuple[object, ...], tuple[int, str]]:
     return PAGES.of(store)
 
 
-#: The page is HTML, and so is the answer for an unknown focus actor (the whole network, saying which
-#: id was not found); other errors stay JSON like everywhere else (``response_class=HTMLResponse``
-#: would document them all as text/html).
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+
+#: The page is HTML, and so are its errors: a person following a link reads what is wrong in words
+#: (the same statuses as the REST routes, ``api/errors.py``). An unknown focus actor is 404 with the
+#: explorer itself: the whole network, with a message naming the id.
 _PAGE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The explorer page.", "content": {"text/html": {"schema": {"type": "string"}}}},
-    404: {
-        "description": "Unknown focus actor: the page of the whole network, with a message naming the id.",
-        "content": {"text/html": {"schema": {"type": "string"}}},
-    },
+    200: {"description": "The explorer page.", "content": _HTML},
+    400: {"description": "Malformed request (an HTML page saying why)", "content": _HTML},
+    404: {"description": "Unknown focus actor: the whole network, with a message naming the id", "content": _HTML},
+    422: {"description": "Malformed parameter (an HTML page saying which and what it takes)", "content": _HTML},
+    503: {"description": "Store unavailable or service overloaded (an HTML page)", "content": _HTML},
 }
 
 
 @router.get("/explorer", response_class=Response, responses=_PAGE, summary="The graph explorer (HTML)")
+@page
 def explorer(
     store: StoreDep,
     at: Annotated[

@@ -15,7 +15,7 @@ from kg.read.catalog import source as kg_source
 from kg.read.catalog import source_graph
 from kg.read.catalog import sources as kg_sources
 from kg.read.jsonld import export_jsonld
-from kg.store.embedded import EXPORT_FORMATS
+from kg.store import EXPORT_FORMATS
 
 router = APIRouter(prefix="/api/v1", tags=["sources"], route_class=JSONRoute)
 

@@ -80,8 +80,8 @@ from kg.namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from kg.network.table_rows import TableRows, edge_rules, rule_pairs
 from kg.read import catalog, existence, nodes
 from kg.read.statement_table import ready_table, statement_table
+from kg.store import Store
 from kg.store.derived import Derived, Warm, derived
-from kg.store.embedded import Store
 from kg.timeline import Bounds, PartialDate, Status, Verdict, most_precise, parse_at, verdict
 
 __all__ = ["BACKING", "GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]

@@ -12,8 +12,8 @@ from kg.models import SearchHit, Source
 from kg.names import kind_class, kind_name, local_name
 from kg.namespaces import CK, SRC, slug
 from kg.read.labels import labels
+from kg.store import Store
 from kg.store.derived import Derived, Warm, derived
-from kg.store.embedded import Store
 from kg.terms import iri, split
 
 __all__ = ["listed_actors", "quad_count", "source", "source_count", "source_graph", "sources"]

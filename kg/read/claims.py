@@ -19,8 +19,8 @@ from kg.read.labels import ref
 from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations, node_key, properties
 from kg.read.relations import relations, statement_kinds
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import iri, to_python
 from kg.timeline import Bounds, PartialDate, Status, status
 
@@ -364,7 +364,7 @@ def claims(
     kind_iri = None
     if kind is not None:
         if kind not in claim_kinds(store):
-            raise NotFound(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
+            raise InvalidInput(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
         kind_iri = kind_class(kind + "-claim")
     rolled: dict[str, _RollUp] = {}
     if include_members and nodes:  # without an actor there is nothing to roll up to: every claim is listed

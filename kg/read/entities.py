@@ -19,7 +19,7 @@ from kg.read.labels import ref
 from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, properties
 from kg.read.relations import relations
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.terms import iri, split
 from kg.timeline import parse_at
 

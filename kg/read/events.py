@@ -7,14 +7,15 @@ from collections import defaultdict
 from typing import Any
 
 from kg import ontology, queries
+from kg.errors import InvalidInput
 from kg.models import Event, Participant
 from kg.names import kind_name, local_name
 from kg.namespaces import CK, RDF, SKOS, slug
 from kg.read.labels import ref
 from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import iri, split, to_python
 from kg.timeline import PartialDate, most_precise
 
@@ -45,8 +46,12 @@ def events(
     ``actor`` keeps events it took part in; ``place`` keeps events at that place or inside it;
     ``from_``/``to`` (YYYY, YYYY-MM or YYYY-MM-DD) keep events that may overlap the period.
     Undated events are kept only when no period is asked for. ``offset`` and ``limit`` choose a
-    page of that list; participants and sources are read for the events of the page only.
+    page of that list; participants and sources are read for the events of the page only. A period
+    that ends before it starts is :class:`InvalidInput` (not an empty list: the dates are swapped).
     """
+    first, last = _day(from_, last=False) or _MIN, _day(to, last=True) or _MAX
+    if first > last:
+        raise InvalidInput(f"the period ends before it starts: 'from' {from_} is after 'to' {to}")
     classes = _event_classes()
     chosen: set[str] | None = None
     for name, ident, var in (("events-of-actor", actor, "actor"), ("events-at-place", place, "place")):
@@ -58,7 +63,6 @@ def events(
             chosen = events_of if chosen is None else chosen & events_of
     # every event: read once per store version (seconds at 10k actors)
     found = _EVERY_EVENT.of(store) if chosen is None else _properties(store, sorted(chosen))
-    first, last = _day(from_, last=False) or _MIN, _day(to, last=True) or _MAX
     rows = []
     kinds = frozenset(c.value for c in classes)
     for event, props in found.items():

@@ -32,8 +32,8 @@ from typing import Any
 from kg import queries
 from kg.errors import InvalidInput
 from kg.namespaces import CK
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.timeline import Bounds, PartialDate
 
 __all__ = ["PAST_BY_NATURE", "Context", "Existence", "context", "existence", "source_dates"]

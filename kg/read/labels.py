@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kg.models import Ref
 from kg.namespaces import slug
+from kg.store import Store
 from kg.store.derived import Derived, Warm, derived
-from kg.store.embedded import Store
 
 __all__ = ["LABELS", "labels", "ref"]
 

@@ -9,8 +9,8 @@ from kg import queries
 from kg.errors import NotFound
 from kg.names import local_name
 from kg.namespaces import CK, ID, SRC, ST
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import iri
 
 __all__ = ["require_entity"]

@@ -16,8 +16,8 @@ from typing import Any
 from kg import queries
 from kg.models import Citation, Ref
 from kg.namespaces import CK, DCTERMS, SCHEMA, slug
+from kg.store import Store
 from kg.store.derived import Derived, Warm, derived
-from kg.store.embedded import Store
 from kg.terms import to_python
 
 __all__ = ["Properties", "citations_from_rows", "grouped_citations", "node_key", "properties", "source_details"]

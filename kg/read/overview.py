@@ -14,8 +14,8 @@ from kg.errors import InvalidInput
 from kg.models import Source
 from kg.namespaces import CK
 from kg.read.catalog import sources
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import iri
 from kg.timeline import PartialDate
 

@@ -18,8 +18,8 @@ from kg.read.labels import ref
 from kg.read.lookup import require_entity
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
+from kg.store import Store
 from kg.store.derived import Derived, derived
-from kg.store.embedded import Store
 from kg.terms import split, to_python
 from kg.timeline import Bounds, Status, Verdict, most_precise, parse_at, verdict
 

@@ -32,8 +32,8 @@ from kg import ontology
 from kg.namespaces import CK, DCTERMS, RDF, SKOS
 from kg.read import tolerant, trigrams
 from kg.read.nodes import node_key
+from kg.store import Store
 from kg.store.derived import Derived, Warm, derived
-from kg.store.embedded import Store
 
 __all__ = ["CATEGORIES", "SEARCH_INDEX", "Entry", "SearchIndex", "search_index"]
 

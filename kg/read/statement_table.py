@@ -15,7 +15,7 @@ network projection's statements: :mod:`kg.network.table_rows`) use it once it ex
 command never waits for a build.
 
 After a write the table is updated, not rebuilt, like the search index: the store reports which
-graphs were written (:meth:`kg.store.embedded.Store.changed_graphs`) and only the statements those graphs
+graphs were written (:meth:`kg.store.protocol.Store.changed_graphs`) and only the statements those graphs
 said or now say something about are read again. When the store can't tell (a bulk load, a remote
 store) or a statement is a blank node (which can't be read again by name), it is rebuilt.
 """
@@ -36,8 +36,8 @@ from kg import queries
 from kg.models import Citation
 from kg.namespaces import CK, RDF
 from kg.read.nodes import Properties, citations_from_rows, node_key, properties
+from kg.store import Store
 from kg.store.derived import Derived, Warm, derived
-from kg.store.embedded import Store
 from kg.terms import iri
 
 __all__ = [

@@ -1,4 +1,6 @@
-"""The store: one interface over an embedded Oxigraph store, in memory or on disk.
+"""The embedded store: Oxigraph in this process, in memory or on disk (:class:`EmbeddedStore`),
+one implementation of :class:`kg.store.protocol.Store`, with the capabilities
+:attr:`~kg.store.protocol.Capability.JOURNAL` and :attr:`~kg.store.protocol.Capability.REPLICAS`.
 
 Every read sees the union of all named graphs as its default graph (one named graph per
 source). Writes replace a whole graph in one transaction, so a reader sees a source either
@@ -6,7 +8,7 @@ entirely before or entirely after a load, and a failed load leaves the store as 
 
 A bulk load (:mod:`kg.load.bulk`) is not one transaction: it keeps a journal in the store (a graph
 named ``urn:kg:journal:<id>``) and opening an on-disk store finishes or undoes any load a crash
-interrupted (:meth:`Store.recover`), so that every open sees the state before or after a load.
+interrupted (:meth:`EmbeddedStore.recover`), so that every open sees the state before or after a load.
 
 Parameters are bound by the engine (``substitutions``), never pasted into query text:
 ``store.select(query, {"actor": iri(...), "at": date})``. A bound variable must appear in the
@@ -15,59 +17,24 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
-import io
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import InvalidInput, QueryError, QueryRefused, StoreError
+from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
-from kg.sparql.text import Guard, QueryShape, TooAmbiguous, analyse, guard
+from kg.sparql.gate import MAX_NESTING, check_size
+from kg.store.common import JOURNAL, STAGING, StoreBasics, export_format, serialize
 from kg.store.derived import DerivedValues
-from kg.terms import to_python, to_term
+from kg.store.protocol import Capability, Store
+from kg.terms import to_term
 
-__all__ = [
-    "EXPORT_FORMATS",
-    "JOURNAL",
-    "MAX_NESTING",
-    "MAX_OPERATORS",
-    "STAGING",
-    "Store",
-    "check_size",
-    "export_format",
-    "readable",
-    "refuse_oversized",
-]
+__all__ = ["EmbeddedStore"]
 
-#: Export format names → (pyoxigraph format, media type).
-EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-}
-
-#: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
-#: engine's parser (taking the process down), so deeper queries are refused before parsing.
-MAX_NESTING = 256
-
-#: The most operators and keywords (``!``, ``||``, ``FILTER``, ``MINUS``, ``BIND``, function names...;
-#: see :class:`kg.sparql.text.Guard`) accepted in a query. The parser and the evaluator recurse
-#: once for each in a chain, brackets or not: about 2,600 ``MINUS`` or ``BIND`` in a row, 6,400
-#: ``UNION`` or 9,000 ``!`` overflow the stack of the engine (embedded, and the Oxigraph server alike),
-#: and 3,000 ``MINUS`` inside 250 levels of nesting do. A thousand keeps a margin of about three
-#: over every construct tried (tests/test_sparql_guard.py) and is far above what a person writes.
-MAX_OPERATORS = 1000
-
-#: Graph names a bulk load writes through (never a source's): a staging graph holds a source's new
-#: content until it replaces the old one; a journal lists the graphs an unfinished load created.
-STAGING = "urn:kg:staging:"
-JOURNAL = "urn:kg:journal:"
 #: The journal's predicates: ``<journal> <creates> <graph>`` for each graph the load creates (a new
 #: source's or a staging graph), and ``<journal> <loaded> true`` once every graph is complete.
 _CREATES = ox.NamedNode("urn:kg:journal#creates")
@@ -76,68 +43,11 @@ _LOADED = ox.NamedNode("urn:kg:journal#loaded")
 _DROP_BATCH = 64
 
 
-def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
-    """What the guard scan finds in ``query``, refusing with :class:`~kg.errors.QueryRefused` (a
-    :class:`~kg.errors.QueryError`) a text whose nesting or operators could overflow the parser's
-    stack (:func:`refuse_oversized`), or that cannot be read with certainty."""
-    try:
-        found = guard(query)
-    except TooAmbiguous as exc:
-        raise _unreadable(exc) from None
-    refuse_oversized(found, max_nesting)
-    return found
-
-
-def readable(query: str) -> QueryShape:
-    """The scanner's reading of ``query`` (:func:`kg.sparql.text.analyse`), refusing with
-    :class:`~kg.errors.QueryRefused` a text it cannot read with certainty."""
-    try:
-        return analyse(query)
-    except TooAmbiguous as exc:
-        raise _unreadable(exc) from None
-
-
-def refuse_oversized(found: Guard | QueryShape, max_nesting: int = MAX_NESTING) -> None:
-    """Refuse (:class:`~kg.errors.QueryRefused`) what the guard scan found too deep or too long
-    for the parser's stack: nesting past ``max_nesting``, more than :data:`MAX_OPERATORS`."""
-    if found.depth > max_nesting:
-        raise QueryRefused(f"query nested more than {max_nesting} levels deep")
-    if found.operators > MAX_OPERATORS:
-        raise QueryRefused(
-            f"query holds more than {MAX_OPERATORS} operators and keywords (it has at least {found.operators}); "
-            "a long chain overflows the parser: use VALUES or IN ( ... ) for long lists"
-        )
-
-
-def _unreadable(exc: TooAmbiguous) -> QueryRefused:
-    return QueryRefused(f"{exc}: the service cannot check it safely")
-
-
-def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
-    """The engine's format for an export format name, and the prefixes to write; InvalidInput if unknown."""
-    try:
-        rdf_format, _ = EXPORT_FORMATS[fmt]
-    except KeyError:
-        raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}") from None
-    return rdf_format, {k: v for k, v in PREFIXES.items() if k not in ("xsd",)}
-
-
-def _bytes(data: bytes | None) -> bytes:
-    assert data is not None  # pyoxigraph returns bytes when no output is given
-    return data
-
-
-def _serialize(items: Any, **options: Any) -> bytes:
-    """Serialise triples or quads to bytes with the engine's serialiser."""
-    return _bytes(ox.serialize(items, **options))
-
-
-class Store:
+class EmbeddedStore(StoreBasics):
     """An embedded Oxigraph store (``path=None``: in memory; else a directory on disk)."""
 
-    #: The most recent writes, oldest first: (version after the write, the graphs it wrote, or None
-    #: when unknown). Empty for a store whose writes this object does not see (a remote store).
-    _changes: Sequence[tuple[int, frozenset[str] | None]] = ()
+    capabilities = frozenset({Capability.JOURNAL, Capability.REPLICAS})
+    max_nesting = MAX_NESTING
     _CHANGES_KEPT = 64
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -150,23 +60,20 @@ class Store:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._write_lock = threading.Lock()
         self._version = 0
-        self._changes = []
+        #: The most recent writes, oldest first: (version after the write, the graphs it wrote, or
+        #: None when unknown).
+        self._changes: Sequence[tuple[int, frozenset[str] | None]] = []
         #: Values derived from the store's content, kept per version (:mod:`kg.store.derived`).
         self.derived_values = DerivedValues()
         if self.path is not None:
             self.recover()
 
-    @classmethod
-    def open(cls, spec: str | Path | None, **remote: Any) -> Store:
-        """Open a store from a setting: ``None`` or ``"memory"`` for memory, an ``http(s)://`` URL
-        for a SPARQL server (:class:`kg.store.remote.RemoteStore`, given the ``remote`` options), else a path."""
-        if spec is not None and str(spec).startswith(("http://", "https://")):
-            from kg.store.remote import RemoteStore
+    @staticmethod
+    def open(spec: str | Path | None, **remote: Any) -> Store:
+        """Open a store of either kind from a setting (:func:`kg.store.connect`; kept as ``kg.Store.open``)."""
+        from kg.store import connect
 
-            return RemoteStore(str(spec), **remote)
-        if spec is None or str(spec) == "memory":
-            return cls(None)
-        return cls(spec)
+        return connect(spec, **remote)
 
     # -- reading ---------------------------------------------------------------
 
@@ -238,62 +145,9 @@ class Store:
         except OSError as exc:
             raise StoreError(f"store read failed: {exc}") from exc
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Rows of a SELECT query as dicts of Python values (unbound variables omitted)."""
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        try:
-            return [{name: to_python(row[name]) for name in names if row[name] is not None} for row in result]
-        except (RuntimeError, OSError) as exc:
-            raise QueryError(str(exc)) from None
-
-    def select_terms(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        """Rows of a SELECT query as tuples of the engine's terms, in projection order (None: unbound).
-
-        The fast read path: no conversion to Python values, for queries returning many rows or
-        read in bulk (a remote store returns the same shape of terms).
-        """
-        return list(self.iter_terms(query, bindings))
-
-    def iter_terms(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
-        """:meth:`select_terms` one row at a time, for reads too large to hold as a list."""
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        width = range(len(result.variables))
-        try:
-            for row in result:
-                yield tuple(row[i] for i in width)
-        except (RuntimeError, OSError) as exc:
-            raise QueryError(str(exc)) from None
-
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(result)
-
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[ox.Triple]:
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return list(result)
-
     def triples(self, graph: str) -> list[ox.Triple]:
         """Every triple of one named graph."""
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-
-    def _require_graph(self, graph: str) -> None:
-        if not self.contains_graph(graph):
-            raise InvalidInput(f"no graph {graph}")
-
-    def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
-        """The whole store (union of sources) or one named graph, serialised."""
-        buffer = io.BytesIO()
-        self.export_to(buffer, fmt, graph)
-        return buffer.getvalue()
 
     def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
         """Write the whole store (union of sources) or one named graph to ``output`` as it is
@@ -315,10 +169,6 @@ class Store:
 
     # -- writing ---------------------------------------------------------------
 
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Replace a named graph's content with ``triples`` in one transaction."""
-        self.replace_graphs({graph: triples})
-
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         """Replace several named graphs in one transaction.
 
@@ -326,7 +176,7 @@ class Store:
         """
         parts = []
         for graph, triples in graphs.items():
-            body = _serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            body = serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
             name = ox.NamedNode(graph)
             parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
         if parts:

@@ -74,7 +74,8 @@ class _Axis:
         days = [*days, at]
         first, last = min(days), max(days)
         self.lo = dt.date(first.year, 1, 1)
-        self.hi = dt.date(last.year + 1, 1, 1)
+        # the axis ends at the next new year's day (the last day of the calendar when there is none)
+        self.hi = dt.date(last.year + 1, 1, 1) if last.year < dt.MAXYEAR else dt.date.max
         self.span = (self.hi - self.lo).days
 
     def x(self, day: dt.date) -> float:
