@@ -105,9 +105,9 @@ def watched(browser: Any, server: str) -> Iterator[Watched]:
 
 
 @pytest.fixture
-def small(browser: Any, server: str) -> Iterator[Watched]:
-    """A page on a 1280x800 screen, watched like the others."""
-    w = Watched(browser, server, viewport=(1280, 800))
+def small(browser: Any, clean_server: str) -> Iterator[Watched]:
+    """A page of the bundled data on a 1280x800 screen, watched like the others."""
+    w = Watched(browser, clean_server, viewport=(1280, 800))
     yield w
     assert w.outside == [], f"requests to other hosts: {w.outside}"
     assert w.errors == [], f"script errors: {w.errors}"

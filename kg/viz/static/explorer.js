@@ -306,15 +306,21 @@
       const px = n.label_px;
       measure.font = px + 'px arial';
       const w = measure.measureText(n.label).width + 4;
-      const h = px * 1.25;
+      const h = px * 1.1;
       const centre = network.canvasToDOM(positions[n.id]);
-      // a claim's label sits inside its box; an actor's under its shape
-      const box = n.claim ? { x: centre.x - w / 2, y: centre.y - h / 2, w: w, h: h } : { x: centre.x - w / 2, y: centre.y + n.size * scale + 2, w: w, h: h };
-      const clipped = box.x < 0 || box.y < 0 || box.x + box.w > width || box.y + box.h > height;
-      const shown = n.claim || (!clipped && !kept.some((k) => overlaps(k, box)));
+      const out = (b) => b.x < 0 || b.y < 0 || b.x + b.w > width || b.y + b.h > height;
+      const free = (b) => !out(b) && !kept.some((k) => overlaps(k, b));
+      // a claim's label sits inside its box; an actor's under its shape, else above it if that is free
+      const below = { x: centre.x - w / 2, y: centre.y + n.size * scale + 2, w: w, h: h };
+      const above = { x: below.x, y: centre.y - n.size * scale - 2 - h, w: w, h: h };
+      let box = n.claim ? { x: centre.x - w / 2, y: centre.y - h / 2, w: w, h: h } : below;
+      let shift = 0;
+      if (!n.claim && !free(below) && free(above)) { box = above; shift = (above.y - below.y) / scale; }
+      const clipped = out(box);
+      const shown = n.claim || free(box);
       if (shown) kept.push(box);
       labels.push({ id: n.id, shown: shown, clipped: clipped, px: px, box: box });
-      updates.push({ id: n.id, font: Object.assign({ size: px / scale }, n.claim ? BOX : (shown ? FONT : HIDDEN)) });
+      updates.push({ id: n.id, font: Object.assign({ size: px / scale, vadjust: shift }, n.claim ? BOX : (shown ? FONT : HIDDEN)) });
     }
     network.body.data.nodes.update(updates);
     document.body.dataset.labels = String(kept.length);
