@@ -366,8 +366,12 @@ def test_default_date_is_the_latest_in_the_data(watched: Watched, evil_store: kg
     assert watched.data()["at"] == latest.isoformat() == page.input_value("#at")
     said = page.locator("#as-of").inner_text()
     assert said == f"Showing the graph as of {latest.isoformat()}, the latest date in the data."
-    page = watched.open("?at=2024-11-30")
+    page = watched.open("?at=2024-11-30&focus=russia")
     assert f"the latest date in the data is {latest.isoformat()}" in page.locator("#as-of").inner_text()
+    page.click("#latest")  # the same view on the latest date
+    page.wait_for_url(lambda url: "at=" not in url)
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    assert watched.data()["at"] == latest.isoformat() and watched.data()["focus"] == "russia"
 
 
 def test_hover_tooltips_on_nodes_and_edges(watched: Watched) -> None:

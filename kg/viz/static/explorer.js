@@ -246,6 +246,8 @@
     if ($('claims-as-nodes')) $('claims-as-nodes').addEventListener('change', () => {
       if (!redrawing) { redrawing = true; $('controls').requestSubmit(); }
     });
+    // "the latest date in the data": the same view on that day (focus, depth and filters kept)
+    if ($('latest')) { const p = new URLSearchParams(window.location.search); p.delete('at'); $('latest').href = '?' + p.toString(); }
     if ($('unfocus')) $('unfocus').addEventListener('click', (event) => {
       event.preventDefault(); $('focus').value = ''; $('controls').requestSubmit();
     });
