@@ -29,6 +29,11 @@ transaction); once every graph is complete the journal is marked loaded; then th
 the load (with nothing to move, the mark does) and the journal is dropped (the steps are
 listed in :mod:`kg.store.embedded`, beside :meth:`~kg.store.embedded.Store.open_journal`).
 
+* The union of the sources (the store's default graph, each triple once: :mod:`kg.store.embedded`)
+  gains the new sources' triples once they are loaded, before the commit
+  (:meth:`~kg.store.embedded.Store.add_to_union`, not atomic), and a replaced source's in the move
+  that commits; dropping a graph takes out of the union what no other source states, so an undo
+  leaves it as it was.
 * If the bulk load or the move fails, every graph the journal names is dropped, which leaves the
   store as it was, and :class:`~kg.errors.StoreError` is raised.
 * If the process dies at any point (``kill -9``), the next open of the on-disk store for writing
@@ -354,6 +359,7 @@ def bulk_load_files(
         try:
             for file in spooled.files:
                 store.bulk_load(file)
+            store.add_to_union(spooled.new)  # a replaced source's new content joins it at the move
             store.journal_loaded(journal)
             store.move_graphs(spooled.moves)  # the commit
         except BaseException:  # a failed write, or an interruption: undo now (else the next open does)
