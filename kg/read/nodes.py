@@ -3,8 +3,9 @@
 A node stated by several sources may have several values of a property (one per source that gives
 another), so a query with one OPTIONAL per property multiplies rows (a statement whose three
 sources differ on ten optional properties can make 3^10 rows before grouping). The per-entity
-reads therefore fetch flat rows (``kg/queries/statement-*.rq``) and group them here; the as-of aggregation rules (latest of the
-earliest days, earliest of the latest days) are applied by the callers.
+reads therefore fetch flat rows (``kg/queries/statement-*.rq``) and group them here; the as-of
+aggregation rules (latest of the earliest days, earliest of the latest days) are applied by the
+callers.
 """
 
 from __future__ import annotations
