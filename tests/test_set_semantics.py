@@ -316,7 +316,10 @@ def syn_10k(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 def test_count_equals_count_distinct_on_a_generated_10k_actor_graph(syn_10k: Store) -> None:
-    assert_union(syn_10k)
+    # the union holds as many triples as the sources state distinct ones (the full check, kg check's,
+    # takes about a minute here: it runs on the smaller stores above)
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    assert count(syn_10k, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == count(syn_10k, distinct) > 500_000
     terms = _terms(syn_10k)
     started = time.monotonic()
 

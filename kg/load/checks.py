@@ -407,10 +407,9 @@ def _edge_defects(store: Store) -> list[Defect]:
 #: A graph of the store's own (a bulk load's), never a source.
 _OWN = f'(STRSTARTS(STR(?g), "{STAGING}") || STRSTARTS(STR(?g), "{JOURNAL}"))'
 #: Triples of a source missing from the default graph, and triples of the default graph no source states.
-_NOT_IN_UNION = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!OWN) FILTER NOT EXISTS { ?s ?p ?o } } LIMIT "
-_NOT_FROM_A_SOURCE = (
-    "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } FILTER(!OWN) } } LIMIT "
-)
+#: (MINUS, not a correlated FILTER NOT EXISTS: half the time at 10k actors.)
+_NOT_IN_UNION = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!OWN) MINUS { ?s ?p ?o } } LIMIT "
+_NOT_FROM_A_SOURCE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } FILTER(!OWN) } } LIMIT "
 
 
 def union_defects(store: Store, limit: int = 10) -> list[Defect]:

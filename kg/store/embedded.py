@@ -357,13 +357,14 @@ class Store:
             raise InvalidInput(f"no graph {graph}")
 
     def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
-        """The whole store (union of sources) or one named graph, serialised."""
+        """The whole store or one named graph, serialised: a dataset format holds every named graph
+        (the union in the default graph, derived, left out), a graph format the union of the sources."""
         buffer = io.BytesIO()
         self.export_to(buffer, fmt, graph)
         return buffer.getvalue()
 
     def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
-        """Write the whole store (union of sources) or one named graph to ``output`` as it is
+        """Write the whole store or one named graph (as :meth:`export`) to ``output`` as it is
         serialised, without holding the serialisation in memory (1.3 GB at 100k actors)."""
         rdf_format, prefixes = export_format(fmt)
         if graph is not None:
