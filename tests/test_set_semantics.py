@@ -11,6 +11,7 @@ the remote store over an Oxigraph server and over Virtuoso.
 from __future__ import annotations
 
 import io
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,8 @@ from hypothesis import strategies as st
 import kg
 from api.app import create_app
 from api.settings import Settings
+from benchmarks.servers import _wait as wait_for
+from benchmarks.servers import binary, free_port
 from kg import synthetic
 from kg.load import bulk
 from kg.load.checks import check_store, union_defects
@@ -204,6 +207,26 @@ def test_an_older_remote_store_without_the_union_gets_it_when_opened(
     finally:
         wipe(reopened)
         reopened.close()
+
+
+def test_an_oxigraph_server_with_a_union_default_graph_is_refused(tmp_path: Path, bundled_store: kg.Store) -> None:
+    """Its union would count a triple once per graph and override a query's own FROM: the store
+    says how to start it instead (once it holds data: an empty server cannot tell)."""
+    port = free_port()
+    command = [binary("oxigraph"), "serve", "--location", str(tmp_path / "data"), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen([*command, "--union-default-graph"], stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url, process, None)
+        store = kg.Store.open(url)
+        graph = SRC + "uk-proscription"
+        with pytest.raises(kg.StoreError, match="without --union-default-graph"):
+            store.replace_graphs({graph: bundled_store.triples(graph)})
+        with pytest.raises(kg.StoreError, match="without --union-default-graph"):
+            kg.Store.open(url)
+    finally:
+        process.terminate()
+        process.wait()
 
 
 # --- the endpoint ------------------------------------------------------------------------------------
