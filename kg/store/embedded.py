@@ -102,24 +102,31 @@ def is_source_graph(graph: str) -> bool:
     return not graph.startswith((STAGING, JOURNAL)) and graph != EMPTY_GRAPH
 
 
-def _others(name: str, graph: str, *, also: str = "") -> str:
+def _others(name: str, graph: str, keep: ox.NamedNode | None = None) -> str:
     """A filter keeping the graphs ``name`` that may hold a triple of the union other than ``graph``:
-    a source's graph (not the store's own); ``also``: a further condition."""
-    return (
-        f"FILTER({name} != {graph} && !STRSTARTS(STR({name}), {ox.Literal(STAGING)})"
-        f" && !STRSTARTS(STR({name}), {ox.Literal(JOURNAL)}){also})"
-    )
+    a source's graph (not the store's own), or ``keep``."""
+    source = f"!STRSTARTS(STR({name}), {ox.Literal(STAGING)}) && !STRSTARTS(STR({name}), {ox.Literal(JOURNAL)})"
+    if keep is not None:
+        source = f"({name} = {keep} || {source})"
+    return f"FILTER({name} != {graph} && {source})"
 
 
-def union_delete(graph: ox.NamedNode, *, union: ox.NamedNode | None = None, holders: str | None = None) -> str:
+def union_delete(
+    graph: ox.NamedNode,
+    *,
+    union: ox.NamedNode | None = None,
+    holders: str | None = None,
+    keep: ox.NamedNode | None = None,
+) -> str:
     """The update operation taking out of the union (the default graph, or the graph ``union``)
     the triples of ``graph`` that no other source states: run before ``graph`` is dropped or replaced.
 
     ``holders`` is the pattern binding ``?h`` to the graphs that count as sources (default: every
-    named graph but the store's own); a triple held by ``graph`` itself never counts.
+    named graph but the store's own, and ``keep``: a graph about to replace ``graph``, whose triples
+    then stay rather than go and come back); a triple held by ``graph`` itself never counts.
     """
     into = f"GRAPH {union} {{ ?s ?p ?o }}" if union is not None else "?s ?p ?o"
-    others = f"{holders} FILTER(?h != {graph})" if holders is not None else _others("?h", str(graph))
+    others = f"{holders} FILTER(?h != {graph})" if holders is not None else _others("?h", str(graph), keep)
     return (
         f"DELETE {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}"
         f" FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} {others} }} }}"
@@ -473,9 +480,9 @@ class Store:
     def move_graphs(self, moves: Mapping[str, str]) -> None:
         """Replace each target graph by its staging graph (``{staging: target}``) in one transaction,
         the union of the sources with them."""
-        parts = [
-            f"{union_delete(ox.NamedNode(t))} ;\nMOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)} ;\n"
-            f"{union_insert(ox.NamedNode(t))}"
+        parts = [  # what the old and the new content share stays in the union (no delete and insert again)
+            f"{union_delete(ox.NamedNode(t), keep=ox.NamedNode(s))} ;\n"
+            f"MOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)} ;\n{union_insert(ox.NamedNode(t))}"
             for s, t in moves.items()
         ]
         if parts:
