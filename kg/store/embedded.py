@@ -135,9 +135,10 @@ def union_delete(
 
 def union_insert(graph: ox.NamedNode, *, union: ox.NamedNode | None = None) -> str:
     """The update operation adding the triples of ``graph`` to the union (the default graph, or the
-    graph ``union``): run once ``graph`` holds its new content (adding a triple the union holds is a no-op)."""
+    graph ``union``): run once ``graph`` holds its new content. Only the triples the union lacks
+    are written (an insert of one it holds would still take a write lock on it in the engine)."""
     into = f"GRAPH {union} {{ ?s ?p ?o }}" if union is not None else "?s ?p ?o"
-    return f"INSERT {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    return f"INSERT {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ {into} }} }}"
 
 
 def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
