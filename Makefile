@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= var/store
 
-.PHONY: install serve test lint format clean screenshot bench faults
+.PHONY: install serve test test-fast lint format clean screenshot bench faults
 
 install: $(STAMP)
 
@@ -26,13 +26,29 @@ lint: install
 	$(BIN)/ruff format --check kg api tests benchmarks
 	$(BIN)/mypy kg api
 
+# Everything, as CI runs it: lint, then the whole suite (servers, browser and benchmark tests included).
 test: lint
 	$(BIN)/pytest -q
+
+# The suite without its slow groups (the markers registered in pyproject.toml: Oxigraph server and
+# Virtuoso, Chromium, the benchmark smoke test, the slowest of the rest), for quick checks while
+# working: most of the tests in about a quarter of the whole suite's CPU time. Run `make test`
+# (everything, as CI) before pushing.
+FAST_MARKERS := not servers and not browser and not bench and not slow
+
+test-fast: install
+	$(BIN)/pytest -q -m "$(FAST_MARKERS)"
 
 # The README's picture of the explorer, taken by a browser test (needs /usr/bin/chromium).
 screenshot: install
 	$(BIN)/pytest -q tests/test_explorer_browser.py -k readme_screenshot
 	cp test-artifacts/explorer-readme.png kg/viz/explorer.png
+
+# docs/deployment.md's table of KG_* settings, written from the comments of api/settings.py
+# (tests/test_docs.py fails when the page is out of date).
+.PHONY: docs
+docs: install
+	$(BIN)/python -m api.settings --write docs/deployment.md
 
 format: install
 	$(BIN)/ruff format kg api tests benchmarks

@@ -7,179 +7,51 @@ passed in; routers are thin and call ``kg``; errors from the library map to HTTP
 
 from __future__ import annotations
 
-import asyncio
-import json
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 from api import errors
-from api.errors import status_and_code
+from api.middleware import OneVersion
 from api.models import ERROR_RESPONSES
-from api.routers import actors, claims, explorer, front, health, network, ontology, search, sources, sparql
+from api.routers import actor_pages, actors, claims, explorer, front, health, network, ontology, search, sources, sparql
 from api.settings import Settings
 from api.warm import warm
-from kg.errors import KGError, StoreBusy
 from kg.load.loader import open_store
 from kg.sparql.pool import QueryPool
-from kg.store.embedded import Store
-from kg.store.remote import Reading, RemoteStore, one_version
+from kg.store import Store
 
 __all__ = ["Service", "create_app"]
 
 
 class Service(FastAPI):
-    """The FastAPI application, answering GET and POST on ``/sparql`` before FastAPI's own layers.
+    """The FastAPI application: one request pipeline for every path, ``/sparql`` included.
 
-    Those layers (the telemetry check, the error middleware, the router) cost about a fifth of the
-    service's own time on a short SPARQL query; the endpoint reads the ASGI scope itself
-    (:func:`api.routers.sparql.serve`). With ``sparql_fast_path`` off, its routes answer instead.
-
-    Each request reads a remote store's version once, before its first query
-    (:func:`kg.store.remote.one_version`), and its answer is held until the version is read again: if
-    another process wrote meanwhile (or was writing), the answer may mix two versions, so the
-    request is answered again after a short wait, at most once per :attr:`retry_waits`, and then
-    with 503 ``store_busy``. A streamed answer is checked when it starts streaming (what it read
-    until then), then sent as it comes.
+    The pipeline (``api/middleware.py``) is FastAPI's stack: a middleware added with
+    ``app.add_middleware`` (authentication, CORS, request ids) covers every path. The service adds
+    two things to it here, so that no later addition can go around them:
+    :class:`api.middleware.OneVersion`, appended to the middleware as the innermost (a remote
+    store's reads of one version, answered again or 503 ``store_busy``), and the SPARQL endpoint's
+    fast route (:class:`api.routers.sparql.FastRoute`) as the router's first route: GET and POST on
+    ``/sparql`` answered straight from the ASGI scope, without FastAPI's per-route work (Request
+    objects, dependency injection), but behind every middleware, as any route is. With
+    ``sparql_fast_path`` off, the endpoint's FastAPI routes answer instead.
     """
 
     sparql_fast_path = True
-    #: Seconds waited before each further attempt at a request whose store changed while it read.
+    #: Seconds waited before each further attempt at a request whose store changed while it read
+    #: (:class:`api.middleware.OneVersion`).
     retry_waits: tuple[float, ...] = (0.05, 0.25)
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await super().__call__(scope, receive, send)
-            return
-        if scope["type"] == "http" and isinstance(getattr(self.state, "store", None), RemoteStore):
-            await self._answer_of_one_version(scope, receive, send)
-            return
-        with one_version():
-            await self._answer(scope, receive, send)
-
-    async def _answer(self, scope: Any, receive: Any, send: Any) -> None:
-        if self.sparql_fast_path and sparql.takes(scope):
-            await sparql.serve(self.state, scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
-
-    async def _answer_of_one_version(self, scope: Any, receive: Any, send: Any) -> None:
-        """Answer from one version of the remote store, or 503 ``store_busy`` (see the class).
-
-        A SPARQL request is one query, of one version by itself: its version is read (and checked)
-        only where the server needs the list of graphs (Virtuoso); every other request's reads are
-        all checked."""
-        body = _Replay(receive)
-        every_read = not sparql.takes(scope)
-        for wait in (*self.retry_waits, None):
-            with one_version(every_read=every_read) as reading:
-                held = _Held(send, reading)
-                try:
-                    await self._answer(dict(scope), body.attempt(), held.send)
-                except Exception:
-                    if held.passed or await held.final():
-                        await held.release()
-                        raise
-                else:
-                    if held.passed:
-                        return
-                    if await held.final():
-                        await held.release()
-                        return
-                if held.failed is not None:  # the store could not be asked again
-                    await _send_error(send, held.failed)
-                    return
-            if wait is not None:
-                await asyncio.sleep(wait)
-        tries = len(self.retry_waits) + 1
-        busy = StoreBusy(f"the store was written while this request read it, each of {tries} times; try again")
-        await _send_error(send, busy)
-
-
-class _Held:
-    """An answer's messages, held until what it read is known to be of one version."""
-
-    def __init__(self, send: Any, reading: Reading) -> None:
-        self._send = send
-        self._reading = reading
-        self._messages: list[Any] = []
-        #: A streamed answer found of one version and being sent as it comes.
-        self.passed = False
-        #: A streamed answer found mixed: the rest of it is dropped.
-        self.dropped = False
-        #: The error met asking the store's version again.
-        self.failed: KGError | None = None
-
-    async def final(self) -> bool:
-        """Whether the answer held is to be sent: it read one version, or it wrote (never redone)."""
-        if self.dropped or self.failed is not None:
-            return False
-        if self._reading.wrote:
-            return True
-        try:
-            return await asyncio.to_thread(self._reading.settled)
-        except KGError as exc:
-            self.failed = exc
-            return False
-
-    async def send(self, message: Any) -> None:
-        if self.passed:
-            await self._send(message)
-            return
-        if self.dropped:
-            return
-        self._messages.append(message)
-        if message["type"] == "http.response.body" and message.get("more_body", False):
-            if await self.final():  # a streamed answer: check what it read before streaming
-                self.passed = True
-                await self.release()
-            else:
-                self.dropped = True
-                self._messages.clear()
-
-    async def release(self) -> None:
-        messages, self._messages = self._messages, []
-        for message in messages:
-            await self._send(message)
-
-
-class _Replay:
-    """A request's body, read once from the client and given again to each attempt."""
-
-    def __init__(self, receive: Any) -> None:
-        self._receive = receive
-        self._kept: list[Any] = []
-
-    def attempt(self) -> Callable[[], Awaitable[Any]]:
-        position = 0
-
-        async def receive() -> Any:
-            nonlocal position
-            if position < len(self._kept):
-                position += 1
-                return self._kept[position - 1]
-            message = await self._receive()
-            if message["type"] == "http.request":
-                self._kept.append(message)
-                position += 1
-            return message
-
-        return receive
-
-
-async def _send_error(send: Any, exc: KGError) -> None:
-    """Answer with the JSON error body of a library exception (status from api/errors.py)."""
-    status, code = status_and_code(exc)
-    body = json.dumps(errors.error_body(code, str(exc))).encode("utf-8")
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode("latin-1"))]
-    if isinstance(exc, StoreBusy):
-        headers.append((b"retry-after", b"1"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user_middleware.append(Middleware(OneVersion))
+        self.router.routes.insert(0, sparql.FastRoute())
 
 
 def _warm(store: Store, done: threading.Event, after: Callable[[], None] | None) -> None:
@@ -252,4 +124,5 @@ def create_app(
     errors.install(app)
     for module in (health, search, actors, claims, sources, network, sparql, ontology, explorer, front):
         app.include_router(module.router)
+    app.include_router(actor_pages.router)  # HTML pages of actors, for people
     return app

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
 
+from kg import kinds as kind_table
 from kg import ontology
-from kg.namespaces import CK
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["ActorTypesQuery", "AtQuery", "StoreDep", "get_store"]
 
@@ -43,11 +43,11 @@ AtQuery = Annotated[
 ]
 
 
-#: Actor types, statement kinds and claim kinds, read from the ontology: the OpenAPI schema lists
+#: Actor types, statement kinds (kg.kinds) and claim kinds, read from the ontology: the OpenAPI schema lists
 #: them as enums; the library rejects anything else with InvalidInput (422).
-ACTOR_TYPES = ontology.class_names(CK + "Actor")
-STATEMENT_KINDS = ontology.class_names(CK + "Statement")
-CLAIM_KINDS = ontology.concept_names(CK + "ClaimKind", "-claim")
+ACTOR_TYPES = ontology.actor_types()
+STATEMENT_KINDS = sorted(kind_table.names())
+CLAIM_KINDS = ontology.claim_kinds()
 
 #: ``types=`` (repeatable): actor classes to keep.
 ActorTypesQuery = Annotated[

@@ -103,3 +103,139 @@ class Settings:
             "gsp_url": self.store_gsp,
         }
         return {k: v for k, v in options.items() if v} | {"timeout": self.store_timeout}
+
+
+# --- the settings table of docs/deployment.md ---------------------------------------------------
+# `make docs` (python -m api.settings --write docs/deployment.md) writes it from the comments above,
+# and tests/test_docs.py fails when the page differs: those comments are the documentation.
+
+#: One row of the table: the variables, their defaults (in the same order) and what they do.
+Row = tuple[tuple[str, ...], tuple[str, ...], str]
+
+#: Settings the library reads where they are used, not through :class:`Settings`. tests/test_docs.py
+#: checks that every ``KG_*`` variable read in kg/ or api/ is documented here or in :class:`Settings`.
+LIBRARY_SETTINGS: tuple[Row, ...] = (
+    (
+        ("KG_MAX_LINE_BYTES",),
+        ("1000000",),
+        "the longest line a data file may hold, in bytes (`kg load`, both paths, and the data the service "
+        "loads): a longer line is refused with its file and line number, and nothing is loaded.",
+    ),
+    (
+        ("KG_MAX_EXPANSION", "KG_EXPANSION_ALLOWANCE"),
+        ("20", "8000000"),
+        "how far a data file's parsed terms may outgrow it: characters of terms per byte read, plus an "
+        "allowance; a file past that (a long prefix used many times) is refused, and nothing is loaded.",
+    ),
+    (
+        ("KG_ONTOLOGY",),
+        ("unset",),
+        "a directory of ontology files (conflict-kg.ttl, shapes.ttl...) to read instead of the bundled "
+        "ontology/, once, when kg is imported: an ontology with a kind of statement added, say.",
+    ),
+    (
+        ("KG_QUERY_SANDBOX",),
+        ("on",),
+        "off leaves the SPARQL query workers their network access (the sandbox: a network namespace and a "
+        "seccomp filter, behind the refusal of SERVICE and LOAD); for a platform where the sandbox breaks "
+        "something.",
+    ),
+)
+
+_BEGIN = "<!-- settings table: written by `make docs` from api/settings.py; edit the comments there -->"
+_END = "<!-- end of the settings table -->"
+
+
+def _default_text(value: Any) -> str:
+    if value is None or value == []:
+        return "unset"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def documented() -> list[Row]:
+    """The fields of :class:`Settings` as table rows, read from the comments in its source.
+
+    Each group of fields follows a comment ``# KG_NAME[, KG_NAME...]: what they do``, which names
+    one variable per field of the group, in order. A field without one raises :class:`ValueError`.
+    """
+    import dataclasses
+    import inspect
+
+    defaults = {
+        f.name: f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        for f in dataclasses.fields(Settings)
+    }
+    rows: list[Row] = []
+    comment: list[str] = []
+    group: list[str] = []  # the fields under the current comment
+    for line in inspect.getsource(Settings).splitlines():
+        text = line.strip()
+        if text.startswith("#"):
+            if group:  # a comment after fields starts the next group
+                comment, group = [], []
+            comment.append(text.lstrip("#").strip())
+            continue
+        if line.startswith(("    @", "    def ")):  # the fields are over
+            break
+        name = text.split(":", 1)[0]
+        if name not in defaults:  # the class's docstring or a blank line
+            continue
+        head, _, what = " ".join(comment).partition(": ")
+        variables = tuple(v.strip() for v in head.split(","))
+        if not what or not all(v.startswith("KG_") for v in variables) or len(group) >= len(variables):
+            raise ValueError(f"Settings.{name} needs its own variable in a comment '# KG_NAME: what it does' above")
+        group.append(name)
+        if len(group) == 1:
+            rows.append(((), (), what))
+        _, shown, _ = rows[-1]
+        rows[-1] = (variables, (*shown, _default_text(defaults[name])), what)
+    for variables, shown, _ in rows:
+        if len(shown) != len(variables):
+            raise ValueError(f"{', '.join(variables)}: one field per variable named in the comment")
+    return rows
+
+
+def markdown() -> str:
+    """The table of every ``KG_*`` setting, between the markers docs/deployment.md holds it by."""
+
+    def line(row: Row) -> str:
+        variables, defaults, what = row
+        shown = ", ".join("unset" if d == "unset" else f"`{d}`" for d in defaults)
+        what = what.replace("|", "\\|")
+        return f"| {', '.join(f'`{v}`' for v in variables)} | {shown} | {what} |"
+
+    header = ["| variable | default | what it does |", "|---|---|---|"]
+    service = (
+        "Read by the service (`kg serve`) into `api.settings.Settings`; `KG_STORE` and the server's credentials"
+        " and endpoints also by the other `kg` commands that open a store:"
+    )
+    lines = [_BEGIN, "", service, "", *header]
+    lines += [line(row) for row in documented()]
+    lines += ["", "Read by the library where they are used (`kg load`, `kg serve` and any Python program):", ""]
+    lines += [*header, *(line(row) for row in LIBRARY_SETTINGS), "", _END]
+    return "\n".join(lines) + "\n"
+
+
+def with_table(page: str) -> str:
+    """A Markdown page with the table between its markers written anew."""
+    start, end = page.find(_BEGIN), page.find(_END)
+    if start < 0 or end < start:
+        raise ValueError("the page has no settings table markers")
+    return page[:start] + markdown() + page[end + len(_END) + 1 :]
+
+
+if __name__ == "__main__":  # python -m api.settings [--markdown | --write FILE]
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:2] == ["--write"] and len(sys.argv) == 3:
+        page = Path(sys.argv[2])
+        page.write_text(with_table(page.read_text(encoding="utf-8")), encoding="utf-8")
+    elif sys.argv[1:] in ([], ["--markdown"]):
+        sys.stdout.write(markdown())
+    else:
+        sys.exit("usage: python -m api.settings [--markdown | --write FILE]")

@@ -3,7 +3,7 @@
 Builds an on-disk store holding the bundled data and a small synthetic graph (``--old`` actors),
 then, for each round, copies it and runs ``kg load --bulk`` of a larger synthetic graph
 (``--new`` actors, other seed: new sources and replaced ones) over the copy, kills it with
-SIGKILL at a random moment, opens the copy (which recovers it, :meth:`kg.store.embedded.Store.recover`)
+SIGKILL at a random moment, opens the copy (which recovers it, :meth:`kg.store.embedded.EmbeddedStore.recover`)
 and counts the quads of every named graph. Each round must give exactly the counts of the store
 before the load or of the store after a complete load; a mixture, a staging graph or a journal
 left over is a failure. Four kills in five fall while the load writes (from the engine's first
@@ -29,8 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kg import synthetic
-from kg.store.embedded import JOURNAL, STAGING, Store
+from kg import Store, synthetic
+from kg.store import JOURNAL, STAGING
 
 #: The child writes these files beside its store: when it first calls the engine's bulk loader,
 #: and when the bulk load has returned (committed).

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import httpx
 
-import kg
-from kg.store.remote import RemoteStore
+from kg.store import RemoteStore
 
 #: Seconds a server may take to answer after it was started.
 STARTUP_LIMIT = 60.0
@@ -35,9 +34,7 @@ class Server:
     log: Path | None = None
 
     def open(self, **overrides: object) -> RemoteStore:
-        store = kg.Store.open(self.url, **{**self.options, **overrides})
-        assert isinstance(store, RemoteStore)
-        return store
+        return RemoteStore(self.url, **{**self.options, **overrides})
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -22,7 +22,7 @@ from kg.read.entities import entity
 from kg.read.events import events
 from kg.read.relations import backed, backers, evidence, relations
 from kg.read.search import search
-from kg.store.embedded import Store
+from kg.store import EmbeddedStore as Store  # the embedded store; kg.Store.open opens either kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.load.loader import bundled_data_files, load_files, open_store, remove_source

@@ -21,7 +21,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import pyoxigraph as ox
 import typer
@@ -34,7 +34,8 @@ from kg.load import loader as loader
 from kg.load.checks import check_store, incoming_defects
 from kg.namespaces import ONTOLOGY_GRAPH, SRC
 from kg.read.catalog import sources as list_sources
-from kg.store.embedded import EXPORT_FORMATS, Store
+from kg.read.jsonld import export_jsonld
+from kg.store import EXPORT_FORMATS, Store, connect
 from kg.terms import to_python
 
 #: Set by ``--debug``: errors print their traceback too.
@@ -105,6 +106,13 @@ def main(
     store_gsp: Annotated[
         str | None, typer.Option(envvar="KG_STORE_GSP", help="The server's Graph Store Protocol endpoint.")
     ] = None,
+    store_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="KG_STORE_TIMEOUT",
+            help="Seconds a request to the server may take (default 30; a bulk load writes in few large requests).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of an error too.")] = False,
 ) -> None:
     """A knowledge graph of armed conflicts. ``--store`` may be a SPARQL server's URL: then the
@@ -116,6 +124,7 @@ def main(
         "dialect": store_dialect,
         "update_url": store_update,
         "gsp_url": store_gsp,
+        "timeout": store_timeout,
     }
     _REMOTE.clear()
     _REMOTE.update({k: v for k, v in options.items() if v})
@@ -358,16 +367,23 @@ def export(
     """Export the graph (or one source's graph)."""
     graph = None if source is None else (source if source.startswith(("http://", "https://")) else SRC + source)
     opened = _open(store)
+
+    def write(out: BinaryIO) -> None:
+        if fmt is ExportFormat.jsonld:  # compacted with the project's context, written inline: readable offline
+            export_jsonld(opened, out, graph, inline_context=True)
+        else:
+            opened.export_to(out, fmt.value, graph)
+
     if output is None:
         try:
-            opened.export_to(sys.stdout.buffer, fmt.value, graph)
+            write(sys.stdout.buffer)
         except KGError as exc:
             fail(str(exc))
         return
     partial = output.with_name(output.name + ".partial")  # a failed export leaves no file behind
     try:
         with partial.open("wb") as out:
-            opened.export_to(out, fmt.value, graph)
+            write(out)
         partial.replace(output)
     except KGError as exc:
         partial.unlink(missing_ok=True)
@@ -393,7 +409,7 @@ def remove(
     """Remove a source's graph (bundled sources come back at the next start)."""
     graph = source if source.startswith(("http://", "https://")) else SRC + source
     try:
-        opened = Store.open(store, **_remote(store))
+        opened = connect(store, **_remote(store))
         removed = loader.remove_source(opened, graph)
     except KGError as exc:
         fail(str(exc))

@@ -8,18 +8,23 @@ statement kind to the ontology needs no code change.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.errors import LoadError
 from kg.names import kebab
 from kg.namespaces import CK
 
 __all__ = [
     "ONTOLOGY_DIR",
+    "ONTOLOGY_ENV",
     "EdgeRule",
+    "actor_types",
+    "claim_kinds",
     "class_names",
     "concept_names",
     "derived_properties",
@@ -31,7 +36,18 @@ __all__ = [
 ]
 
 
+#: Environment variable naming another directory of ontology files to use instead of the bundled
+#: one (read once, when :mod:`kg` is imported): an ontology with a kind of statement added, say.
+ONTOLOGY_ENV = "KG_ONTOLOGY"
+
+
 def _find_dir() -> Path:
+    chosen = os.environ.get(ONTOLOGY_ENV, "").strip()
+    if chosen:
+        path = Path(chosen).expanduser().resolve()
+        if not (path / "conflict-kg.ttl").is_file() or not (path / "shapes.ttl").is_file():
+            raise LoadError(f"{ONTOLOGY_ENV}={chosen}: no conflict-kg.ttl and shapes.ttl in that directory")
+        return path
     here = Path(__file__).resolve().parent
     for candidate in (here / "ontology_files", here.parent / "ontology"):
         if (candidate / "conflict-kg.ttl").is_file():
@@ -110,6 +126,16 @@ def subclasses(cls: str) -> frozenset[str]:
 def class_names(cls: str) -> list[str]:
     """Kebab-case names of the strict subclasses of ``cls`` (``ck:ArmedGroup`` → ``armed-group``)."""
     return sorted(kebab(c) for c in subclasses(cls) if c != cls)
+
+
+def actor_types() -> list[str]:
+    """Names of the kinds of actor (``armed-group``, ``state``...): the subclasses of ``ck:Actor``."""
+    return class_names(CK + "Actor")
+
+
+def claim_kinds() -> list[str]:
+    """Names of the kinds of claim (``attribution``, ``promise``...), without their ``-claim`` suffix."""
+    return concept_names(CK + "ClaimKind", "-claim")
 
 
 def concept_names(cls: str, suffix: str = "") -> list[str]:

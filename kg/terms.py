@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import XSD
 
-__all__ = ["Term", "date_literal", "iri", "to_python", "to_term"]
+__all__ = ["Term", "date_literal", "iri", "split", "to_python", "to_term"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -65,3 +65,8 @@ def to_python(term: Term | None) -> Any:
                 return term.value
         return term.value
     return str(term)
+
+
+def split(value: str | None, sep: str = " ") -> list[str]:
+    """Split a GROUP_CONCAT value (empty → [])."""
+    return [v for v in (value or "").split(sep) if v]

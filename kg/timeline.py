@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from kg.errors import InvalidInput
 from kg.namespaces import XSD
 
-__all__ = ["Bounds", "PartialDate", "Reason", "Status", "Verdict", "parse_at", "status", "verdict"]
+__all__ = ["Bounds", "PartialDate", "Reason", "Status", "Verdict", "most_precise", "parse_at", "status", "verdict"]
 
 _DATE_RE = re.compile(r"^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -259,3 +259,9 @@ def parse_at(value: str | dt.date | None) -> dt.date:
     if parsed.precision != 3:
         raise InvalidInput(f"'at' must be a full date YYYY-MM-DD, not {value!r}")
     return parsed.first_day
+
+
+def most_precise(dates: str | None) -> str | None:
+    """The most precise of the space-separated dates several sources give (``2011 2011-03``)."""
+    values = [v for v in (dates or "").split(" ") if v]
+    return max(values, key=lambda v: (len(v), v)) if values else None

@@ -10,6 +10,9 @@
 * ``oxigraph_server``, ``virtuoso_server`` (session): SPARQL servers for the remote store.
 * ``make_source``: writes a small valid TriG source (see :data:`SOURCE_TEMPLATE`), optionally
   with one defect, to ``tmp_path`` and returns its path.
+
+At the end: the slow groups' markers, put on at collection and checked while the tests run
+(pyproject.toml, tests/markers.py).
 """
 
 from __future__ import annotations
@@ -148,3 +151,40 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Virtuoso 7 with its own database on free loopback ports (dba/dba, digest)."""
     yield from _server("virtuoso", tmp_path_factory)
+
+
+# --- the slow groups (markers registered in pyproject.toml; tests/markers.py) -----------------------
+
+from collections.abc import Iterator  # noqa: E402
+
+from tests import markers  # noqa: E402
+
+#: The fixtures whose tests are marked ``servers`` at collection.
+SERVER_FIXTURES = {"oxigraph_server", "virtuoso_server"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``servers`` every test that uses a server fixture, directly or through other fixtures,
+    and every test parametrized by a server's name (fixtures such as test_store's ``any_store``
+    ask for ``f"{name}_server"`` at run time, which collection cannot see). What this misses
+    fails at run time (tests/markers.py)."""
+    from tests.servers import STARTERS
+
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        by_name = callspec is not None and any(isinstance(v, str) and v in STARTERS for v in callspec.params.values())
+        if by_name or SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(markers, "tests.markers")  # its hooks: which test runs, which fixture starts
+
+
+@pytest.fixture(autouse=True)
+def _slow_groups_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test: every fixture it used (also those asked for at run time) that started a
+    server or a browser asks for that group's marker."""
+    yield
+    markers.check_fixtures(request.node, request.fixturenames)

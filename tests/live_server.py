@@ -13,7 +13,7 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
-from kg.store.embedded import Store
+from kg.store import Store
 
 
 def free_port() -> int:

@@ -15,12 +15,14 @@ import pytest
 from benchmarks.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, Server, ServerMissing, wipe
 from benchmarks.servers import start_oxigraph as _start_oxigraph
 from benchmarks.servers import start_virtuoso as _start_virtuoso
+from tests.markers import require
 
 __all__ = ["STARTERS", "VIRTUOSO_PASSWORD", "VIRTUOSO_USER", "Server", "start_oxigraph", "start_virtuoso", "wipe"]
 
 
-def _required(start: Callable[[Path], Server]) -> Callable[[Path], Server]:
+def _required(start: Callable[[Path], Server], what: str) -> Callable[[Path], Server]:
     def started(folder: Path) -> Server:
+        require("servers", what)  # the running test must be marked ``servers`` (tests/markers.py)
         try:
             return start(folder)
         except ServerMissing as exc:
@@ -32,6 +34,6 @@ def _required(start: Callable[[Path], Server]) -> Callable[[Path], Server]:
     return started
 
 
-start_oxigraph = _required(_start_oxigraph)
-start_virtuoso = _required(_start_virtuoso)
+start_oxigraph = _required(_start_oxigraph, "starts an Oxigraph server")
+start_virtuoso = _required(_start_virtuoso, "starts Virtuoso")
 STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}

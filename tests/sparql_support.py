@@ -20,7 +20,7 @@ import pytest
 import rdflib
 
 import kg.load.loader
-from kg.store.embedded import Store
+from kg import Store
 from tests.live_server import free_port, live_server
 
 __all__ = [

@@ -70,7 +70,7 @@ def test_actor_page_groups_are_counted_and_capped(client: TestClient) -> None:
         ("/api/v1/search?q=", 422, "invalid_parameter"),
         ("/api/v1/search?q=hts&limit=100000", 422, "invalid_parameter"),
         ("/api/v1/search?q=hts&type=planet", 422, "invalid_parameter"),
-        ("/api/v1/claims?kind=rumour", 404, "not_found"),
+        ("/api/v1/claims?kind=rumour", 422, "invalid_input"),
         ("/api/v1/export?format=rdfxml", 422, "invalid_parameter"),
         ("/api/v1/sources/nowhere", 404, "not_found"),
         ("/api/v1/nothing-here", 404, "not_found"),

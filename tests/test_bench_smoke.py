@@ -24,6 +24,8 @@ from benchmarks.procs import BenchError, tool
 from benchmarks.sparql import parse_wrk
 from benchmarks.stats import percentile, summary
 
+pytestmark = pytest.mark.bench
+
 REPO = Path(__file__).resolve().parents[1]
 SIZE = 300
 

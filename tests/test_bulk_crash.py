@@ -22,7 +22,9 @@ import pytest
 import kg
 from kg import synthetic
 from kg.load import bulk
-from kg.store.embedded import JOURNAL, STAGING
+from kg.store import JOURNAL, STAGING
+
+pytestmark = pytest.mark.slow  # bulk loads killed in child processes
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,7 +34,7 @@ CHILD = """
 import os, signal, sys, threading
 sys.path.insert(0, sys.argv[4])
 from kg.load import bulk
-from kg.store.embedded import Store
+from kg import Store
 
 store_dir, data, point = sys.argv[1:4]
 bulk.SPOOL_QUADS = 3000  # several files to load

@@ -18,6 +18,8 @@ from kg.load import bulk
 from kg.load import loader as loader
 from kg.namespaces import CK, SRC
 
+pytestmark = pytest.mark.slow  # bulk loads of synthetic data, several in other processes
+
 SYN_1K_SOURCES = 50
 
 

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.namespaces import CK
 
 runner = CliRunner()
 
@@ -128,6 +131,30 @@ def test_export_formats_parse_back(tmp_path: Path, store_dir: str, fmt: str) -> 
     assert any(
         getattr(q, "object", None) == ox.NamedNode("https://w3id.org/conflict-kg/id/united-kingdom") for q in parsed
     )
+
+
+def test_the_json_ld_export_is_compacted_and_holds_the_same_triples(tmp_path: Path, store_dir: str) -> None:
+    """``kg export --format jsonld`` writes the compacted form the service gives, with the context written
+    inline (so the file expands offline), and the source's triples without the loader's internal ones."""
+    out = tmp_path / "export.jsonld"
+    result = runner.invoke(
+        app, ["export", "--format", "jsonld", "--source", "uk-proscription", "-o", str(out), "--store", store_dir]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert isinstance(document["@context"], dict) and document["@context"]["ck"].startswith("https://w3id.org/")
+    [source] = document["@graph"]
+    assert source["@id"] == "src:uk-proscription"
+    nquads = runner.invoke(app, ["export", "--format", "nquads", "--source", "uk-proscription", "--store", store_dir])
+    internal = {CK + "searchKey", CK + "contentDigest"}
+
+    def graph(quads: object) -> rdflib.Graph:  # the triples, compared up to blank node names
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate.value not in internal]
+        return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+    exported = graph(ox.parse(out.read_bytes(), format=ox.RdfFormat.JSON_LD))
+    stored = graph(ox.parse(nquads.stdout.encode(), format=ox.RdfFormat.N_QUADS))
+    assert len(stored) > 10 and isomorphic(exported, stored)
 
 
 def test_export_unknown_source_fails(store_dir: str) -> None:

@@ -26,6 +26,8 @@ if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
     pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 

@@ -27,6 +27,8 @@ if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
     pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TODAY = "2026-11-25"
 
@@ -172,6 +174,23 @@ def test_page_works_with_other_hosts_blocked(watched: Watched) -> None:
     assert page.evaluate("typeof vis") == "object"
     assert page.locator("canvas").count() >= 1
     assert watched.outside == []
+
+
+def test_bad_parameters_are_a_readable_page(watched: Watched) -> None:
+    """A mistake in the address (issue 20, item 4): a page saying what is wrong, with the status of the
+    REST routes (422), not raw JSON; its link leads back to the explorer without the parameters."""
+    page = watched.page
+    for query, words in (("?kinds=suport", "support"), ("?at=2024-13-40", "2024-13-40"), ("?depth=9", "depth")):
+        response = page.goto(f"{watched.base}/explorer{query}")
+        assert response is not None and response.status == 422
+        assert response.headers["content-type"].startswith("text/html")
+        message = page.locator("#message").inner_text()
+        assert words in message and "{" not in message
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-error.png"))
+    page.locator("a", has_text="no parameters").click()
+    page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20_000)
+    assert urlsplit(page.url).path == "/explorer" and not urlsplit(page.url).query
 
 
 def test_hostile_text_stays_text(watched: Watched) -> None:

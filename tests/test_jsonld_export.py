@@ -149,6 +149,7 @@ def test_pyld_expands_it_to_the_store_without_its_internal_triples(bundled_store
     same_graphs(by_pyld(export(bundled_store)), stored(bundled_store, sources(bundled_store)))
 
 
+@pytest.mark.slow
 def test_asked_for_the_export_has_the_internal_triples_and_the_ontology(bundled_store: kg.Store) -> None:
     doc = export(bundled_store, internal=True, ontology=True)
     everything = stored(bundled_store, bundled_store.named_graphs(), internal=True)

@@ -271,6 +271,7 @@ def _measure(*args: str) -> tuple[int, int, str]:
     return int(code), int(peak), done.stderr
 
 
+@pytest.mark.slow
 def test_a_hostile_file_is_refused_in_little_memory(tmp_path, make_source):
     """A 64 MB line and a 50 KB file of 24 M characters of terms cost about what a tiny file does."""
     small = make_source("small.trig", text="this is not TriG")

@@ -12,11 +12,11 @@ import pytest
 
 import kg
 from kg import network, queries, synthetic
+from kg.names import kind_name
 from kg.namespaces import slug
 from kg.network import projection
 from kg.network.table_rows import ROLES, TableRows, edge_rules
-from kg.read.lookup import kind_name
-from kg.read.statement_table import statement_table
+from kg.read.statement_table import STATEMENT_TABLE, statement_table
 
 DAYS = ("2024-11-30", "2012-06-01")
 GRAPH = "https://w3id.org/conflict-kg/source/test-source"
@@ -79,7 +79,7 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
     return store
 
 
-@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+@pytest.mark.parametrize("graph", ["bundled_store", pytest.param("generated_store", marks=pytest.mark.slow)])
 def test_the_projection_from_the_table_is_the_one_from_the_engine(graph, request, monkeypatch):
     source = request.getfixturevalue(graph)
     from_engine = projections(copy_of(source))  # a store of its own: no table was ever built for it
@@ -103,7 +103,7 @@ def test_the_projection_from_the_table_is_the_one_from_the_engine(graph, request
 def test_a_projection_never_builds_the_table(bundled_store):
     store = copy_of(bundled_store)
     network.project(store, DAYS[0], include_claims=True)
-    assert store.cache.get("statements:table") is None
+    assert STATEMENT_TABLE.kept(store) is None
 
 
 def test_the_projection_follows_the_table_after_loads_replacements_and_removals(loaded_store, make_source):
@@ -155,6 +155,7 @@ def test_the_roles_read_from_the_table_are_the_roles_of_the_queries(query):
     assert {f"https://w3id.org/conflict-kg/ontology#{p}": role for p, role in pairs} == ROLES
 
 
+@pytest.mark.slow  # a generated graph of 300 actors
 def test_the_rows_from_the_table_are_the_engines_rows(generated_store: kg.Store):
     """Row for row (not only once grouped): the ends, properties and citations of the statements."""
 
@@ -224,7 +225,7 @@ def actors_read_plainly(store: kg.Store) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+@pytest.mark.parametrize("graph", ["bundled_store", pytest.param("generated_store", marks=pytest.mark.slow)])
 def test_the_nodes_are_the_actors_with_their_smallest_english_label_and_types(graph, request):
     store = request.getfixturevalue(graph)
     G = network.project(store, DAYS[0])
@@ -232,6 +233,7 @@ def test_the_nodes_are_the_actors_with_their_smallest_english_label_and_types(gr
     assert list(G) == sorted(G, key=lambda ident: G.nodes[ident]["iri"])  # in the order of their IRIs
 
 
+@pytest.mark.slow  # a generated graph of 300 actors
 def test_the_grouped_rows_of_the_table_are_its_rows_grouped(generated_store: kg.Store):
     rows = TableRows(statement_table(copy_of(generated_store)), edge_rules(generated_store))
     ends: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
@@ -258,7 +260,7 @@ SELECT DISTINCT ?claim ?kind ?from ?to WHERE {
 }"""
 
 
-@pytest.mark.parametrize("graph", ["bundled_store", "generated_store"])
+@pytest.mark.parametrize("graph", ["bundled_store", pytest.param("generated_store", marks=pytest.mark.slow)])
 def test_the_claimed_ends_are_those_of_the_edge_rules(graph, request):
     store = request.getfixturevalue(graph)
     expected = {(r["claim"], kind_name(r["kind"]), r["from"], r["to"]) for r in store.select(CLAIMED_ENDS)}

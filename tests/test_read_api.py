@@ -174,7 +174,8 @@ def test_claims_filters(bundled_store, filters, expected):
 
 @pytest.mark.parametrize("kind", ["rumour", "Accusation", "accusation-claim", ""])
 def test_unknown_claim_kind_raises(bundled_store, kind):
-    with pytest.raises(kg.NotFound):
+    # an unknown value of a closed list is bad input (422), as for every other kind filter; not a missing entity
+    with pytest.raises(kg.InvalidInput):
         kg.claims(bundled_store, kind=kind)
 
 

@@ -79,6 +79,7 @@ def test_two_instances_on_one_store_answer_the_same(server, make_source):
         assert counts[0] == counts[1] != one.get("/sparql", params={"query": "ASK {}"}).json()
 
 
+@pytest.mark.servers  # starts its own server
 def test_a_stopped_server_gives_503(tmp_path):
     server = start_oxigraph(tmp_path)
     try:
@@ -95,6 +96,7 @@ def test_a_stopped_server_gives_503(tmp_path):
         server.stop()
 
 
+@pytest.mark.servers  # starts its own server
 def test_a_server_that_is_down_at_start_up_is_a_clear_error(tmp_path):
     server = start_oxigraph(tmp_path)
     server.stop()

@@ -27,6 +27,14 @@ def base_url() -> Iterator[str]:
         yield url
 
 
+def filter_query(ctx: object, query: dict[str, object] | None) -> bool:
+    """A period runs forward: ``from`` after ``to`` is a mistake (422, tests/test_status_codes.py) that the
+    schema cannot state, since it constrains one parameter at a time; valid cases keep ``from <= to``."""
+    start, end = (query or {}).get("from"), (query or {}).get("to")
+    return not (isinstance(start, str) and isinstance(end, str) and start > end)
+
+
+@schema.hooks.apply(filter_query)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_rest_operations_conform_to_their_schema(case: schemathesis.Case, base_url: str) -> None:

@@ -11,10 +11,11 @@ import pytest
 import kg
 from kg import queries
 from kg.load.bulk import bulk_load_files
+from kg.names import kind_name, local_name
 from kg.namespaces import CK, RDF
-from kg.read.lookup import kind_name, local_name, split
 from kg.read.search import _score
-from kg.read.search_index import SearchIndex, _Facts, search_index
+from kg.read.search_index import SEARCH_INDEX, SearchIndex, _Facts, search_index
+from kg.terms import split
 from kg.text import search_key
 
 
@@ -130,7 +131,7 @@ def snapshot(store: kg.Store) -> tuple:
 
 def rebuilt(store: kg.Store) -> tuple:
     """The same, from an index built afresh from the store's content."""
-    store.cache.pop("search:index", None)
+    SEARCH_INDEX.forget(store)
     return snapshot(store)
 
 
@@ -249,12 +250,12 @@ def test_the_service_builds_the_index_at_start_up(bundled_store):
     from api.app import create_app
     from api.settings import Settings
 
-    bundled_store.cache.pop("search:index", None)
+    SEARCH_INDEX.forget(bundled_store)
     with TestClient(create_app(Settings(store="memory", query_workers=1), store=bundled_store)):
         deadline = time.monotonic() + 30
-        while "search:index" not in bundled_store.cache and time.monotonic() < deadline:
+        while SEARCH_INDEX.kept(bundled_store) is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        hit = bundled_store.cache.get("search:index")
+        hit = SEARCH_INDEX.kept(bundled_store)
         assert hit is not None and hit[0] == bundled_store.version  # built with no search asked
 
 

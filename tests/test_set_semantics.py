@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,8 +31,8 @@ from kg import synthetic
 from kg.load import bulk
 from kg.load.checks import check_store, union_defects
 from kg.namespaces import CK, ID, SRC
-from kg.store.embedded import Store
-from kg.store.remote import UNION_GRAPH, RemoteStore
+from kg.store import EmbeddedStore, RemoteStore
+from kg.store.remote import UNION_GRAPH
 from tests.servers import wipe
 
 BACKENDS = ["embedded", "oxigraph", "virtuoso"]
@@ -209,6 +209,7 @@ def test_an_older_remote_store_without_the_union_gets_it_when_opened(
         reopened.close()
 
 
+@pytest.mark.servers  # starts an Oxigraph server of its own
 def test_an_oxigraph_server_with_a_union_default_graph_is_refused(tmp_path: Path, bundled_store: kg.Store) -> None:
     """Its union would count a triple once per graph and override a query's own FROM: the store
     says how to start it instead (once it holds data: an empty server cannot tell)."""
@@ -328,7 +329,7 @@ def test_count_equals_count_distinct_on_the_bundled_graph(bundled_store: kg.Stor
 
 
 @pytest.fixture(scope="module")
-def syn_10k(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def syn_10k(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     """A generated 10k-actor graph (``kg generate --actors 10000``), bulk loaded on disk."""
     root = tmp_path_factory.mktemp("syn-10k")
     synthetic.write(root / "10k.nq", 10_000, seed=1)
@@ -338,7 +339,8 @@ def syn_10k(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store.close()
 
 
-def test_count_equals_count_distinct_on_a_generated_10k_actor_graph(syn_10k: Store) -> None:
+@pytest.mark.slow  # a 10k-actor graph, generated and bulk loaded
+def test_count_equals_count_distinct_on_a_generated_10k_actor_graph(syn_10k: EmbeddedStore) -> None:
     # the union holds as many triples as the sources state distinct ones (the full check, kg check's,
     # takes about a minute here: it runs on the smaller stores above)
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"

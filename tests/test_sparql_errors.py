@@ -319,6 +319,7 @@ def _run(page: Any, query: str) -> None:
     page.click("button[type=submit]")
 
 
+@pytest.mark.browser
 def test_query_page_shows_labels_without_the_language_suffix(page: Any) -> None:
     _run(page, "SELECT ?label WHERE { id:russia skos:prefLabel ?label } LIMIT 1")
     cell = page.wait_for_selector("#output td")
@@ -327,6 +328,7 @@ def test_query_page_shows_labels_without_the_language_suffix(page: Any) -> None:
     assert cell.evaluate("td => td.firstChild.nodeValue") == "Russia"
 
 
+@pytest.mark.browser
 def test_query_page_shows_the_error_with_its_marker(page: Any) -> None:
     _run(page, "SELEC * WHERE { ?s ?p ?o }")
     text = page.wait_for_selector("#output pre.error").inner_text()

@@ -30,8 +30,8 @@ import api.routers.sparql
 from api.app import create_app
 from api.settings import Settings
 from kg.errors import QueryRefused, StoreError
+from kg.sparql.gate import MAX_NESTING, MAX_OPERATORS, check_size
 from kg.sparql.text import MAX_READINGS, SCAN_TOKENS, TooAmbiguous, analyse, guard
-from kg.store.embedded import MAX_NESTING, MAX_OPERATORS, check_size
 from tests.servers import start_oxigraph
 from tests.sparql_support import Listener, assert_error, build_store, live_server
 
@@ -234,6 +234,7 @@ def _at_the_limits() -> list[str]:
     return [_longest(chain, MAX_NESTING - 2) for chain in CHAINS.values()]
 
 
+@pytest.mark.slow
 def test_queries_at_the_limits_pass_the_gate_and_do_not_crash_the_engine() -> None:
     queries = _at_the_limits()
     for query in queries:
@@ -252,6 +253,7 @@ def test_queries_at_the_limits_pass_the_gate_and_do_not_crash_the_engine() -> No
     assert run.returncode == 0 and run.stdout.strip() == b"survived", run.stderr[-500:]
 
 
+@pytest.mark.servers  # starts its own server
 def test_queries_at_the_limits_do_not_crash_an_oxigraph_server(tmp_path: Path) -> None:
     """On a server of its own, empty, so that what is tested is the parser's stack, not how long
     the server evaluates: a server goes on evaluating a query its client gave up on (in the

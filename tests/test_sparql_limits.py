@@ -310,6 +310,7 @@ def _from(address: str, base_url: str) -> httpx.Client:
     return httpx.Client(base_url=base_url, timeout=60, transport=httpx.HTTPTransport(local_address=address))
 
 
+@pytest.mark.slow
 def test_one_clients_long_queries_leave_a_worker_to_the_others(two_workers: str) -> None:
     """With two workers, a client sending two long queries keeps one: the other is stopped once
     long (429, Retry-After), and another client's short query is answered while the first runs."""
@@ -341,6 +342,7 @@ def test_one_clients_long_queries_leave_a_worker_to_the_others(two_workers: str)
     assert finished["short"] < finished[kept]  # answered while the long query still ran
 
 
+@pytest.mark.slow
 def test_one_clients_short_queries_are_not_limited(two_workers: str) -> None:
     """The share counts long queries only: a client's concurrent short queries all succeed, and
     its short query is answered while its own long query runs."""

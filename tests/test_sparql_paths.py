@@ -1,5 +1,5 @@
-"""``/sparql`` is answered by the application ahead of FastAPI's own layers (the hot path), while
-its routes stay in the router for the OpenAPI document: either way in, the answers are the same."""
+"""``/sparql`` is answered by a fast route of its own, first in the router (the hot path), while
+FastAPI's routes stay in the router for the OpenAPI document: either way in, the answers are the same."""
 
 from __future__ import annotations
 

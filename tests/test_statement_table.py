@@ -11,7 +11,7 @@ import pytest
 import kg
 from kg.load.bulk import bulk_load_files
 from kg.namespaces import slug
-from kg.read.statement_table import StatementTable, _build, _unpack, statement_table
+from kg.read.statement_table import STATEMENT_TABLE, StatementTable, _build, _unpack, statement_table
 
 DAYS = ("2024-11-30", "2012-06-01")
 GRAPH = "https://w3id.org/conflict-kg/source/test-source"
@@ -87,7 +87,7 @@ def test_without_a_table_no_read_builds_one(bundled_store):
     store = copy_of(bundled_store)
     kg.backers(store, "syrian-government", "2024-11-30")
     kg.designations(store, "hayat-tahrir-al-sham")
-    assert store.cache.get("statements:table") is None
+    assert STATEMENT_TABLE.kept(store) is None
 
 
 def test_the_table_follows_loads_replacements_and_removals(loaded_store, make_source):

@@ -12,7 +12,8 @@ import pytest
 
 import kg
 from kg.namespaces import ONTOLOGY_GRAPH, SRC
-from kg.store.embedded import MAX_NESTING
+from kg.sparql.gate import MAX_NESTING
+from kg.store import Capability, as_journaled, as_replicable, as_server
 from kg.terms import iri
 from tests.servers import wipe
 
@@ -152,6 +153,27 @@ def test_remove_source(any_loaded, bundled_store):
     assert [r.source for r in results if not r.skipped] == [uk]
     assert len(loaded_store) == len(bundled_store)
     assert ground_quads(loaded_store) == ground_quads(bundled_store)
+
+
+def test_remove_graphs_removes_and_unlists_them(any_store):
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    a, b = "https://example.org/g/a", "https://example.org/g/b"
+    any_store.replace_graphs({a: [ox.Triple(s, p, ox.Literal("a"))], b: [ox.Triple(s, p, ox.Literal("b"))]})
+    any_store.remove_graphs([a, "https://example.org/g/absent"])
+    assert any_store.named_graphs() == [b] and not any_store.contains_graph(a)
+    assert len(any_store) == 1 and any_store.select("SELECT ?o WHERE { ?s <https://example.org/p> ?o }") == [{"o": "b"}]
+
+
+def test_each_backend_says_what_it_can_do(any_store):
+    """Capabilities are asked for, and a store has the members of those it has, and no others."""
+    server = any_store.supports(Capability.SERVER)
+    assert any_store.supports(Capability.SHARED) == server  # a server is written by other processes too
+    assert any_store.supports(Capability.JOURNAL) == any_store.supports(Capability.REPLICAS) == (not server)
+    assert (as_journaled(any_store) is None) == server and (as_server(any_store) is None) != server
+    assert (as_replicable(any_store) is None) == server
+    journal = ("bulk_load", "add_to_union", "open_journal", "journal_loaded", "move_graphs", "finish_journal")
+    for member in (*journal, "recover", "snapshot_to"):
+        assert hasattr(any_store, member) != server, member  # nothing inherited that it cannot honour
 
 
 def test_the_ontology_graph_is_not_a_source(any_loaded):

@@ -22,6 +22,8 @@ from kg.namespaces import BASE, CK, DCTERMS, ID, RDF, SKOS, SRC, ST, XSD, slug
 from kg.terms import iri
 from kg.timeline import PartialDate
 
+pytestmark = pytest.mark.slow  # generates, validates and loads synthetic graphs
+
 REPO = Path(__file__).resolve().parents[1]
 N = 200  # actors in the graph that is validated and loaded (10 sources)
 SEED = 11

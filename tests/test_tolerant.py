@@ -9,7 +9,7 @@ import pytest
 
 import kg
 from kg.read import tolerant
-from kg.read.search_index import search_index
+from kg.read.search_index import SEARCH_INDEX, search_index
 from kg.read.trigrams import TrigramIndex, trigrams
 from kg.text import search_key
 
@@ -181,5 +181,5 @@ def test_tolerant_matches_follow_loads_and_removals(store, make_source):
     assert kg.remove_source(store, "https://w3id.org/conflict-kg/source/test-second")
     assert kg.search(store, "Zefirine Guards") == []
     assert "zefyrine" not in search_index(store).words().keys
-    store.cache.pop("search:index", None)
+    SEARCH_INDEX.forget(store)
     assert dict(search_index(store).words().keys) == dict(words.keys)

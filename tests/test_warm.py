@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 import kg
 from api.app import create_app
 from api.settings import Settings
-from api.warm import STEPS, warm
+from api.warm import warm, warm_steps
 from kg.errors import StoreError
+from kg.store.derived import REGISTRY
 
 KEYS = {
     "labels",
@@ -24,7 +25,11 @@ KEYS = {
 
 
 def current(store: kg.Store) -> set[str]:
-    return {name for name, (version, _) in store.cache.items() if version == store.version}
+    return {key.name for key in REGISTRY.current(store)}
+
+
+def forget(store: kg.Store, names: set[str]) -> None:
+    REGISTRY.forget(store, *(REGISTRY[name] for name in names))
 
 
 def test_warm_computes_each_value_for_the_current_version(store, make_source):
@@ -43,14 +48,14 @@ def test_a_step_that_fails_is_named_and_the_others_still_run(store, make_source)
     def broken(_store: kg.Store) -> None:
         raise StoreError("the store went away")
 
-    steps = [STEPS[0], ("broken", broken), *STEPS[1:]]
+    planned = warm_steps()
+    steps = [planned[0], ("broken", broken), *planned[1:]]
     assert warm(store, steps) == ["broken"]
     assert current(store) >= KEYS
 
 
 def test_the_service_warms_at_start_up(bundled_store):
-    for key in KEYS:
-        bundled_store.cache.pop(key, None)
+    forget(bundled_store, KEYS)
     with TestClient(create_app(Settings(store="memory", query_workers=1), store=bundled_store)):
         deadline = time.monotonic() + 60
         while not current(bundled_store) >= KEYS and time.monotonic() < deadline:
@@ -60,8 +65,7 @@ def test_the_service_warms_at_start_up(bundled_store):
 
 def test_a_hook_runs_once_the_start_up_values_are_computed(bundled_store):
     """``kg serve`` passes ``gc.freeze``: the values must exist when it runs."""
-    for key in KEYS:
-        bundled_store.cache.pop(key, None)
+    forget(bundled_store, KEYS)
     seen: list[set[str]] = []
     app = create_app(
         Settings(store="memory", query_workers=1),
@@ -95,11 +99,25 @@ def test_kg_warm_0_computes_nothing_at_start_up(bundled_store, monkeypatch):
     monkeypatch.setenv("KG_WARM", "0")
     settings = Settings.from_env(store="memory", query_workers=1)
     assert settings.warm is False
-    for key in KEYS:
-        bundled_store.cache.pop(key, None)
+    forget(bundled_store, KEYS)
     with TestClient(create_app(settings, store=bundled_store)) as http:
         assert http.get("/healthz").json()["warm"] is True  # nothing to wait for
         time.sleep(0.5)
         assert not current(bundled_store) & {"search:index", "network:graphs", "labels"}
         assert http.get("/api/v1/search", params={"q": "aleppo"}).status_code == 200
         assert "search:index" in current(bundled_store)  # computed by the first request needing it
+
+
+def test_the_steps_are_the_values_the_registry_marks_for_warming_in_order():
+    names = [name for name, _ in warm_steps()]
+    assert names == [
+        "labels",  # first: other steps and pages use them
+        "search index",
+        "actor list",
+        "sources",
+        "source details",
+        "quad count",
+        "statements",
+        "network",  # after the statements, whose table it reads, the actor list and source details
+    ]
+    assert {key.name for key in REGISTRY.warmed()} == KEYS | {"statements:table"}

@@ -12,27 +12,24 @@ from kg.models import Designation, Entity, Group, Relation, SearchHit
 from kg.read.catalog import actors as kg_actors
 from kg.read.claims import claims as kg_claims
 from kg.read.designations import designations as kg_designations
-from kg.read.entities import entity
+from kg.read.entities import entity, relation_groups
 from kg.read.relations import backed as kg_backed
 from kg.read.relations import backers as kg_backers
 from kg.read.relations import relations as kg_relations
-from kg.store.embedded import Store
+from kg.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["actors and places"], route_class=JSONRoute)
 
 ActorId = Annotated[str, Path(description="Entity id (slug)", examples=["hayat-tahrir-al-sham"])]
 
-#: Where each capped group of an entity page is listed in full (path under the entity, query).
+#: Where each capped group of an entity page is listed in full (path under the entity, query): the
+#: relations of the group's statement kinds (from the ontology, see kg.kinds), and designations.
 _GROUP_LISTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "backers": ("relations", {"kind": "support"}),
-    "backed": ("relations", {"kind": "support"}),
-    "allies": ("relations", {"kind": "alliance"}),
-    "opponents": ("relations", {"kind": "hostility"}),
-    "memberships": ("relations", {"kind": ["membership", "affiliation", "part-of", "leadership"]}),
-    "offices": ("relations", {"kind": "office"}),
-    "former_names": ("relations", {"kind": "former-name"}),
-    "identity": ("relations", {"kind": ["merger", "dissolution"]}),
-    "control": ("relations", {"kind": "territorial-control"}),
+    **{
+        name: ("relations", {"kind": kinds[0] if len(kinds) == 1 else list(kinds)})
+        for name, kinds in relation_groups().items()
+        if name != "events"  # listed by /events (below)
+    },
     "designations": ("designations", {}),
 }
 

@@ -55,7 +55,9 @@ def events(
     store: StoreDep,
     actor: Annotated[str | None, Query(examples=["turkey"])] = None,
     place: Annotated[str | None, Query(examples=["aleppo"])] = None,
-    from_: Annotated[Day | None, Query(alias="from", description="First day of the period (YYYY-MM-DD).")] = None,
+    from_: Annotated[
+        Day | None, Query(alias="from", description="First day of the period (YYYY-MM-DD), on or before `to`.")
+    ] = None,
     to: Annotated[Day | None, Query(description="Last day of the period (YYYY-MM-DD).")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

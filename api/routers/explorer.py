@@ -12,11 +12,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ACTOR_TYPES, ActorTypesQuery, AtQuery, StoreDep
+from api.errors import page
 from api.routing import JSONRoute
 from kg import network, viz
 from kg.errors import NotFound
 from kg.network.projection import edge_kinds
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, derived
 
 router = APIRouter(tags=["explorer"], route_class=JSONRoute)
 
@@ -26,21 +28,31 @@ _HEADERS = {"Content-Security-Policy": viz.CSP, "X-Content-Type-Options": "nosni
 
 #: Pages kept per store version (the layout of 2,000 nodes costs about a second).
 _CACHED_PAGES = 16
+#: The pages built in this version (:data:`_CACHED_PAGES` at most, the most recently used), by
+#: day, focus, depth and filters: a value derived from the store like the others
+#: (:mod:`kg.store.derived`), so dropped with them after a write.
+PAGES: Derived[OrderedDict[tuple[object, ...], str]] = derived("explorer:pages", lambda store: OrderedDict())
 
 
 def _cache(store: Store) -> OrderedDict[tuple[object, ...], str]:
-    pages: OrderedDict[tuple[object, ...], str] = store.derived("explorer:pages", OrderedDict)
-    return pages
+    return PAGES.of(store)
 
 
-#: The page is HTML; errors stay JSON like everywhere else (``response_class=HTMLResponse`` would
-#: document them as text/html).
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+
+#: The page is HTML, and so are its errors: a person following a link reads what is wrong in words
+#: (the same statuses as the REST routes, ``api/errors.py``).
 _PAGE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The explorer page.", "content": {"text/html": {"schema": {"type": "string"}}}}
+    200: {"description": "The explorer page.", "content": _HTML},
+    400: {"description": "Malformed request (an HTML page saying why)", "content": _HTML},
+    404: {"description": "Unknown id (an HTML page saying why)", "content": _HTML},
+    422: {"description": "Malformed parameter (an HTML page saying which and what it takes)", "content": _HTML},
+    503: {"description": "Store unavailable or service overloaded (an HTML page)", "content": _HTML},
 }
 
 
 @router.get("/explorer", response_class=Response, responses=_PAGE, summary="The graph explorer (HTML)")
+@page
 def explorer(
     store: StoreDep,
     at: AtQuery = None,

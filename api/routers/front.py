@@ -22,6 +22,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import StoreDep
+from api.errors import page
 from api.routing import JSONRoute
 from kg.errors import NotFound
 from kg.read.overview import Overview, overview
@@ -49,6 +50,7 @@ def _asset(name: str) -> bytes:
 
 
 @router.get(DOCS_URL, include_in_schema=False)
+@page
 def swagger_ui(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     return get_swagger_ui_html(
@@ -71,6 +73,7 @@ _REDOC_CSP = (
 
 
 @router.get(REDOC_URL, include_in_schema=False)
+@page
 def redoc(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     page = get_redoc_html(
@@ -285,6 +288,7 @@ _HTML: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/", response_class=Response, responses=_HTML, summary="The front page (HTML): what the graph holds")
+@page
 def home(request: Request, store: StoreDep) -> HTMLResponse:
     return HTMLResponse(front_page(overview(store), request.app.title), headers=_FRONT_HEADERS)
 

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from api.deps import ActorTypesQuery, AtQuery, Day, StoreDep
 from api.routing import JSONRoute
 from kg import network
+from kg.errors import InvalidInput
 from kg.network import Balance, Bloc, BlocConflict, Brokers, Change, Exposure, Path, ProxyConflict, Score
 from kg.network.paths import MAX_LENGTH
 from kg.network.projection import edge_kinds
@@ -194,12 +195,14 @@ def exposure(
 @router.get("/changes", summary="Relations that started or ended between two dates")
 def changes(
     store: StoreDep,
-    from_: Annotated[Day, Query(alias="from", examples=["2024-11-30"])],
+    from_: Annotated[Day, Query(alias="from", examples=["2024-11-30"], description="First day, on or before `to`.")],
     to: Annotated[Day, Query(examples=["2026-11-25"])],
     kinds: Kinds = None,
     include_claims: ClaimsQuery = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> Changes:
+    if from_ > to:  # the library takes the two days in either order; the API's names say which is first
+        raise InvalidInput(f"the period ends before it starts: 'from' {from_} is after 'to' {to}")
     G = network.project(store, to, include_claims=include_claims, holding_only=False)
     return Changes(from_, to, network.changes(G, from_, to, **_kinds(kinds))[:limit])
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
 
 from api.deps import StoreDep
+from api.models import ErrorBody
 from api.negotiation import choose
 from api.pages import ontology_page
 from api.routing import JSONRoute
@@ -13,15 +15,24 @@ from kg.read.jsonld import context_document
 
 router = APIRouter(tags=["ontology"], route_class=JSONRoute)
 
+#: What ``/ontology`` answers in, by the client's Accept header (Turtle when it takes either).
+_OFFERED = ("text/turtle", "text/html")
+
 
 @router.get(
     "/ontology",
     summary="The ontology: Turtle, or an HTML page of its terms for browsers",
     response_class=Response,
-    responses={200: {"description": "The ontology", "content": {"text/turtle": {}, "text/html": {}}}},
+    responses={
+        200: {"description": "The ontology", "content": {"text/turtle": {}, "text/html": {}}},
+        406: {"model": ErrorBody, "description": "The Accept header takes neither Turtle nor HTML"},
+    },
 )
 def ontology(request: Request, store: StoreDep) -> Response:
-    if choose(request.headers.get("accept"), ("text/turtle", "text/html")) == "text/html":
+    media = choose(request.headers.get("accept"), _OFFERED)
+    if media is None:
+        raise HTTPException(406, f"the ontology is served as {' or '.join(_OFFERED)}; the Accept header takes neither")
+    if media == "text/html":
         return HTMLResponse(ontology_page(ontology_terms(store)))
     return Response(store.export("turtle", ONTOLOGY_GRAPH), media_type="text/turtle; charset=utf-8")
 

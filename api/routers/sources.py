@@ -11,11 +11,11 @@ from starlette.background import BackgroundTask
 from api.deps import StoreDep
 from api.routing import JSONRoute
 from kg.models import Source
-from kg.namespaces import SRC
 from kg.read.catalog import source as kg_source
+from kg.read.catalog import source_graph
 from kg.read.catalog import sources as kg_sources
 from kg.read.jsonld import export_jsonld
-from kg.store.embedded import EXPORT_FORMATS
+from kg.store import EXPORT_FORMATS
 
 router = APIRouter(prefix="/api/v1", tags=["sources"], route_class=JSONRoute)
 
@@ -53,7 +53,7 @@ def export(
     formats are the store's dump: every graph and triple it holds."""
     graph = None
     if source is not None:
-        graph = kg_source(store, source).iri if not source.startswith(SRC) else source
+        graph = source_graph(store, source)
     # written to a file and sent from it: the whole graph is over a gigabyte at 100k actors
     fd, path = tempfile.mkstemp(prefix="kg-export-")
     try:

@@ -5,11 +5,14 @@ and ``named-graph-uri`` set the dataset (otherwise the default graph is the unio
 each triple once, and each source is a named graph). Results come from the engine's serialisers through the
 query pool (:mod:`kg.sparql.pool`), which enforces the time limit and the row cap.
 
-The hot path is thin: the application (``api.app.Service``) hands GET and POST on ``/sparql``
-to :func:`serve` before any of FastAPI's own layers (telemetry check, error middleware, router),
-which answers straight from the ASGI scope (no dependency injection, no Request or Response
-objects). The routes below describe the endpoint in the OpenAPI document and answer the same
-way through the router when the fast path is off; both call :func:`respond`.
+The hot path is thin: :class:`FastRoute`, the first route of the application's router
+(``api.app.Service``), takes GET and POST on ``/sparql`` and answers straight from the ASGI scope
+(:func:`serve`: no dependency injection, no Request or Response objects). Being a route, it is
+behind the whole middleware stack, as every other route is: a layer added with
+``app.add_middleware`` (authentication, CORS, request ids) covers ``/sparql`` with no exception
+(``api/middleware.py``). The routes below describe the endpoint in the OpenAPI document, and answer
+the same way when the fast route steps aside (the fast path turned off, or dependencies declared
+for the whole application, which only they run); both call :func:`respond`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import URL, State
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from api.errors import error_body, error_headers, status_and_code
 from api.models import ErrorBody
@@ -306,7 +310,7 @@ def takes(scope: Scope) -> bool:
 
 
 async def serve(state: State, scope: Scope, receive: Receive, send: Send) -> None:
-    """Answer a request :func:`takes` accepted, straight in ASGI, ahead of FastAPI's own layers.
+    """Answer a request :func:`takes` accepted, straight in ASGI (no Request, no dependencies).
 
     An unexpected error is logged and answered 500 with the JSON error body, as FastAPI's error
     middleware would have answered it.
@@ -323,6 +327,33 @@ async def serve(state: State, scope: Scope, receive: Receive, send: Send) -> Non
     headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": reply.body})
+
+
+class FastRoute(BaseRoute):
+    """GET and POST on ``/sparql``, answered by :func:`serve`: the first route of the router.
+
+    It steps aside (no match: the routes below answer) when the application's
+    ``sparql_fast_path`` is off, or when the application declares dependencies for every route
+    (``FastAPI(dependencies=...)``): those run only in FastAPI's own routes. It takes no part in
+    the OpenAPI document, which the routes below write.
+    """
+
+    path = path_format = "/sparql"
+    name = "sparql_fast"
+    include_in_schema = False
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if takes(scope):
+            app = scope["app"]
+            if app.sparql_fast_path and not app.router.dependencies:
+                return Match.FULL, {"path_params": {}}
+        return Match.NONE, {}
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        raise NoMatchFound(name, path_params)  # reached by the routes' own names (sparql_get...)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await serve(scope["app"].state, scope, receive, send)
 
 
 def _route(scope: Scope) -> str:

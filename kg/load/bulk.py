@@ -12,8 +12,10 @@ all or nothing — at a speed the per-source transaction path cannot reach:
   also meets any error of the input as a whole; the error of the earliest source is reported;
 * the validated quads and their derived triples go to spool files (N-Quads, in a temporary
   folder, a new file every :data:`SPOOL_QUADS` quads), and only when every source has passed
-  are the files given to the engine's bulk loader (:meth:`kg.store.embedded.Store.bulk_load`), one at a
-  time, which bounds the loader's memory (one call on 5.9M quads peaked at 1.8 GB). Sources
+  are the files written: to a store with :attr:`~kg.store.Capability.JOURNAL` (the embedded
+  store) by the engine's bulk loader (:meth:`kg.store.embedded.EmbeddedStore.bulk_load`), one at a
+  time, which bounds the loader's memory (one call on 5.9M quads peaked at 1.8 GB); to any other
+  store (a SPARQL server) through its own write (see "A store without a journal" below). Sources
   are self-contained, so they should not share blank nodes: two sources of one N-Quads file
   that use the same blank node label may end up with two nodes (as two files would).
 
@@ -27,17 +29,17 @@ such sources in one transaction. Before the engine's bulk loader starts, a journ
 graph the load creates is written to the store (a graph ``urn:kg:journal:<id>``, in one
 transaction); once every graph is complete the journal is marked loaded; then the move commits
 the load (with nothing to move, the mark does) and the journal is dropped (the steps are
-listed in :mod:`kg.store.embedded`, beside :meth:`~kg.store.embedded.Store.open_journal`).
+listed in :mod:`kg.store.embedded`, beside :meth:`~kg.store.embedded.EmbeddedStore.open_journal`).
 
 * The union of the sources (the store's default graph, each triple once: :mod:`kg.store.embedded`)
   gains the new sources' triples once they are loaded, before the commit
-  (:meth:`~kg.store.embedded.Store.add_to_union`, not atomic), and a replaced source's in the move
-  that commits; dropping a graph takes out of the union what no other source states, so an undo
-  leaves it as it was.
+  (:meth:`~kg.store.embedded.EmbeddedStore.add_to_union`, not atomic), and a replaced source's in
+  the move that commits; dropping a graph takes out of the union what no other source states, so
+  an undo leaves it as it was.
 * If the bulk load or the move fails, every graph the journal names is dropped, which leaves the
   store as it was, and :class:`~kg.errors.StoreError` is raised.
 * If the process dies at any point (``kill -9``), the next open of the on-disk store for writing
-  (every ``kg`` command, the service at start-up; :meth:`kg.store.embedded.Store.recover`) finds the
+  (every ``kg`` command, the service at start-up; :meth:`kg.store.embedded.EmbeddedStore.recover`) finds the
   journal: if the load was committed it drops the journal, else every graph the journal names.
   It also drops any staging graph left without a journal (by an older version). So every open
   sees the whole load or none of it — every source of the load old, or every one new, with the
@@ -50,6 +52,20 @@ listed in :mod:`kg.store.embedded`, beside :meth:`~kg.store.embedded.Store.open_
   has recovered the store; a read-only open of a store whose load crashed, made before any open
   for writing, would see the partial load. During a load, readers of the same store object may
   see new sources appear one by one, and the journal graph.
+
+A store without a journal (no :attr:`~kg.store.Capability.JOURNAL`: a SPARQL server, whose
+updates the engine's bulk loader cannot reach) gets the same reading, validation, derivation,
+spool and checks across sources, so a rejected input still raises before anything is written.
+The spool is then read back, each source's quads under its own graph name, and written in one
+call of the store's own write (:meth:`kg.store.RemoteStore.replace_graphs`), which keeps the
+store's union graph (each triple once) in step in the same requests, with that write's
+guarantees: on Oxigraph one update request, run in one transaction (all or nothing, readers see
+every source old or every one new); on a server that limits a request's size (Virtuoso) several
+requests each replacing whole sources, marked as one write for readers (:mod:`kg.store.remote`), so
+a failure while the server runs them (disk full, a crash) can leave some sources new and others
+old. No journal is kept: a process killed during the write leaves what the server ran. The whole
+load is held in memory while it is written (its triples and its update text), and each request
+must finish within the store's time limit (:class:`kg.store.RemoteStore`'s ``timeout``).
 """
 
 from __future__ import annotations
@@ -73,7 +89,7 @@ from kg.load import loader as loader
 from kg.load.checks import check_spool
 from kg.load.limits import checked_quads
 from kg.load.shapes import CompiledShapes, compiled_shapes, index_triples
-from kg.store.embedded import STAGING, Store
+from kg.store import STAGING, Store, as_journaled
 
 __all__ = ["BULK_THRESHOLD_BYTES", "BYTES_PER_JOB", "bulk_load_files", "default_jobs", "read_sources"]
 
@@ -338,8 +354,9 @@ def bulk_load_files(
     """Validate every source of ``paths``, then bulk load the changed ones (all or nothing).
 
     Raises :class:`ValidationFailed` or :class:`LoadError` before anything is written if any
-    source is invalid, and :class:`StoreError` (after undoing the partial write) when writing
-    fails. Unchanged sources are skipped unless ``force``. The spool goes to a temporary
+    source is invalid, and :class:`StoreError` when writing fails (after undoing the partial write
+    on a store with a journal; on a server, with the guarantees of its own write: see the module's
+    notes). Unchanged sources are skipped unless ``force``. The spool goes to a temporary
     folder in ``spool_dir`` (default: the system's). Sources are read, validated and spooled by
     ``jobs`` processes (default: :func:`default_jobs`). See the module's notes.
     """
@@ -355,17 +372,34 @@ def bulk_load_files(
         if not spooled.new and not spooled.moves:
             return results
         check_spool(store, spooled.files, spooled.moves)  # the rules across sources, before any write
-        journal = store.open_journal([*spooled.new, *spooled.moves])
+        journaled = as_journaled(store)
+        if journaled is None:  # a server: its own write, no engine bulk loader to reach it
+            _write_through(store, spooled)
+            return results
+        journal = journaled.open_journal([*spooled.new, *spooled.moves])
         try:
             for file in spooled.files:
-                store.bulk_load(file)
-            store.add_to_union(spooled.new)  # a replaced source's new content joins it at the move
-            store.journal_loaded(journal)
-            store.move_graphs(spooled.moves)  # the commit
+                journaled.bulk_load(file)
+            journaled.add_to_union(spooled.new)  # a replaced source's new content joins it at the move
+            journaled.journal_loaded(journal)
+            journaled.move_graphs(spooled.moves)  # the commit
         except BaseException:  # a failed write, or an interruption: undo now (else the next open does)
             with contextlib.suppress(StoreError):
-                store.finish_journal(journal)
+                journaled.finish_journal(journal)
             raise
     with contextlib.suppress(StoreError):  # committed: a journal left behind goes at the next open
-        store.finish_journal(journal)
+        journaled.finish_journal(journal)
     return results
+
+
+def _write_through(store: Store, spooled: _Part) -> None:
+    """Write a checked spool through the store's own write, for a store without a journal: every
+    source's graph (its quads and derived triples, read back from the spool, a staging graph's under
+    the name of the source it replaces) replaced in one :meth:`~kg.store.Store.replace_graphs` call."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    for file in spooled.files:
+        for quad in ox.parse(path=str(file), format=ox.RdfFormat.N_QUADS):
+            assert isinstance(quad.graph_name, ox.NamedNode)  # the spool holds named graphs only
+            name = spooled.moves.get(quad.graph_name.value, quad.graph_name.value)
+            graphs.setdefault(name, []).append(quad.triple)
+    store.replace_graphs(graphs)

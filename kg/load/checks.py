@@ -43,7 +43,7 @@ import pyoxigraph as ox
 from kg import ontology
 from kg.errors import InvalidInput, ValidationFailed, Violation
 from kg.namespaces import CK, ONTOLOGY_GRAPH, PREFIXES, RDF, SKOS
-from kg.store.embedded import JOURNAL, STAGING, Store
+from kg.store import JOURNAL, STAGING, Store
 from kg.timeline import PartialDate
 
 __all__ = ["Defect", "check_spool", "check_store", "incoming_defects", "union_defects"]

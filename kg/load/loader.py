@@ -43,7 +43,7 @@ from kg.load.checks import incoming_defects
 from kg.load.limits import InputLimits, LimitedReader, parse_limited
 from kg.load.shapes import Index, compiled_shapes, index_triples
 from kg.namespaces import CK, DCTERMS, ONTOLOGY_GRAPH, RDF, SKOS
-from kg.store.embedded import JOURNAL, STAGING, Store
+from kg.store import JOURNAL, STAGING, Store, connect
 from kg.terms import date_literal
 from kg.text import search_key
 from kg.timeline import Bounds, PartialDate
@@ -496,13 +496,13 @@ def open_store(
     spec: str | Path | None, extra: Sequence[str | Path] = (), *, bundled: bool = True, **remote: Any
 ) -> Store:
     """Open a store (``"memory"``/None, a directory, or a server's URL with the ``remote`` options of
-    :class:`kg.store.remote.RemoteStore`) with the bundled data and ``extra`` files.
+    :class:`kg.store.RemoteStore`) with the bundled data and ``extra`` files.
 
     Unchanged files are not reloaded, so opening an on-disk store again is cheap and never
     duplicates data. A store another process holds gives a :class:`StoreError` that says so.
     """
     try:
-        store = Store.open(spec, **remote)
+        store = connect(spec, **remote)
     except StoreError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(

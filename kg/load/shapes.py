@@ -2,8 +2,8 @@
 
 pySHACL (the reference validator of :func:`kg.load.loader.validate`) spends most of a second on each
 source, which rules it out for loads of thousands of sources; the other Python SHACL engines
-tried were either no faster per source or changed literals on the way in (see the bulk-loading
-notes in the README). This module reads ``ontology/shapes.ttl`` once and turns each shape into
+tried were either no faster per source or changed literals on the way in. This module reads
+``ontology/shapes.ttl`` once and turns each shape into
 checks over one source's triples, indexed by subject (the same index the loader derives from).
 
 It implements the SHACL Core features the shapes use, with the meaning pySHACL gives them when

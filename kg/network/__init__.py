@@ -56,10 +56,11 @@ from kg.network.models import (
     TriadSide,
 )
 from kg.network.paths import paths, shortest_paths
-from kg.network.projection import NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
+from kg.network.projection import BACKING, NEGATIVE, POSITIVE, edge_kinds, known_actor_types, project
 from kg.network.views import ego_network
 
 __all__ = [
+    "BACKING",
     "EXPORT_FORMATS",
     "NEGATIVE",
     "POSITIVE",

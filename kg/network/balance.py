@@ -90,7 +90,8 @@ def triads(
     G : networkx.MultiDiGraph
         A projection (:func:`kg.network.project`).
     positive, negative : iterable of str
-        Relation kinds counted as + (default ``support``, ``alliance``) and − (``hostility``).
+        Relation kinds counted as + and − (default :data:`POSITIVE` and :data:`NEGATIVE`: the
+        ontology's positive kinds, support and alliance, and its negative one, hostility).
     balanced : bool, optional
         Keep only balanced (True) or unbalanced (False) triads.
 

@@ -32,7 +32,8 @@ def blocs(
     G : networkx.MultiDiGraph
         A projection (:func:`kg.network.project`).
     kinds : iterable of str
-        Relation kinds that tie a bloc together (default ``support`` and ``alliance``).
+        Relation kinds that tie a bloc together (default :data:`POSITIVE`, the kinds the ontology
+        calls positive: support and alliance).
     method : {"louvain", "greedy", "components"}
         ``louvain``: Louvain modularity communities (networkx, with ``seed``); ``greedy``: greedy
         modularity (Clauset-Newman-Moore); ``components``: connected components (every actor tied
@@ -89,7 +90,8 @@ def bloc_conflicts(
     groups : sequence of Bloc
         Blocs, as :func:`blocs` returns them.
     kinds : iterable of str
-        Relation kinds that count as a fight (default ``hostility``).
+        Relation kinds that count as a fight (default :data:`NEGATIVE`, the kinds the ontology
+        calls negative: hostility).
 
     Returns
     -------

@@ -41,9 +41,8 @@ def betweenness_sample(H: nx.Graph) -> int | None:
 
     Exact up to :data:`EXACT_BETWEENNESS` actors; above, :data:`BETWEENNESS_SAMPLE` actors, fewer
     when the graph is so large that the searches would exceed :data:`BETWEENNESS_WORK` steps, but
-    at least :data:`MIN_BETWEENNESS_SAMPLE`. Measured (2 cores): about 20 s at 10k actors with the
-    full sample of 200 before this cut; at 100k actors one search takes about a second, so even the
-    minimum sample takes tens of seconds there: betweenness is not interactive at that size.
+    at least :data:`MIN_BETWEENNESS_SAMPLE`. At 100k actors one search takes about a second (2 cores),
+    so even the minimum sample takes tens of seconds there: betweenness is not interactive at that size.
 
     >>> betweenness_sample(nx.path_graph(100)) is None
     True
@@ -60,7 +59,7 @@ def betweenness_sample(H: nx.Graph) -> int | None:
 
 def _betweenness(H: nx.Graph) -> dict[str, float]:
     """Normalised betweenness: exact up to :data:`EXACT_BETWEENNESS` actors, else a seeded estimate
-    from :func:`betweenness_sample` actors (README, "Speed and scale")."""
+    from :func:`betweenness_sample` actors (docs/performance.md)."""
     k = betweenness_sample(H)
     return nx.betweenness_centrality(H, k=k, normalized=True, seed=0)
 

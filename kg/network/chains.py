@@ -9,7 +9,7 @@ import networkx as nx
 
 from kg.errors import InvalidInput
 from kg.network.models import NetEdge, Path, ProxyConflict
-from kg.network.projection import NEGATIVE
+from kg.network.projection import BACKING, NEGATIVE
 from kg.network.views import check_kinds, check_range, edges_of, labels, net_edge, require_actor, sort_key
 
 __all__ = ["MAX_CHAINS", "MAX_DEPTH", "backing_chains", "proxy_conflicts"]
@@ -42,7 +42,7 @@ def backing_chains(
     actor: str,
     *,
     direction: str = "backers",
-    kinds: Iterable[str] | str | None = ("support",),
+    kinds: Iterable[str] | str | None = BACKING,
     max_depth: int = 3,
     limit: int = 100,
 ) -> list[Path]:
@@ -58,7 +58,8 @@ def backing_chains(
         ``"backers"``: chains ``X → ... → actor``, each path listed from the furthest backer down;
         ``"backed"``: chains ``actor → ... → Y``.
     kinds : iterable of str
-        Relation kinds that count as backing (default ``support``).
+        Relation kinds that count as backing (default :data:`BACKING`: the kinds whose edge is ``ck:backs``
+        or a sub-property of it, support).
     max_depth : int
         Most steps (1 to :data:`MAX_DEPTH`); depth 1 gives the direct backers.
     limit : int
@@ -116,7 +117,7 @@ def _flip(edge: NetEdge) -> NetEdge:
 def proxy_conflicts(
     G: nx.MultiDiGraph,
     *,
-    support: Iterable[str] | str | None = ("support",),
+    support: Iterable[str] | str | None = BACKING,
     hostility: Iterable[str] | str | None = NEGATIVE,
     require_both: bool = True,
 ) -> list[ProxyConflict]:
@@ -127,7 +128,8 @@ def proxy_conflicts(
     G : networkx.MultiDiGraph
         A projection (:func:`kg.network.project`).
     support : iterable of str
-        Relation kinds that count as backing (default ``support``).
+        Relation kinds that count as backing (default :data:`BACKING`: the kinds whose edge is ``ck:backs``
+        or a sub-property of it, support).
     hostility : iterable of str
         Relation kinds that count as a fight (default ``hostility``).
     require_both : bool

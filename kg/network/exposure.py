@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from kg.network.models import Exposure, NetEdge
+from kg.network.projection import BACKING
 from kg.network.views import check_kinds, edges_of, label, net_edge, sort_key
 
 __all__ = ["designation_exposure"]
@@ -16,7 +17,7 @@ def designation_exposure(
     G: nx.MultiDiGraph,
     *,
     designation: Iterable[str] | str | None = ("designation",),
-    backing: Iterable[str] | str | None = ("support",),
+    backing: Iterable[str] | str | None = BACKING,
     backed_only: bool = False,
 ) -> list[Exposure]:
     """Designated actors with the designations against them and the actors that back them.
@@ -31,7 +32,8 @@ def designation_exposure(
     designation : iterable of str
         Relation kinds that designate (default ``designation``: authority → designee).
     backing : iterable of str
-        Relation kinds that count as backing (default ``support``).
+        Relation kinds that count as backing (default :data:`BACKING`: the kinds whose edge is ``ck:backs``
+        or a sub-property of it, support).
     backed_only : bool
         Keep only designated actors that have at least one backer.
 

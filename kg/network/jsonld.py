@@ -16,9 +16,9 @@ from typing import Any
 import networkx as nx
 
 from kg.models import Citation
+from kg.names import kind_class
 from kg.namespaces import CK, ID, PREFIXES, ST
 from kg.network.projection import edge_kinds
-from kg.read.lookup import kind_class
 
 __all__ = ["to_jsonld"]
 

@@ -17,8 +17,8 @@ keeps every statement with its status (for :func:`kg.network.changes`). Each edg
 ``status_reason`` and ``status_bound`` (the day that decided), and ``bounds`` holds the existence
 and attestation bounds besides the stated ones; they are worked out once per store version.
 
-The graph is read as flat rows, grouped in Python; what they give is cached on the store until it
-is written to (:meth:`kg.store.embedded.Store.derived`). The statements (their ends, dates and other
+The graph is read as flat rows, grouped in Python; what they give is kept per store version (values
+declared with :mod:`kg.store.derived`). The statements (their ends, dates and other
 properties, citations) come from one of two places, with the same rows either way:
 
 * the statement table (:mod:`kg.read.statement_table`, through :mod:`kg.network.table_rows`: one
@@ -44,17 +44,9 @@ their IRIs, except for the claims' propositions, matched with the edge rules in 
 What is kept per store version is shaped for the cyclic garbage collector, which walks every object
 it tracks once the projection is built (it is paused while building): each edge is one tuple, its
 fixed attributes a dict of plain values (never tracked), bounds and lists of support kinds shared.
-Measured in one process with the statement table built and the start-up values computed (shared
-2-core machine, main's code and this one in turns; medians, ranges in brackets): a cold projection
-took 4.9 s [4.5-5.1] → 3.0 s [2.7-3.7] at 10k actors and 59 s [54-63] → 33 s [32.6-32.8] at 100k
-(actors and labels 8 → 0.4 s, statements and claims 29 → 19 s, citations 10.6 → 7.9 s, building the
-graph 12 → 5.5 s). What remains at 100k: about 8 s of claims read from the engine (its propositions,
-properties and citations: the engine decoding terms), about 18 s of Python grouping the rows of
-470k statements, their attributes and their citations (each a few microseconds of interpreted
-work), and the graph: adding the nodes and edges to networkx alone takes 1.4-1.6 s with the
-collector off, then the collector walks the new objects once (2-3 s). A projection for another day
-or other options, from the cached reads: 7.1 → 5.1 s at 100k. A one-off command (no start-up
-values; the catalog's actors read then) with the table: 58 → 38 s at 100k (one run each).
+Where a cold projection's time goes at 100k actors (claims read from the engine, Python grouping
+the statements' rows, networkx adding the nodes and edges, the collector's one walk) and how it
+changed is in docs/performance.md.
 
 The built graph is cached too,
 per day and options (the :data:`GRAPHS_KEPT` most recently used), and **frozen**
@@ -79,26 +71,31 @@ from urllib.parse import unquote
 
 import networkx as nx
 
+from kg import kinds as kind_table
 from kg import ontology, queries
 from kg.errors import InvalidInput, NotFound
 from kg.models import Citation, Ref
+from kg.names import kind_class, kind_name
 from kg.namespaces import CK, ONTOLOGY_GRAPH, SCHEMA, SRC, slug
 from kg.network.table_rows import TableRows, edge_rules, rule_pairs
 from kg.read import catalog, existence, nodes
-from kg.read.lookup import kind_class, kind_name, most_precise
-from kg.read.statement_table import ready_table
-from kg.store.embedded import Store
-from kg.timeline import Bounds, PartialDate, Status, Verdict, parse_at, verdict
+from kg.read.statement_table import ready_table, statement_table
+from kg.store import Store
+from kg.store.derived import Derived, Warm, derived
+from kg.timeline import Bounds, PartialDate, Status, Verdict, most_precise, parse_at, verdict
 
-__all__ = ["GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
+__all__ = ["BACKING", "GRAPHS_KEPT", "NEGATIVE", "POSITIVE", "edge_kinds", "known_actor_types", "project"]
 
 #: Projections kept per store version (the most recently used), each for its day and options.
 GRAPHS_KEPT = 8
 
-#: Statement kinds of the positive (cooperative) network.
-POSITIVE = ("support", "alliance")
-#: Statement kinds of the negative (hostile) network.
-NEGATIVE = ("hostility",)
+#: Statement kinds of the positive (cooperative) network: those the ontology calls positive
+#: (``ck:polarity``; support and alliance).
+POSITIVE = kind_table.of_polarity("positive")
+#: Statement kinds of the negative (hostile) network (``ck:polarity`` negative: hostility).
+NEGATIVE = kind_table.of_polarity("negative")
+#: Statement kinds whose subject backs their object (their edge is ``ck:backs`` or a sub-property: support).
+BACKING = kind_table.backing()
 
 
 @functools.cache
@@ -108,7 +105,7 @@ def edge_kinds() -> dict[str, ontology.EdgeRule]:
     >>> edge_kinds()["hostility"].symmetric
     True
     """
-    return {kind_name(rule.statement_class): rule for rule in ontology.edge_rules()}
+    return kind_table.edge_kinds()
 
 
 @functools.cache
@@ -139,6 +136,13 @@ def _choose(values: Iterable[str] | None, known: Iterable[str], what: str) -> fr
 _kind = functools.lru_cache(maxsize=1024)(kind_name)
 _classes = functools.lru_cache(maxsize=1024)(kind_class)
 _GRAPHS_LOCK = threading.Lock()
+#: The projections built in this version (:data:`GRAPHS_KEPT` at most), by day and options. The
+#: service builds today's at start-up: the explorer, paths and analytics need it. After the
+#: statements, whose table it reads them from, and the actor list and source details, whose
+#: values it takes (the engine only for claims).
+GRAPHS: Derived[OrderedDict[tuple[Any, ...], nx.MultiDiGraph]] = derived(
+    "network:graphs", lambda store: OrderedDict(), warm=Warm(80, "network", run=lambda store: project(store))
+)
 #: Verdicts kept per distinct bounds, by day (then forgotten: any day can be asked about).
 _DAYS_KEPT = 16
 #: ``Status.value`` read through a dict (reading an enum member's value is slow, once per edge).
@@ -225,7 +229,7 @@ def _attested(values: set[str]) -> dt.date | None:
 
 
 def _precise(values: set[str] | None) -> str | None:
-    """:func:`kg.read.lookup.most_precise` of the values joined by spaces, without joining one."""
+    """:func:`kg.timeline.most_precise` of the values joined by spaces, without joining one."""
     if not values:
         return None
     if len(values) == 1:
@@ -350,7 +354,13 @@ def _statement_rows(store: Store) -> TableRows | None:
     table = ready_table(store)
     if table is None:
         return None
-    return store.derived("network:table-rows", lambda: TableRows(table, edge_rules(store)))
+    return _TABLE_ROWS.of(store)
+
+
+#: The statements' rows from the statement table (:func:`_statement_rows`; only once one is built).
+_TABLE_ROWS: Derived[TableRows] = derived(
+    "network:table-rows", lambda store: TableRows(statement_table(store), edge_rules(store))
+)
 
 
 def _grouped_properties(rows: Iterable[Sequence[str]], wanted: Any) -> dict[str, dict[str, set[str]]]:
@@ -378,123 +388,137 @@ class _EdgeList(NamedTuple):
 
 
 def _edges(store: Store) -> _EdgeList:
-    def read() -> _EdgeList:
-        rules = edge_kinds()
-
-        def known(kinds: set[str]) -> str | None:
-            """The statement's kind: the first with an edge rule (a class the ontology files do not
-            know has no rule to read it by; a statement of two edge kinds is an error in the data)."""
-            return min((k for k in kinds if k in rules), default=None)
-
-        # Statements between actors: (node) -> kinds, ends, and their properties: from the table
-        # (grouped there), or from the engine (the properties of every node there, claims'
-        # included); the claims' from the engine either way, one line per (claim, proposition).
-        claimed = _propositions(store)
-        claims = {claim for claim, _ in claimed}
-        table = _statement_rows(store)
-        statements: dict[str, tuple[set[str], set[tuple[str, str]]]]
-        if table is None:
-            statements = {}
-            for node, kind, source, target in _packed(store, "network-edges"):
-                kinds, ends = statements.setdefault(node, (set(), set()))
-                kinds.add(kind)
-                ends.add((source, target))
-            properties = _grouped_properties(_packed(store, "network-properties"), statements.keys() | claims)
-        else:
-            statements, properties = table.grouped()
-            properties.update(_grouped_properties(_packed(store, "network-claim-properties"), claims))
-
-        empty: dict[str, set[str]] = {}
-        shared = _Shared()
-        # In an order that does not depend on how they were read (blank-node propositions get new
-        # labels per query): statements, then claims, by IRI, then by ends (a statement has one
-        # kind); sorting the IRIs alone is several times faster than sorting the edges by key.
-        # only the pairs of ends that are both actors can be edges (the others are about a third of
-        # the statements of the edge kinds: places, authorities that are not actors...)
-        actors = {actor for actor, _, _ in _actors(store)}
-
-        def between_actors(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-            return sorted(pair for pair in pairs if pair[0] in actors and pair[1] in actors)
-
-        out: list[_Edge] = []
-        for node in sorted(statements):
-            kinds, ends_of = statements[node]
-            first = known({_kind(k) for k in kinds})
-            pairs = between_actors(ends_of)
-            if first is not None and pairs:
-                dated = properties.get(node, empty)
-                out.extend(_edges_of(rules[first], first, node, pairs, dated, dated, False, shared))
-        claim_edges: list[_Edge] = []
-        for claim, (kinds, ends_of, props) in claimed:
-            first = known(kinds)
-            pairs = between_actors(ends_of)
-            if first is not None and pairs:
-                dated = properties.get(claim, empty)
-                claim_edges.extend(_edges_of(rules[first], first, claim, pairs, dated, props, True, shared))
-        # a claim's propositions with the same ends and kind: by what they say (else by blank node)
-        claim_edges.sort(key=_claim_order)
-        out.extend(claim_edges)
-        counts = Counter(attrs["statement"] for *_, attrs, _, _ in out)
-        return _EdgeList(out, frozenset(k for k, n in counts.items() if n > 1 or "#" in k))
-
     with _no_collection():
-        return store.derived("network:edges", read)
+        return _EDGES.of(store)
+
+
+def _read_edges(store: Store) -> _EdgeList:
+    rules = edge_kinds()
+
+    def known(kinds: set[str]) -> str | None:
+        """The statement's kind: the first with an edge rule (a class the ontology files do not
+        know has no rule to read it by; a statement of two edge kinds is an error in the data)."""
+        return min((k for k in kinds if k in rules), default=None)
+
+    # Statements between actors: (node) -> kinds, ends, and their properties: from the table
+    # (grouped there), or from the engine (the properties of every node there, claims'
+    # included); the claims' from the engine either way, one line per (claim, proposition).
+    claimed = _propositions(store)
+    claims = {claim for claim, _ in claimed}
+    table = _statement_rows(store)
+    statements: dict[str, tuple[set[str], set[tuple[str, str]]]]
+    if table is None:
+        statements = {}
+        for node, kind, source, target in _packed(store, "network-edges"):
+            kinds, ends = statements.setdefault(node, (set(), set()))
+            kinds.add(kind)
+            ends.add((source, target))
+        properties = _grouped_properties(_packed(store, "network-properties"), statements.keys() | claims)
+    else:
+        statements, properties = table.grouped()
+        properties.update(_grouped_properties(_packed(store, "network-claim-properties"), claims))
+
+    empty: dict[str, set[str]] = {}
+    shared = _Shared()
+    # In an order that does not depend on how they were read (blank-node propositions get new
+    # labels per query): statements, then claims, by IRI, then by ends (a statement has one
+    # kind); sorting the IRIs alone is several times faster than sorting the edges by key.
+    # only the pairs of ends that are both actors can be edges (the others are about a third of
+    # the statements of the edge kinds: places, authorities that are not actors...)
+    actors = {actor for actor, _, _ in _actors(store)}
+
+    def between_actors(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        return sorted(pair for pair in pairs if pair[0] in actors and pair[1] in actors)
+
+    out: list[_Edge] = []
+    for node in sorted(statements):
+        kinds, ends_of = statements[node]
+        first = known({_kind(k) for k in kinds})
+        pairs = between_actors(ends_of)
+        if first is not None and pairs:
+            dated = properties.get(node, empty)
+            out.extend(_edges_of(rules[first], first, node, pairs, dated, dated, False, shared))
+    claim_edges: list[_Edge] = []
+    for claim, (kinds, ends_of, props) in claimed:
+        first = known(kinds)
+        pairs = between_actors(ends_of)
+        if first is not None and pairs:
+            dated = properties.get(claim, empty)
+            claim_edges.extend(_edges_of(rules[first], first, claim, pairs, dated, props, True, shared))
+    # a claim's propositions with the same ends and kind: by what they say (else by blank node)
+    claim_edges.sort(key=_claim_order)
+    out.extend(claim_edges)
+    counts = Counter(attrs["statement"] for *_, attrs, _, _ in out)
+    return _EdgeList(out, frozenset(k for k, n in counts.items() if n > 1 or "#" in k))
+
+
+_EDGES: Derived[_EdgeList] = derived("network:edges", _read_edges)
 
 
 def _amended(store: Store) -> dict[str, dt.date]:
     """The earliest day an amendment attests each amended statement (designations), by IRI: from
     the statement table if one has been built, else from the engine (``network-amendments.rq``)."""
-
-    def read() -> dict[str, dt.date]:
-        table = _statement_rows(store)
-        rows = table.amendments() if table is not None else map(tuple, _packed(store, "network-amendments"))
-        found: dict[str, dt.date] = {}
-        for node, lexical in rows:
-            day = _last_day(lexical)
-            if day is not None and (node not in found or day < found[node]):
-                found[node] = day
-        return found
-
-    return store.derived("network:amended", read)
+    return _AMENDED.of(store)
 
 
-def _timed(
-    store: Store, cites: dict[str, tuple[Citation, ...]]
-) -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
+def _read_amended(store: Store) -> dict[str, dt.date]:
+    table = _statement_rows(store)
+    rows = table.amendments() if table is not None else map(tuple, _packed(store, "network-amendments"))
+    found: dict[str, dt.date] = {}
+    for node, lexical in rows:
+        day = _last_day(lexical)
+        if day is not None and (node not in found or day < found[node]):
+            found[node] = day
+    return found
+
+
+_AMENDED: Derived[dict[str, dt.date]] = derived("network:amended", _read_amended)
+
+
+def _timed(store: Store) -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
     """Each edge's bounds with its ends' existence and its attestation (:mod:`kg.read.existence`),
     by (node, from, to, claim), worked out once per store version, with its verdicts by day."""
-
-    def read() -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
-        amended = _amended(store)
-        known = existence.context(store)
-        found: dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]] = {}
-        shared: dict[Bounds, tuple[Bounds, dict[dt.date, Verdict]]] = {}
-        for source, target, kind, node, claim, bounds, *_ in _edges(store).edges:
-            sources = [c.source.iri for c in cites.get(node, ())]
-            explicit = [bounds.attested] if bounds.attested is not None else []
-            day = known.attested(sources, explicit, [amended[node]] if node in amended else [])
-            # a claim is dated by itself, whatever became of what it is about
-            ends: tuple[str | None, str | None] = (None, None) if claim else (source, target)
-            full = known.bounded(bounds, _classes(kind), ends[0], ends[1], day)
-            entry = shared.get(full)
-            if entry is None:
-                entry = shared[full] = (full, {})
-            found[node, source, target, claim] = entry
-        return found
-
     with _no_collection():
-        return store.derived("network:timed", read)
+        return _TIMED.of(store)
+
+
+def _read_timed(store: Store) -> dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]:
+    cites = _citations(store)
+    amended = _amended(store)
+    known = existence.context(store)
+    found: dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]] = {}
+    shared: dict[Bounds, tuple[Bounds, dict[dt.date, Verdict]]] = {}
+    for source, target, kind, node, claim, bounds, *_ in _edges(store).edges:
+        sources = [c.source.iri for c in cites.get(node, ())]
+        explicit = [bounds.attested] if bounds.attested is not None else []
+        day = known.attested(sources, explicit, [amended[node]] if node in amended else [])
+        # a claim is dated by itself, whatever became of what it is about
+        ends: tuple[str | None, str | None] = (None, None) if claim else (source, target)
+        full = known.bounded(bounds, _classes(kind), ends[0], ends[1], day)
+        entry = shared.get(full)
+        if entry is None:
+            entry = shared[full] = (full, {})
+        found[node, source, target, claim] = entry
+    return found
+
+
+_TIMED: Derived[dict[tuple[str, str, str, bool], tuple[Bounds, dict[dt.date, Verdict]]]] = derived(
+    "network:timed", _read_timed
+)
 
 
 def _actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
     """Every actor (IRI), its English label (the smallest) and its actor types, by IRI: from the
     list of actors the catalog keeps (the service computes it at start-up)."""
-
-    def read() -> list[tuple[str, str | None, list[str]]]:
-        return sorted((a.actor, a.label, sorted({_kind(t) for t in a.types})) for a in catalog.listed_actors(store))
-
     with _no_collection():
-        return store.derived("network:actors", read)
+        return _ACTORS.of(store)
+
+
+def _read_actors(store: Store) -> list[tuple[str, str | None, list[str]]]:
+    return sorted((a.actor, a.label, sorted({_kind(t) for t in a.types})) for a in catalog.listed_actors(store))
+
+
+_ACTORS: Derived[list[tuple[str, str | None, list[str]]]] = derived("network:actors", _read_actors)
 
 
 #: Where a citation's value goes (paragraphs, locators, URLs; anything else is its verification).
@@ -515,61 +539,64 @@ def _citations(store: Store) -> dict[str, tuple[Citation, ...]]:
 
     Built once per store version and shared by the projections: treat them as read-only.
     """
-
-    def read() -> dict[str, tuple[Citation, ...]]:
-        # the smallest title and date of each source, as text (the service reads them at start-up)
-        details = nodes.source_details(store)
-        refs: dict[str, tuple[Ref, str | None]] = {}
-
-        def ref(source: str) -> tuple[Ref, str | None]:
-            title, date = details.get(source, (None, None))
-            found = refs[source] = (
-                Ref(slug(source), source, None if title is None else str(title)),
-                None if date is None else str(date),
-            )
-            return found
-
-        # Every node's citations from the engine; or the statements' from the table and the claims'
-        # from the engine (the only other nodes that make edges).
-        # Only the citations of the nodes of edges (between actors) are ever given.
-        edges = {node for _, _, _, node, *_ in _edges(store).edges}
-        table = _statement_rows(store)
-        engine = _packed(store, "network-citations" if table is None else "network-claim-citations")
-        decoded = ((node, source, prop, _text(encoded)) for node, source, prop, encoded in engine if node in edges)
-        rows = decoded if table is None else itertools.chain(table.citations(edges), decoded)
-        # node -> source -> the values of its paragraphs, locators, URLs and verifications
-        found: dict[str, dict[str, tuple[list[str], list[str], list[str], list[str]]]] = {}
-        for node, source, prop, value in rows:
-            by_source = found.get(node)
-            if by_source is None:
-                by_source = found[node] = {}
-            values = by_source.get(source)
-            if values is None:
-                values = by_source[source] = ([], [], [], [])
-            if prop != "-":  # "-": a citation with no paragraph, locator, URL or verification
-                values[_CITATION_FIELD.get(prop, 3)].append(value)
-        out: dict[str, tuple[Citation, ...]] = {}
-        for node, by_source in found.items():
-            cited = []
-            for source, (paragraphs, locators, urls, verifications) in by_source.items():
-                source_ref, date = refs.get(source) or ref(source)
-                cited.append(
-                    Citation(
-                        source_ref,
-                        date,
-                        sorted(_paragraphs(paragraphs)) if paragraphs else [],
-                        sorted(set(locators)) if locators else [],
-                        sorted(set(urls)) if urls else [],
-                        min(verifications) if verifications else None,
-                    )
-                )
-            if len(cited) > 1:
-                cited.sort(key=_by_source_id)
-            out[node] = tuple(cited)
-        return out
-
     with _no_collection():
-        return store.derived("network:citations", read)
+        return _CITATIONS.of(store)
+
+
+def _read_citations(store: Store) -> dict[str, tuple[Citation, ...]]:
+    # the smallest title and date of each source, as text (the service reads them at start-up)
+    details = nodes.source_details(store)
+    refs: dict[str, tuple[Ref, str | None]] = {}
+
+    def ref(source: str) -> tuple[Ref, str | None]:
+        title, date = details.get(source, (None, None))
+        found = refs[source] = (
+            Ref(slug(source), source, None if title is None else str(title)),
+            None if date is None else str(date),
+        )
+        return found
+
+    # Every node's citations from the engine; or the statements' from the table and the claims'
+    # from the engine (the only other nodes that make edges).
+    # Only the citations of the nodes of edges (between actors) are ever given.
+    edges = {node for _, _, _, node, *_ in _edges(store).edges}
+    table = _statement_rows(store)
+    engine = _packed(store, "network-citations" if table is None else "network-claim-citations")
+    decoded = ((node, source, prop, _text(encoded)) for node, source, prop, encoded in engine if node in edges)
+    rows = decoded if table is None else itertools.chain(table.citations(edges), decoded)
+    # node -> source -> the values of its paragraphs, locators, URLs and verifications
+    found: dict[str, dict[str, tuple[list[str], list[str], list[str], list[str]]]] = {}
+    for node, source, prop, value in rows:
+        by_source = found.get(node)
+        if by_source is None:
+            by_source = found[node] = {}
+        values = by_source.get(source)
+        if values is None:
+            values = by_source[source] = ([], [], [], [])
+        if prop != "-":  # "-": a citation with no paragraph, locator, URL or verification
+            values[_CITATION_FIELD.get(prop, 3)].append(value)
+    out: dict[str, tuple[Citation, ...]] = {}
+    for node, by_source in found.items():
+        cited = []
+        for source, (paragraphs, locators, urls, verifications) in by_source.items():
+            source_ref, date = refs.get(source) or ref(source)
+            cited.append(
+                Citation(
+                    source_ref,
+                    date,
+                    sorted(_paragraphs(paragraphs)) if paragraphs else [],
+                    sorted(set(locators)) if locators else [],
+                    sorted(set(urls)) if urls else [],
+                    min(verifications) if verifications else None,
+                )
+            )
+        if len(cited) > 1:
+            cited.sort(key=_by_source_id)
+        out[node] = tuple(cited)
+    return out
+
+
+_CITATIONS: Derived[dict[str, tuple[Citation, ...]]] = derived("network:citations", _read_citations)
 
 
 def _sources(store: Store, sources: Iterable[str] | None) -> frozenset[str] | None:
@@ -645,7 +672,7 @@ def project(
     wanted_sources = _sources(store, sources)
 
     key = (day, wanted_kinds, wanted_types, wanted_sources, include_claims, holding_only)
-    graphs: OrderedDict[tuple[Any, ...], nx.MultiDiGraph] = store.derived("network:graphs", OrderedDict)
+    graphs = GRAPHS.of(store)
     with _GRAPHS_LOCK:  # requests run in threads: keep the order of use consistent
         graph = graphs.get(key)
         if graph is not None:
@@ -689,7 +716,7 @@ def _build(
     graph.add_nodes_from(nodes)
 
     cites = _citations(store)
-    timed = _timed(store, cites)
+    timed = _timed(store)
     edges = []
     read = _edges(store)
     checked = read.checked

@@ -23,7 +23,7 @@ from kg import queries
 from kg.namespaces import CK, RDF, SCHEMA
 from kg.read.nodes import node_key
 from kg.read.statement_table import Packed, StatementTable
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["EdgeRules", "TableRows", "edge_rules", "rule_pairs"]
 

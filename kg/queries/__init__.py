@@ -1,6 +1,6 @@
 """Named SPARQL queries: one ``.rq`` file per question, read once.
 
-Parameters are the query's variables, bound by the engine through :meth:`kg.store.embedded.Store.select`
+Parameters are the query's variables, bound by the engine through :meth:`kg.store.protocol.Store.select`
 (never pasted into the text); each parameter appears in the query's projection. An optional
 filter parameter is always bound: to a value, or to :data:`ANY` meaning "no filter"
 (``FILTER(?p = ck:any || ...)``).

@@ -9,12 +9,14 @@ from typing import Any
 from kg import queries
 from kg.errors import InvalidInput, NotFound
 from kg.models import SearchHit, Source
+from kg.names import kind_class, kind_name, local_name
 from kg.namespaces import CK, SRC, slug
-from kg.read.lookup import kind_class, kind_name, labels, local_name, split
-from kg.store.embedded import Store
-from kg.terms import iri
+from kg.read.labels import labels
+from kg.store import Store
+from kg.store.derived import Derived, Warm, derived
+from kg.terms import iri, split
 
-__all__ = ["listed_actors", "quad_count", "source", "source_count", "sources"]
+__all__ = ["listed_actors", "quad_count", "source", "source_count", "source_graph", "sources"]
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -45,9 +47,15 @@ def sources(store: Store) -> list[Source]:
 
 def _sources(store: Store) -> dict[str, Source]:
     """The sources by IRI, kept per store version (not to be changed: :func:`sources` copies)."""
-    return store.derived(
-        "catalog:sources", lambda: {s.iri: s for s in (_source(r) for r in store.select(queries.get("sources")))}
-    )
+    return SOURCES.of(store)
+
+
+def _read_sources(store: Store) -> dict[str, Source]:
+    return {s.iri: s for s in (_source(r) for r in store.select(queries.get("sources")))}
+
+
+#: The sources by IRI (:func:`sources`).
+SOURCES: Derived[dict[str, Source]] = derived("catalog:sources", _read_sources, warm=Warm(40, "sources"))
 
 
 def source_count(store: Store) -> int:
@@ -57,7 +65,19 @@ def source_count(store: Store) -> int:
 
 def quad_count(store: Store) -> int:
     """The number of quads in the store, counted once per version (counting reads them all)."""
-    return store.derived("quads", lambda: len(store))
+    return QUAD_COUNT.of(store)
+
+
+#: The number of quads (:func:`quad_count`; the health check).
+QUAD_COUNT: Derived[int] = derived("quads", len, warm=Warm(60, "quad count"))
+
+
+def source_graph(store: Store, ident: str) -> str:
+    """The IRI of the named graph holding a source (``ident``: its id or IRI); :class:`NotFound` when absent."""
+    node = ident if ident.startswith(("http://", "https://")) else SRC + ident
+    if node not in _sources(store):
+        raise NotFound(f"no source {ident!r}")
+    return node
 
 
 def source(store: Store, ident: str) -> Source:
@@ -136,7 +156,7 @@ def listed_actors(store: Store) -> list[_Listed]:
     """Every actor (IRIs only) with its English label and actor classes, in label order: kept per
     store version (computed at the service's start-up) and shared, so never to be changed. The
     network projection takes its nodes from it."""
-    return store.derived("catalog:actors", lambda: _actor_list(store))
+    return ACTORS.of(store)
 
 
 def _actor_list(store: Store) -> list[_Listed]:
@@ -153,6 +173,10 @@ def _actor_list(store: Store) -> list[_Listed]:
     listed = [_Listed(a, names.get(a), frozenset(t)) for a, t in types.items()]
     listed.sort(key=lambda a: (a.label is not None, (a.label or "").lower(), a.actor))
     return listed
+
+
+#: Every actor with its label and classes (:func:`listed_actors`).
+ACTORS: Derived[list[_Listed]] = derived("catalog:actors", _actor_list, warm=Warm(30, "actor list"))
 
 
 def actor_types(store: Store) -> list[str]:

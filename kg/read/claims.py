@@ -13,11 +13,14 @@ import pyoxigraph as ox
 from kg import queries
 from kg.errors import InvalidInput, NotFound
 from kg.models import Claim, Proposition, Ref, Relation
+from kg.names import kind_class, kind_name, local_name
 from kg.namespaces import CK, RDF, slug
-from kg.read.lookup import kind_class, kind_name, local_name, ref, require_entity
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations, node_key, properties
 from kg.read.relations import relations, statement_kinds
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, derived
 from kg.terms import iri, to_python
 from kg.timeline import Bounds, PartialDate, Status, status
 
@@ -133,7 +136,7 @@ def _read(store: Store, anchor: dict[str, Any]) -> tuple[dict, dict, dict]:
     (``anchor`` binds ``entity`` and ``role``; empty: every claim, read once per store version:
     over a second at 10k actors), each by claim IRI."""
     if not anchor:
-        return store.derived("claims:all", lambda: _read_anchored(store, anchor))
+        return _ALL_CLAIMS.of(store)
     return _read_anchored(store, anchor)
 
 
@@ -145,6 +148,10 @@ def _read_anchored(store: Store, anchor: dict[str, Any]) -> tuple[dict, dict, di
         propositions[node_key(claim)].append((node_key(proposition), prop.value, to_python(value)))
     cites = grouped_citations(store, prefix + "citations", anchor) if found else {}
     return found, propositions, cites
+
+
+#: Every claim's properties, propositions and citations (:func:`_read` with no anchor).
+_ALL_CLAIMS: Derived[tuple[dict, dict, dict]] = derived("claims:all", lambda store: _read_anchored(store, {}))
 
 
 def _first(props: Properties, prop: str) -> Any:
@@ -357,7 +364,7 @@ def claims(
     kind_iri = None
     if kind is not None:
         if kind not in claim_kinds(store):
-            raise NotFound(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
+            raise InvalidInput(f"no claim kind {kind!r}; known kinds: {', '.join(claim_kinds(store))}")
         kind_iri = kind_class(kind + "-claim")
     rolled: dict[str, _RollUp] = {}
     if include_members and nodes:  # without an actor there is nothing to roll up to: every claim is listed

@@ -9,12 +9,14 @@ from typing import Any
 from kg.models import Amendment, Designation
 from kg.namespaces import CK, RDF, slug
 from kg.read import existence
-from kg.read.lookup import most_precise, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
-from kg.store.embedded import Store
-from kg.terms import iri, to_python
-from kg.timeline import Bounds, parse_at, verdict
+from kg.store import Store
+from kg.store.derived import Derived, derived
+from kg.terms import iri, split, to_python
+from kg.timeline import Bounds, most_precise, parse_at, verdict
 
 __all__ = ["designations"]
 
@@ -59,11 +61,15 @@ def _row(designation: str, props: Properties) -> dict[str, Any]:
     return row
 
 
+#: Each designation's bounds worked out in this version, by IRI (filled by :func:`_bounds`).
+_BOUNDS: Derived[dict[str, Bounds]] = derived("timeline:designation-bounds", lambda store: {})
+
+
 def _bounds(store: Store, row: dict[str, Any], cites: dict, amendments: dict) -> Bounds:
     """A designation's bounds (:mod:`kg.read.existence`): its dates, its authority's and designee's
     existence, and what attests it (citing sources, its first dated amendment); once per
     designation and store version."""
-    cache: dict[str, Bounds] = store.derived("timeline:designation-bounds", dict)
+    cache = _BOUNDS.of(store)
     found = cache.get(row["designation"])
     if found is None:
         sources = [c.source.iri for c in cites.get(row["designation"], [])]

@@ -3,70 +3,65 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pyoxigraph as ox
 
+from kg import kinds as kind_table
 from kg.models import Entity, Group, Relation
+from kg.names import kind_name, local_name
 from kg.namespaces import CK, DCTERMS, SKOS, WD, slug
 from kg.read.claims import claims
 from kg.read.designations import designations
 from kg.read.events import events
-from kg.read.lookup import kind_name, local_name, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, properties
 from kg.read.relations import relations
-from kg.store.embedded import Store
-from kg.terms import iri
+from kg.store import Store
+from kg.terms import iri, split
 from kg.timeline import parse_at
 
-__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity"]
+__all__ = ["DEFAULT_GROUP_LIMIT", "GROUPS", "entity", "page_groups", "relation_groups"]  # noqa: F822 (GROUPS: __getattr__)
 
 DEFAULT_GROUP_LIMIT = 50
 
-#: Groups of an actor page, in display order.
-GROUPS = (
-    "backers",
-    "backed",
-    "allies",
-    "opponents",
-    "memberships",
-    "offices",
-    "designations",
-    "designations_made",
-    "former_names",
-    "identity",
-    "control",
-    "events",
-    "claims_made",
-    "claims_about",
-)
+#: Groups an entity page fills from a reader of their own, not from its relations: designations
+#: come with their instrument and amendments (:func:`kg.read.designations.designations`).
+_READ_APART = ("designations", "designations_made")
 
-_SYMMETRIC = {"alliance": "allies", "hostility": "opponents"}
-_MEMBERSHIP = {"membership", "affiliation", "part-of", "leadership"}
+
+@functools.cache
+def relation_groups() -> dict[str, tuple[str, ...]]:
+    """The groups of an entity page that list relations, in display order, each with the statement
+    kinds it lists: what the ontology says (``ck:pageGroup``, ``ck:inversePageGroup``), through
+    :mod:`kg.kinds`."""
+    return {name: members for name, members in kind_table.page_groups().items() if name not in _READ_APART}
+
+
+@functools.cache
+def page_groups() -> tuple[str, ...]:
+    """Groups of an actor page, in display order: the page groups of the statement kinds, then claims."""
+    return (*kind_table.page_groups(), "claims_made", "claims_about")
+
+
+def __getattr__(name: str) -> Any:
+    """``GROUPS``: :func:`page_groups`, read from the ontology when first asked for (importing
+    :mod:`kg`, as each SPARQL worker does, parses no ontology)."""
+    if name == "GROUPS":
+        return page_groups()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _group_of(rel: Relation, node: str) -> str | None:
-    """Which group of ``node``'s page a relation belongs to."""
+    """Which group of ``node``'s page a relation belongs to (None: reported by a reader of its own)."""
+    kind = kind_table.kind(rel.kind)
+    if kind is None or kind.page_group is None:
+        return "other"
     is_subject = rel.subject is not None and rel.subject.iri == node
-    if rel.kind == "support":
-        return "backed" if is_subject else "backers"
-    if rel.kind in _SYMMETRIC:
-        return _SYMMETRIC[rel.kind]
-    if rel.kind in _MEMBERSHIP:
-        return "memberships"
-    if rel.kind == "office":
-        return "offices"
-    if rel.kind == "designation":
-        return None  # reported by designations(), with instrument and amendments
-    if rel.kind == "former-name":
-        return "former_names"
-    if rel.kind in ("merger", "dissolution"):
-        return "identity"
-    if rel.kind == "territorial-control":
-        return "control"
-    if rel.kind == "participation":
-        return "events"
-    return "other"
+    name = kind.page_group if is_subject else (kind.inverse_page_group or kind.page_group)
+    return None if name in _READ_APART else name
 
 
 _LABEL_PROPS = (SKOS + "prefLabel", DCTERMS + "title", CK + "summary")
@@ -97,7 +92,8 @@ def entity(
     day = parse_at(at)
     row = require_entity(store, ident)
     node = row["entity"]
-    groups: dict[str, list[Any]] = {name: [] for name in GROUPS}
+    layout = page_groups()
+    groups: dict[str, list[Any]] = {name: [] for name in layout}
     for rel in relations(store, node, at=day):
         name = _group_of(rel, node)
         if name is not None:
@@ -133,5 +129,5 @@ def entity(
         notes=notes,
         located_in=[r for t in props.get(CK + "locatedIn", []) if (r := ref(store, t.value))],
         at=day,
-        groups={name: _capped(items, group_limit) for name, items in groups.items() if items or name in GROUPS},
+        groups={name: _capped(items, group_limit) for name, items in groups.items() if items or name in layout},
     )

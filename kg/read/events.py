@@ -7,13 +7,17 @@ from collections import defaultdict
 from typing import Any
 
 from kg import ontology, queries
+from kg.errors import InvalidInput
 from kg.models import Event, Participant
+from kg.names import kind_name, local_name
 from kg.namespaces import CK, RDF, SKOS, slug
-from kg.read.lookup import kind_name, local_name, most_precise, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties, grouped_citations
-from kg.store.embedded import Store
-from kg.terms import iri, to_python
-from kg.timeline import PartialDate
+from kg.store import Store
+from kg.store.derived import Derived, derived
+from kg.terms import iri, split, to_python
+from kg.timeline import PartialDate, most_precise
 
 __all__ = ["events"]
 
@@ -42,9 +46,13 @@ def events(
     ``actor`` keeps events it took part in; ``place`` keeps events at that place or inside it;
     ``from_``/``to`` (YYYY, YYYY-MM or YYYY-MM-DD) keep events that may overlap the period.
     Undated events are kept only when no period is asked for. ``offset`` and ``limit`` choose a
-    page of that list; participants and sources are read for the events of the page only.
+    page of that list; participants and sources are read for the events of the page only. A period
+    that ends before it starts is :class:`InvalidInput` (not an empty list: the dates are swapped).
     """
-    classes = [iri(c) for c in sorted(ontology.subclasses(CK + "Event"))]
+    first, last = _day(from_, last=False) or _MIN, _day(to, last=True) or _MAX
+    if first > last:
+        raise InvalidInput(f"the period ends before it starts: 'from' {from_} is after 'to' {to}")
+    classes = _event_classes()
     chosen: set[str] | None = None
     for name, ident, var in (("events-of-actor", actor, "actor"), ("events-at-place", place, "place")):
         if ident:
@@ -53,12 +61,8 @@ def events(
             # and for these two queries that means walking every event (seconds at 10k actors)
             events_of = {row["event"] for row in store.select(queries.with_values(queries.get(name), var, [node]))}
             chosen = events_of if chosen is None else chosen & events_of
-    found: dict[str, Properties]
-    if chosen is None:  # every event: read once per store version (seconds at 10k actors)
-        found = store.derived("events:properties", lambda: _properties(store, _every_event(store, classes)))
-    else:
-        found = _properties(store, sorted(chosen))
-    first, last = _day(from_, last=False) or _MIN, _day(to, last=True) or _MAX
+    # every event: read once per store version (seconds at 10k actors)
+    found = _EVERY_EVENT.of(store) if chosen is None else _properties(store, sorted(chosen))
     rows = []
     kinds = frozenset(c.value for c in classes)
     for event, props in found.items():
@@ -75,6 +79,10 @@ _BATCH = 1000  # events per query (bounds the length of the query text)
 _DATES = {k: CK + k for k in ("date", "startDate", "endDate", "earliestStart", "latestStart", "latestEnd")}
 
 
+def _event_classes() -> list[Any]:
+    return [iri(c) for c in sorted(ontology.subclasses(CK + "Event"))]
+
+
 def _every_event(store: Store, classes: list[Any]) -> list[str]:
     return sorted({row["event"] for row in store.select(queries.with_values(queries.get("events-all"), "t", classes))})
 
@@ -89,6 +97,12 @@ def _properties(store: Store, events: list[str]) -> dict[str, Properties]:
             if value not in values:
                 values.append(value)
     return dict(grouped)
+
+
+#: The properties of every event (:func:`events` with no actor or place).
+_EVERY_EVENT: Derived[dict[str, Properties]] = derived(
+    "events:properties", lambda store: _properties(store, _every_event(store, _event_classes()))
+)
 
 
 def _dates(props: Properties, name: str) -> list[Any]:

@@ -32,7 +32,8 @@ from typing import Any
 from kg import queries
 from kg.errors import InvalidInput
 from kg.namespaces import CK
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, derived
 from kg.timeline import Bounds, PartialDate
 
 __all__ = ["PAST_BY_NATURE", "Context", "Existence", "context", "existence", "source_dates"]
@@ -66,36 +67,42 @@ def _intersect(periods: list[tuple[dt.date, dt.date]]) -> tuple[dt.date | None, 
     return max(p[0] for p in periods), min(p[1] for p in periods)
 
 
+def _existence(store: Store) -> dict[str, Existence]:
+    found: dict[str, tuple[list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]]] = {}
+    for actor, what, value in store.select_terms(queries.get("existence-dates")):
+        period = _period(value)
+        if period is None or not hasattr(actor, "value"):
+            continue
+        founded, dissolved = found.setdefault(actor.value, ([], []))
+        (founded if what.value == "founded" else dissolved).append(period)
+    return {actor: (*_intersect(f), *_intersect(d)) for actor, (f, d) in found.items()}
+
+
+_EXISTENCE: Derived[dict[str, Existence]] = derived("timeline:existence", _existence)
+
+
 def existence(store: Store) -> dict[str, Existence]:
     """Every actor with a known founding or dissolution, by IRI (cached until the store changes)."""
+    return _EXISTENCE.of(store)
 
-    def read() -> dict[str, Existence]:
-        found: dict[str, tuple[list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]]] = {}
-        for actor, what, value in store.select_terms(queries.get("existence-dates")):
-            period = _period(value)
-            if period is None or not hasattr(actor, "value"):
-                continue
-            founded, dissolved = found.setdefault(actor.value, ([], []))
-            (founded if what.value == "founded" else dissolved).append(period)
-        return {actor: (*_intersect(f), *_intersect(d)) for actor, (f, d) in found.items()}
 
-    return store.derived("timeline:existence", read)
+def _source_dates(store: Store) -> dict[str, dt.date]:
+    found: dict[str, dt.date] = {}
+    for source, value in store.select_terms(queries.get("source-dates")):
+        period = _period(value)
+        if period is not None and hasattr(source, "value"):
+            day = period[1]
+            if source.value not in found or day < found[source.value]:
+                found[source.value] = day
+    return found
+
+
+_SOURCE_DATES: Derived[dict[str, dt.date]] = derived("timeline:source-dates", _source_dates)
 
 
 def source_dates(store: Store) -> dict[str, dt.date]:
     """The day from which each dated source attests what it states, by source IRI (cached)."""
-
-    def read() -> dict[str, dt.date]:
-        found: dict[str, dt.date] = {}
-        for source, value in store.select_terms(queries.get("source-dates")):
-            period = _period(value)
-            if period is not None and hasattr(source, "value"):
-                day = period[1]
-                if source.value not in found or day < found[source.value]:
-                    found[source.value] = day
-        return found
-
-    return store.derived("timeline:source-dates", read)
+    return _SOURCE_DATES.of(store)
 
 
 class Context:
@@ -158,6 +165,9 @@ class Context:
         )
 
 
+_CONTEXT: Derived[Context] = derived("timeline:context", lambda store: Context(existence(store), source_dates(store)))
+
+
 def context(store: Store) -> Context:
     """The :class:`Context` of the store's current version (cached until it changes)."""
-    return store.derived("timeline:context", lambda: Context(existence(store), source_dates(store)))
+    return _CONTEXT.of(store)

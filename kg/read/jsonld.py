@@ -1,6 +1,6 @@
 """The store as JSON-LD for readers: compacted with the project's context, without what only the service needs.
 
-:meth:`kg.store.embedded.Store.export_to` writes every quad the store holds, as the engine expands it (full
+:meth:`kg.store.protocol.Store.export_to` writes every quad the store holds, as the engine expands it (full
 IRIs, no ``@context``): a dump. This module writes the dataset a reader wants instead:
 
 - compacted with the project's context (``ontology/context.jsonld``: the prefixes of
@@ -36,7 +36,7 @@ from rdflib.plugins.shared.jsonld.keys import ID
 from kg.errors import InvalidInput
 from kg.namespaces import BASE, CK, ONTOLOGY_GRAPH
 from kg.ontology import DERIVED_META, ONTOLOGY_DIR
-from kg.store.embedded import JOURNAL, STAGING, Store
+from kg.store import JOURNAL, STAGING, Store
 
 __all__ = [
     "CONTEXT_FILE",
@@ -139,18 +139,22 @@ def export_jsonld(
     *,
     internal: bool = False,
     ontology: bool = False,
+    inline_context: bool = False,
 ) -> None:
     """Write the store's sources (or the one named graph ``graph``) to ``output`` as compacted JSON-LD:
     ``{"@context": CONTEXT_IRI, "@graph": [{"@id": <source>, "@graph": [<nodes>]}, ...]}``.
 
     ``internal``: keep the loader's internal triples (:data:`INTERNAL_PREDICATES`) and a bulk load's
-    working graphs; ``ontology``: add the ontology's graph (classes, vocabularies and shapes).
+    working graphs; ``ontology``: add the ontology's graph (classes, vocabularies and shapes);
+    ``inline_context``: write the context itself instead of its address, for a file read offline (a
+    processor that cannot fetch the published context can still expand it).
     InvalidInput when ``graph`` is not in the store.
     """
     graphs = exported_graphs(store, graph, internal=internal, ontology=ontology)
     text = io.TextIOWrapper(output, encoding="utf-8", newline="\n", write_through=True)
     try:
-        text.write('{"@context": ' + json.dumps(CONTEXT_IRI) + ', "@graph": [')
+        head = json.dumps(_context() if inline_context else CONTEXT_IRI, ensure_ascii=False)
+        text.write('{"@context": ' + head + ', "@graph": [')
         for i, name in enumerate(graphs):
             nodes = _nodes(_rdflib_graph(name, store.triples(name), internal))
             text.write(",\n" if i else "\n")

@@ -1,69 +1,36 @@
-"""Shared helpers of the read side: labels, references, citations and kind names."""
+"""Finding one entity by its slug or IRI: the first step of every read about an entity."""
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import Any
 
 from kg import queries
 from kg.errors import NotFound
-from kg.models import Ref
-from kg.names import kebab, local_name
-from kg.namespaces import CK, ID, SRC, ST, slug
-from kg.store.embedded import Store
+from kg.names import local_name
+from kg.namespaces import CK, ID, SRC, ST
+from kg.store import Store
+from kg.store.derived import Derived, derived
 from kg.terms import iri
 
-__all__ = [
-    "kind_class",
-    "kind_name",
-    "labels",
-    "local_name",
-    "most_precise",
-    "ref",
-    "require_entity",
-    "split",
-]
-
-_LABELS_QUERY = """
-SELECT ?entity (SAMPLE(?label) AS ?l) WHERE {
-  ?entity skos:prefLabel|dcterms:title ?label .
-  FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
-} GROUP BY ?entity
-"""
-
-
-def labels(store: Store) -> dict[str, str]:
-    """English label of every labelled resource, cached until the store changes."""
-    return store.derived(
-        "labels", lambda: {row["entity"]: row["l"] for row in store.select(_LABELS_QUERY) if "l" in row}
-    )
-
-
-def ref(store: Store, value: str | None) -> Ref | None:
-    if value is None:
-        return None
-    return Ref(slug(value), value, labels(store).get(value))
-
-
-def split(value: str | None, sep: str = " ") -> list[str]:
-    """Split a GROUP_CONCAT value (empty → [])."""
-    return [v for v in (value or "").split(sep) if v]
-
-
-@functools.lru_cache(maxsize=4096)  # a few dozen classes, named on every statement read
-def kind_name(class_iri: str) -> str:
-    """``ck:TerritorialControl`` → ``territorial-control``."""
-    return kebab(class_iri)
-
-
-def kind_class(name: str) -> str:
-    """``territorial-control`` → the class IRI (inverse of :func:`kind_name`)."""
-    return CK + "".join(part.capitalize() for part in name.split("-"))
+__all__ = ["require_entity"]
 
 
 #: Entity categories, in the order an entity found in several is resolved: actors first.
 _CATEGORIES = ("Actor", "Place", "Event", "Claim", "Source", "Statement", "Instrument")
+
+
+def _categories(store: Store) -> dict[str, tuple[str, ...]]:
+    # one query per category, each walking down from a bound class: Virtuoso evaluates a
+    # transitive path only from a given start, and a VALUES block of several does not count
+    found: dict[str, set[str]] = defaultdict(set)
+    for category in (CK + name for name in _CATEGORIES):
+        for row in store.select(queries.get("subclasses"), {"class": iri(category)}):
+            found[row["c"]].add(category)
+    return {t: tuple(sorted(c)) for t, c in found.items()}
+
+
+_CATEGORIES_OF: Derived[dict[str, tuple[str, ...]]] = derived("lookup:categories", _categories)
 
 
 def _categories_of(store: Store) -> dict[str, tuple[str, ...]]:
@@ -73,17 +40,7 @@ def _categories_of(store: Store) -> dict[str, tuple[str, ...]]:
     entity's types on each call cost about 1 ms at 100k actors, and a page resolves its entity
     several times.
     """
-
-    def compute() -> dict[str, tuple[str, ...]]:
-        # one query per category, each walking down from a bound class: Virtuoso evaluates a
-        # transitive path only from a given start, and a VALUES block of several does not count
-        found: dict[str, set[str]] = defaultdict(set)
-        for category in (CK + name for name in _CATEGORIES):
-            for row in store.select(queries.get("subclasses"), {"class": iri(category)}):
-                found[row["c"]].add(category)
-        return {t: tuple(sorted(c)) for t, c in found.items()}
-
-    return store.derived("lookup:categories", compute)
+    return _CATEGORIES_OF.of(store)
 
 
 def _entity_rows(store: Store, node: Any) -> list[dict[str, Any]]:
@@ -99,6 +56,8 @@ def _entity_rows(store: Store, node: Any) -> list[dict[str, Any]]:
 
 #: Entity rows remembered per store version (found entities only: a miss is asked again).
 ENTITIES_KEPT = 100_000
+#: Entity rows found in this version, by the id asked for (filled by :func:`require_entity`).
+_ENTITY_ROWS: Derived[dict[str, dict[str, Any]]] = derived("lookup:entity-rows", lambda store: {})
 
 
 def require_entity(store: Store, ident: str) -> dict[str, Any]:
@@ -108,7 +67,7 @@ def require_entity(store: Store, ident: str) -> dict[str, Any]:
     (its classes under that category, space-separated, sorted). Rows found are remembered until
     the next write (up to :data:`ENTITIES_KEPT`): a page asks for the same entity several times.
     """
-    known: dict[str, dict[str, Any]] = store.derived("lookup:entity-rows", dict)
+    known = _ENTITY_ROWS.of(store)
     row = known.get(ident)
     if row is None:
         row = _find_entity(store, ident)
@@ -134,9 +93,3 @@ def _find_entity(store: Store, ident: str) -> dict[str, Any]:
     # An entity in several categories (a state that is also a country): actors first.
     rows.sort(key=lambda r: _CATEGORIES.index(local_name(r["category"])))
     return rows[0]
-
-
-def most_precise(dates: str | None) -> str | None:
-    """The most precise of the space-separated dates several sources give (``2011 2011-03``)."""
-    values = split(dates)
-    return max(values, key=lambda v: (len(v), v)) if values else None

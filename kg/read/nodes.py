@@ -17,7 +17,8 @@ from typing import Any
 from kg import queries
 from kg.models import Citation, Ref
 from kg.namespaces import CK, DCTERMS, SCHEMA, slug
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, Warm, derived
 from kg.terms import to_python
 
 __all__ = ["Properties", "citations_from_rows", "grouped_citations", "node_key", "properties", "source_details"]
@@ -45,7 +46,7 @@ def properties(store: Store, query: str, bindings: Mapping[str, Any]) -> dict[st
 
 def source_details(store: Store) -> dict[str, tuple[Any, Any]]:
     """Title and date of every node that has one (sources), cached until the store changes."""
-    return store.derived("nodes:source-details", lambda: _source_details(store))
+    return SOURCE_DETAILS.of(store)
 
 
 def _source_details(store: Store) -> dict[str, tuple[Any, Any]]:
@@ -60,6 +61,13 @@ def _source_details(store: Store) -> dict[str, tuple[Any, Any]]:
         if slot[i] is None or str(value) < str(slot[i]):
             slot[i] = value
     return {k: (v[0], v[1]) for k, v in table.items()}
+
+
+#: Title and date of every node that has one (:func:`source_details`); citations name their
+#: sources by them.
+SOURCE_DETAILS: Derived[dict[str, tuple[Any, Any]]] = derived(
+    "nodes:source-details", _source_details, warm=Warm(50, "source details")
+)
 
 
 #: Citation fields by property; the source (``ck:source``) names the citation's source.

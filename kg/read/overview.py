@@ -13,7 +13,8 @@ from kg.errors import InvalidInput
 from kg.models import Source
 from kg.namespaces import CK
 from kg.read.catalog import sources
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, derived
 from kg.terms import iri
 from kg.timeline import PartialDate
 
@@ -53,7 +54,7 @@ class Overview:
 
 def overview(store: Store) -> Overview:
     """The figures of the graph, kept per store version (shared: not to be changed)."""
-    return store.derived("overview", lambda: _overview(store))
+    return _OVERVIEW.of(store)
 
 
 def _overview(store: Store) -> Overview:
@@ -83,3 +84,6 @@ def _overview(store: Store) -> Overview:
         sources=sources(store),
         licences=dict(licences),
     )
+
+
+_OVERVIEW: Derived[Overview] = derived("overview", _overview)

@@ -7,30 +7,36 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from kg import kinds as kind_table
 from kg import ontology
 from kg.errors import InvalidInput
 from kg.models import Relation
+from kg.names import kind_class, kind_name
 from kg.namespaces import CK, RDF, slug
 from kg.read import existence
-from kg.read.lookup import kind_class, kind_name, most_precise, ref, require_entity, split
+from kg.read.labels import ref
+from kg.read.lookup import require_entity
 from kg.read.nodes import Properties
 from kg.read.statement_table import amendment_rows, statement_citations, statement_properties
-from kg.store.embedded import Store
-from kg.terms import to_python
-from kg.timeline import Bounds, Status, Verdict, parse_at, verdict
+from kg.store import Store
+from kg.store.derived import Derived, derived
+from kg.terms import split, to_python
+from kg.timeline import Bounds, Status, Verdict, most_precise, parse_at, verdict
 
 __all__ = ["backed", "backers", "evidence", "relations", "statement_kinds"]
 
 
+def _read_statement_classes(store: Store) -> frozenset[str]:
+    rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
+    return frozenset(r["k"] for r in rows)
+
+
+_STATEMENT_CLASSES: Derived[frozenset[str]] = derived("relations:statement-classes", _read_statement_classes)
+
+
 def _statement_classes(store: Store) -> frozenset[str]:
     """IRIs of the classes directly under ``ck:Statement`` in the store, cached per version."""
-    cached = store.cache.get("statement_classes")
-    if cached is None or cached[0] != store.version:
-        rows = store.select("SELECT DISTINCT ?k WHERE { ?k rdfs:subClassOf ck:Statement }")
-        cached = (store.version, frozenset(r["k"] for r in rows))
-        store.cache["statement_classes"] = cached
-    classes: frozenset[str] = cached[1]
-    return classes
+    return _STATEMENT_CLASSES.of(store)
 
 
 def statement_kinds(store: Store) -> list[str]:
@@ -133,11 +139,15 @@ def _amended(store: Store, node: str, rows: list[dict[str, Any]]) -> dict[str, l
     return found
 
 
+#: Each statement's bounds worked out in this version, by IRI (filled by :func:`statement_bounds`).
+_BOUNDS: Derived[dict[str, Bounds]] = derived("timeline:relation-bounds", lambda store: {})
+
+
 def statement_bounds(store: Store, row: dict[str, Any], cites: dict, amended: dict | None = None) -> Bounds:
     """A statement's bounds (:mod:`kg.read.existence`): its stated dates, its ends' existence and its
     attestation (``amended``: a designation's amendments' dates, by statement); worked out once per
     statement and store version."""
-    cache: dict[str, Bounds] = store.derived("timeline:relation-bounds", dict)
+    cache = _BOUNDS.of(store)
     found = cache.get(row["statement"])
     if found is None:
         known = existence.context(store)
@@ -240,28 +250,36 @@ def _relations_of(
     return sorted(out, key=lambda r: (r.kind, r.start or "", r.id))
 
 
-def _support_rule() -> ontology.EdgeRule:
-    """The ontology's rule deriving ``ck:backs`` from a support statement (its two roles)."""
-    return next(r for r in ontology.edge_rules() if r.statement_class == CK + "Support")
+def _backing(store: Store, node: str, day: dt.date, backer: bool, include_unknown: bool) -> list[Relation]:
+    """The statements of every backing kind (support; see :func:`kg.kinds.backing`) that hold on ``day`` in which
+    ``node`` is the backer (``backer``) or the one backed, each kind read through its edge rule's
+    role for that end."""
+    found: list[Relation] = []
+    known = statement_kinds(store)  # a store loaded with an older ontology may lack a kind
+    for name in kind_table.backing():
+        rule = kind_table.edge_kinds().get(name)
+        if rule is None or name not in known:
+            continue
+        role = rule.from_role if backer else rule.to_role
+        for r in _relations_of(store, node, name, day, True, role, include_unknown=include_unknown):
+            end = r.subject if backer else r.object
+            if end is not None and end.iri == node:
+                found.append(r)
+    return sorted(found, key=lambda r: (r.kind, r.start or "", r.id))
 
 
 def backers(
     store: Store, actor: str, at: str | dt.date | None = None, *, include_unknown: bool = False
 ) -> list[Relation]:
-    """Who backs ``actor`` on ``at``: support statements that certainly hold, with sources (with
-    ``include_unknown``, also those that may hold: each says why in ``status_reason``).
+    """Who backs ``actor`` on ``at``: statements of the backing kinds (support) that certainly hold,
+    with sources (with ``include_unknown``, also those that may hold: each says why in
+    ``status_reason``).
 
     >>> [r.subject.id for r in backers(store, "syrian-government", "2024-11-30")]  # doctest: +SKIP
     ['iran', 'russia', 'russia']
     """
     node = require_entity(store, actor)["entity"]
-    return [
-        r
-        for r in _relations_of(
-            store, node, "support", parse_at(at), True, _support_rule().to_role, include_unknown=include_unknown
-        )
-        if r.object and r.object.iri == node
-    ]
+    return _backing(store, node, parse_at(at), False, include_unknown)
 
 
 def backed(
@@ -269,13 +287,7 @@ def backed(
 ) -> list[Relation]:
     """Whom ``actor`` backs on ``at`` (``include_unknown``: as :func:`backers`)."""
     node = require_entity(store, actor)["entity"]
-    return [
-        r
-        for r in _relations_of(
-            store, node, "support", parse_at(at), True, _support_rule().from_role, include_unknown=include_unknown
-        )
-        if r.subject and r.subject.iri == node
-    ]
+    return _backing(store, node, parse_at(at), True, include_unknown)
 
 
 def evidence(store: Store, subject: str, kind: str, obj: str) -> list[Relation]:

@@ -8,11 +8,11 @@ import re
 
 from kg.errors import InvalidInput
 from kg.models import SearchHit
+from kg.names import kind_name
 from kg.namespaces import slug
 from kg.read import tolerant, trigrams
-from kg.read.lookup import kind_name
 from kg.read.search_index import CATEGORIES, Entry, SearchIndex, search_index
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.text import search_key
 
 __all__ = ["MAX_LIMIT", "SEARCH_TYPES", "search"]

@@ -10,11 +10,11 @@ length group written once into one string, with ``str.find``). A search stops on
 certain. Beside them, :meth:`SearchIndex.words` holds the folded words of the keys for tolerant
 matching (:class:`kg.read.tolerant.WordIndex`).
 
-The index belongs to one store version (``store.cache``). After a write it is updated, not rebuilt:
-the store reports which named graphs (sources) were written (:meth:`kg.store.embedded.Store.changed_graphs`)
-and only the entities those graphs describe, before or after the write, are read again. When the
-store can't tell (a bulk load, a remote store), the index is rebuilt. Either way a result never
-comes from an older graph.
+The index belongs to one store version (:data:`SEARCH_INDEX`, :mod:`kg.store.derived`). After a
+write it is updated, not rebuilt: the store reports which named graphs (sources) were written
+(:meth:`kg.store.embedded.Store.changed_graphs`) and only the entities those graphs describe,
+before or after the write, are read again. When the store can't tell (a bulk load, a remote
+store), the index is rebuilt. Either way a result never comes from an older graph.
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from kg import ontology
 from kg.namespaces import CK, DCTERMS, RDF, SKOS
 from kg.read import tolerant, trigrams
 from kg.read.nodes import node_key
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, Warm, derived
 
-__all__ = ["CATEGORIES", "Entry", "SearchIndex", "search_index"]
+__all__ = ["CATEGORIES", "SEARCH_INDEX", "Entry", "SearchIndex", "search_index"]
 
 #: Entity categories, in the order an entity in several is reported.
 CATEGORIES = ("actor", "place", "event", "claim", "source")
@@ -291,20 +292,20 @@ def _update(store: Store, index: SearchIndex, graphs: frozenset[str]) -> bool:
     return True
 
 
+def _updated(store: Store, index: SearchIndex, graphs: frozenset[str]) -> SearchIndex | None:
+    """The index of an older version brought up to date, or None: built again."""
+    with index.lock:
+        return index if _update(store, index, graphs) else None
+
+
+#: The search index of a store (:func:`search_index`).
+SEARCH_INDEX: Derived[SearchIndex] = derived(
+    "search:index", lambda store: _build(store), update=_updated, warm=Warm(20, "search index")
+)  # _build looked up when called (a test slows it down)
+
+
 def search_index(store: Store) -> SearchIndex:
     """The index of ``store`` at its current version: built on first use, then updated after each
     write by reading again only the entities of the graphs written (rebuilt when that is unknown).
-    Callers arriving together share one build or update (:meth:`kg.store.embedded.Store.derived`)."""
-    return store.derived("search:index", lambda: _current(store))
-
-
-def _current(store: Store) -> SearchIndex:
-    """The index of an older version brought up to date, or a new one."""
-    hit = store.cache.get("search:index")
-    if hit is not None:
-        index: SearchIndex = hit[1]
-        with index.lock:
-            changed = store.changed_graphs(index.version)
-            if changed is not None and _update(store, index, changed):
-                return index
-    return _build(store)
+    Callers arriving together share one build or update (:mod:`kg.store.derived`)."""
+    return SEARCH_INDEX.of(store)

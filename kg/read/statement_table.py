@@ -15,7 +15,7 @@ network projection's statements: :mod:`kg.network.table_rows`) use it once it ex
 command never waits for a build.
 
 After a write the table is updated, not rebuilt, like the search index: the store reports which
-graphs were written (:meth:`kg.store.embedded.Store.changed_graphs`) and only the statements those graphs
+graphs were written (:meth:`kg.store.protocol.Store.changed_graphs`) and only the statements those graphs
 said or now say something about are read again. When the store can't tell (a bulk load, a remote
 store) or a statement is a blank node (which can't be read again by name), it is rebuilt.
 """
@@ -36,10 +36,12 @@ from kg import queries
 from kg.models import Citation
 from kg.namespaces import CK, RDF
 from kg.read.nodes import Properties, citations_from_rows, node_key, properties
-from kg.store.embedded import Store
+from kg.store import Store
+from kg.store.derived import Derived, Warm, derived
 from kg.terms import iri
 
 __all__ = [
+    "STATEMENT_TABLE",
     "Packed",
     "StatementTable",
     "amendment_rows",
@@ -49,7 +51,6 @@ __all__ = [
     "statement_table",
 ]
 
-_NAME = "statements:table"
 _TYPE = RDF + "type"
 _CITATION = CK + "citation"
 _AMENDMENT = CK + "amendment"
@@ -233,7 +234,7 @@ def _merge(reads: Iterable[_Read]) -> _Read:
 
 def _build(store: Store) -> StatementTable:
     """Every statement read, the statement kinds split over one thread per core: the engine
-    lets go of the interpreter while it evaluates (10.7 s → 6.8 s at 10k actors on 2 cores)."""
+    lets go of the interpreter while it evaluates."""
     table = StatementTable(store.version)
     classes = _statement_classes(store)
     threads = max(1, min(len(classes), os.cpu_count() or 1))
@@ -266,27 +267,28 @@ def _update(store: Store, table: StatementTable, graphs: frozenset[str]) -> bool
     return True
 
 
-def _current(store: Store) -> StatementTable:
-    """The table of an older version brought up to date, or a new one."""
-    hit = store.cache.get(_NAME)
-    if hit is not None:
-        table: StatementTable = hit[1]
-        changed = store.changed_graphs(table.version)
-        if changed is not None and _update(store, table, changed):
-            return table
-    return _build(store)
+def _updated(store: Store, table: StatementTable, graphs: frozenset[str]) -> StatementTable | None:
+    """The table of an older version brought up to date, or None: built again."""
+    return table if _update(store, table, graphs) else None
+
+
+#: The statement table of a store (:func:`statement_table`): after the labels and lists at
+#: start-up, before the network, which reads its statements from it.
+STATEMENT_TABLE: Derived[StatementTable] = derived(
+    "statements:table", _build, update=_updated, warm=Warm(70, "statements")
+)
 
 
 def statement_table(store: Store) -> StatementTable:
     """The table of ``store`` at its current version: built on first use (every statement is
-    read), then updated after each write (:meth:`kg.store.embedded.Store.derived` shares one computation)."""
-    return store.derived(_NAME, lambda: _current(store))
+    read), then updated after each write (:mod:`kg.store.derived` shares one computation)."""
+    return STATEMENT_TABLE.of(store)
 
 
 def ready_table(store: Store) -> StatementTable | None:
     """The table if one has been built for ``store`` (brought up to date), else None: what a
     reader uses to choose between the table and the engine without ever building a first table."""
-    return statement_table(store) if store.cache.get(_NAME) is not None else None
+    return statement_table(store) if STATEMENT_TABLE.kept(store) is not None else None
 
 
 def _is(term: Any, value: str) -> bool:

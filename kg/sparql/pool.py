@@ -20,9 +20,10 @@ them). And a query running longer than ``long_after`` seconds is long: a client 
 may have ``long_per_client`` long queries running at once; one more is stopped then (429), so
 that one client's long queries always leave a worker to the others.
 
-Over a remote store (:class:`kg.store.remote.RemoteStore`) the server evaluates the queries: there are
-no worker processes; each query runs in a thread, at most ``workers`` at a time, through the
-same :func:`kg.sparql.worker.execute` (time limit, row cap, result formats), and the answer is
+Over a store that evaluates SPARQL itself (a server: :attr:`kg.store.Capability.SERVER`, not
+:attr:`~kg.store.Capability.REPLICAS`) the server evaluates the queries: there are no worker
+processes; each query runs in a thread, at most ``workers`` at a time, through the same
+:func:`kg.sparql.worker.execute` (time limit, row cap, result formats), and the answer is
 awaited no longer than the time limit (the store's own request timeout ends the thread).
 """
 
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kg.errors import (
+    InvalidInput,
     KGError,
     Overloaded,
     QueryAborted,
@@ -55,11 +57,11 @@ from kg.errors import (
 )
 from kg.sparql.cache import ResultCache
 from kg.sparql.channel import MARK, MARK_BYTES, PoolEnd, decode_reply, encode_job
+from kg.sparql.gate import MAX_NESTING, readable, refuse_oversized
 from kg.sparql.sandbox import NONE as NO_SANDBOX
 from kg.sparql.text import QueryShape
 from kg.sparql.worker import execute as execute_job
-from kg.store.embedded import MAX_NESTING, Store, readable, refuse_oversized
-from kg.store.remote import RemoteStore
+from kg.store import Capability, Store, as_replicable, as_server
 
 __all__ = ["QueryPool", "QueryResult", "check_query", "refuse_update"]
 
@@ -87,7 +89,7 @@ def check_query(query: str) -> QueryShape:
 
     Raises :class:`ReadOnly` for an update, :class:`QueryRefused` for ``SERVICE``/``LOAD`` (the
     engine would make outbound requests), for nesting or chains of operators long enough to
-    endanger the parser (:func:`kg.store.embedded.refuse_oversized`) and for a text the scanner cannot read
+    endanger the parser (:func:`kg.sparql.gate.refuse_oversized`) and for a text the scanner cannot read
     with certainty.
     """
     shape = readable(query)
@@ -237,12 +239,18 @@ class QueryPool:
         # its caches warm, rather than the workers taking turns (half the throughput at one client)
         self._idle: asyncio.LifoQueue[_Worker] | None = None
         self._workers: list[_Worker] = []
-        self.remote = isinstance(store, RemoteStore)
+        #: Where the workers' replicas come from, or (None) the store evaluates queries itself.
+        self._local = as_replicable(store)
+        self._server = as_server(store) if self._local is None else None
+        if self._local is None and self._server is None:
+            raise InvalidInput("this store neither gives query workers a replica nor evaluates SPARQL itself")
+        self.remote = self._server is not None
+        shared = store.supports(Capability.SHARED)  # written by others: an answer may change with no write seen here
         self.cache: ResultCache[QueryResult] | None = (
-            ResultCache(cache_bytes) if cache_bytes > 0 and not self.remote else None
+            ResultCache(cache_bytes) if cache_bytes > 0 and not self.remote and not shared else None
         )
         self._slots: asyncio.Semaphore | None = None
-        local_memory = store.path is None and not self.remote
+        local_memory = self._local is not None and self._local.path is None
         self._snapshot_dir = tempfile.TemporaryDirectory(prefix="kg-snapshot-") if local_memory else None
         self._snapshot: tuple[str, str, int] | None = None
         self._flushed: int | None = None
@@ -312,17 +320,18 @@ class QueryPool:
             self._snapshot_dir.cleanup()
 
     def _replica(self) -> tuple[str, str, int]:
+        assert self._local is not None
         version = self.store.version
-        if self.store.path is not None:
+        if self._local.path is not None:
             if self._flushed != version:  # once per write, not once per query (a flush costs ~15 ms)
                 self.store.flush()
                 self._flushed = version
-            return ("disk", str(self.store.path), version)
+            return ("disk", str(self._local.path), version)
         if self._snapshot is None or self._snapshot[2] != version:
             assert self._snapshot_dir is not None
             path = Path(self._snapshot_dir.name) / f"snapshot-{version}.nq"
             with path.open("wb") as out:
-                self.store.snapshot_to(out)
+                self._local.snapshot_to(out)
             self._snapshot = ("snapshot", str(path), version)
         return self._snapshot
 
@@ -476,13 +485,13 @@ class QueryPool:
 
     async def _execute_remote(self, job: dict[str, Any]) -> QueryResult:
         """Run a job against the remote store in a thread, within the time limit."""
-        assert self._slots is not None
+        assert self._slots is not None and self._server is not None
         try:
             await asyncio.wait_for(self._slots.acquire(), self.wait)
         except TimeoutError:
             raise Overloaded(f"every query slot stayed busy for {self.wait:g} s; try again later") from None
         try:
-            reply = await asyncio.wait_for(asyncio.to_thread(execute_job, self.store, job), self.timeout)  # type: ignore[arg-type]
+            reply = await asyncio.wait_for(asyncio.to_thread(execute_job, self._server, job), self.timeout)  # type: ignore[arg-type]
         except TimeoutError:
             raise QueryAborted(f"query stopped after its time limit of {self.timeout:g} s") from None
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.sparql.formats import GRAPH_TYPES, SOLUTION_TYPES
-from kg.store.embedded import Store
+from kg.store import Store
 
 __all__ = ["service_description"]
 

@@ -1,4 +1,6 @@
-"""The store: one interface over an embedded Oxigraph store, in memory or on disk.
+"""The embedded store: Oxigraph in this process, in memory or on disk (:class:`EmbeddedStore`),
+one implementation of :class:`kg.store.protocol.Store`, with the capabilities
+:attr:`~kg.store.protocol.Capability.JOURNAL` and :attr:`~kg.store.protocol.Capability.REPLICAS`.
 
 Each source is a named graph. The default graph every read sees is the set union of the sources:
 each triple once, however many sources state it (a graph is a set, so ``COUNT``, ``SUM`` and
@@ -7,8 +9,9 @@ The engine's own union default graph counts a triple once per graph that holds i
 union is kept as derived data instead: the store's real default graph holds every triple of the
 sources once, and every write that changes a source changes it in the same transaction (the
 triples of a replaced or removed graph that no other source states go, the new ones come;
-:func:`union_delete`, :func:`union_insert`). Graphs of the store's own (a bulk load's staging and
-journal graphs, :data:`STAGING`, :data:`JOURNAL`) are not sources and never in the union.
+:func:`kg.store.common.union_delete`, :func:`~kg.store.common.union_insert`). Graphs of the
+store's own (a bulk load's staging and journal graphs, :data:`~kg.store.common.STAGING`,
+:data:`~kg.store.common.JOURNAL`) are not sources and never in the union.
 :func:`kg.load.checks.union_defects` checks the invariant (``kg check``).
 
 Writes replace a whole graph in one transaction, so a reader sees a source either
@@ -16,7 +19,7 @@ entirely before or entirely after a load, and a failed load leaves the store as 
 
 A bulk load (:mod:`kg.load.bulk`) is not one transaction: it keeps a journal in the store (a graph
 named ``urn:kg:journal:<id>``) and opening an on-disk store finishes or undoes any load a crash
-interrupted (:meth:`Store.recover`), so that every open sees the state before or after a load.
+interrupted (:meth:`EmbeddedStore.recover`), so that every open sees the state before or after a load.
 
 Parameters are bound by the engine (``substitutions``), never pasted into query text:
 ``store.select(query, {"actor": iri(...), "at": date})``. A bound variable must appear in the
@@ -25,66 +28,25 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
-import io
 import itertools
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import InvalidInput, QueryError, QueryRefused, StoreError
+from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
-from kg.sparql.text import Guard, QueryShape, TooAmbiguous, analyse, guard
+from kg.sparql.gate import MAX_NESTING, check_size
+from kg.store.common import JOURNAL, STAGING, StoreBasics, export_format, serialize, union_delete, union_insert
 from kg.store.derived import DerivedValues
-from kg.terms import to_python, to_term
+from kg.store.protocol import Capability, Store
+from kg.terms import to_term
 
-__all__ = [
-    "EMPTY_GRAPH",
-    "EXPORT_FORMATS",
-    "JOURNAL",
-    "MAX_NESTING",
-    "MAX_OPERATORS",
-    "STAGING",
-    "Store",
-    "check_size",
-    "export_format",
-    "is_source_graph",
-    "readable",
-    "refuse_oversized",
-    "union_delete",
-    "union_insert",
-]
+__all__ = ["EmbeddedStore"]
 
-#: Export format names → (pyoxigraph format, media type).
-EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-}
-
-#: Deepest bracket nesting accepted in a query. A few thousand nested braces crash the
-#: engine's parser (taking the process down), so deeper queries are refused before parsing.
-MAX_NESTING = 256
-
-#: The most operators and keywords (``!``, ``||``, ``FILTER``, ``MINUS``, ``BIND``, function names...;
-#: see :class:`kg.sparql.text.Guard`) accepted in a query. The parser and the evaluator recurse
-#: once for each in a chain, brackets or not: about 2,600 ``MINUS`` or ``BIND`` in a row, 6,400
-#: ``UNION`` or 9,000 ``!`` overflow the stack of the engine (embedded, and the Oxigraph server alike),
-#: and 3,000 ``MINUS`` inside 250 levels of nesting do. A thousand keeps a margin of about three
-#: over every construct tried (tests/test_sparql_guard.py) and is far above what a person writes.
-MAX_OPERATORS = 1000
-
-T = TypeVar("T")
-
-#: Graph names a bulk load writes through (never a source's): a staging graph holds a source's new
-#: content until it replaces the old one; a journal lists the graphs an unfinished load created.
-STAGING = "urn:kg:staging:"
-JOURNAL = "urn:kg:journal:"
 #: The journal's predicates: ``<journal> <creates> <graph>`` for each graph the load creates (a new
 #: source's or a staging graph), and ``<journal> <loaded> true`` once every graph is complete.
 _CREATES = ox.NamedNode("urn:kg:journal#creates")
@@ -102,107 +64,11 @@ def is_source_graph(graph: str) -> bool:
     return not graph.startswith((STAGING, JOURNAL)) and graph != EMPTY_GRAPH
 
 
-def _others(name: str, graph: str, keep: ox.NamedNode | None = None) -> str:
-    """A filter keeping the graphs ``name`` that may hold a triple of the union other than ``graph``:
-    a source's graph (not the store's own), or ``keep``."""
-    source = f"!STRSTARTS(STR({name}), {ox.Literal(STAGING)}) && !STRSTARTS(STR({name}), {ox.Literal(JOURNAL)})"
-    if keep is not None:
-        source = f"({name} = {keep} || {source})"
-    return f"FILTER({name} != {graph} && {source})"
-
-
-def union_delete(
-    graph: ox.NamedNode,
-    *,
-    union: ox.NamedNode | None = None,
-    holders: str | None = None,
-    keep: ox.NamedNode | None = None,
-) -> str:
-    """The update operation taking out of the union (the default graph, or the graph ``union``)
-    the triples of ``graph`` that no other source states: run before ``graph`` is dropped or replaced.
-
-    ``holders`` is the pattern binding ``?h`` to the graphs that count as sources (default: every
-    named graph but the store's own, and ``keep``: a graph about to replace ``graph``, whose triples
-    then stay rather than go and come back); a triple held by ``graph`` itself never counts.
-    """
-    into = f"GRAPH {union} {{ ?s ?p ?o }}" if union is not None else "?s ?p ?o"
-    others = f"{holders} FILTER(?h != {graph})" if holders is not None else _others("?h", str(graph), keep)
-    return (
-        f"DELETE {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}"
-        f" FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} {others} }} }}"
-    )
-
-
-def union_insert(graph: ox.NamedNode, *, union: ox.NamedNode | None = None) -> str:
-    """The update operation adding the triples of ``graph`` to the union (the default graph, or the
-    graph ``union``): run once ``graph`` holds its new content. Only the triples the union lacks
-    are written (an insert of one it holds would still take a write lock on it in the engine)."""
-    into = f"GRAPH {union} {{ ?s ?p ?o }}" if union is not None else "?s ?p ?o"
-    return f"INSERT {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ {into} }} }}"
-
-
-def check_size(query: str, max_nesting: int = MAX_NESTING) -> Guard:
-    """What the guard scan finds in ``query``, refusing with :class:`~kg.errors.QueryRefused` (a
-    :class:`~kg.errors.QueryError`) a text whose nesting or operators could overflow the parser's
-    stack (:func:`refuse_oversized`), or that cannot be read with certainty."""
-    try:
-        found = guard(query)
-    except TooAmbiguous as exc:
-        raise _unreadable(exc) from None
-    refuse_oversized(found, max_nesting)
-    return found
-
-
-def readable(query: str) -> QueryShape:
-    """The scanner's reading of ``query`` (:func:`kg.sparql.text.analyse`), refusing with
-    :class:`~kg.errors.QueryRefused` a text it cannot read with certainty."""
-    try:
-        return analyse(query)
-    except TooAmbiguous as exc:
-        raise _unreadable(exc) from None
-
-
-def refuse_oversized(found: Guard | QueryShape, max_nesting: int = MAX_NESTING) -> None:
-    """Refuse (:class:`~kg.errors.QueryRefused`) what the guard scan found too deep or too long
-    for the parser's stack: nesting past ``max_nesting``, more than :data:`MAX_OPERATORS`."""
-    if found.depth > max_nesting:
-        raise QueryRefused(f"query nested more than {max_nesting} levels deep")
-    if found.operators > MAX_OPERATORS:
-        raise QueryRefused(
-            f"query holds more than {MAX_OPERATORS} operators and keywords (it has at least {found.operators}); "
-            "a long chain overflows the parser: use VALUES or IN ( ... ) for long lists"
-        )
-
-
-def _unreadable(exc: TooAmbiguous) -> QueryRefused:
-    return QueryRefused(f"{exc}: the service cannot check it safely")
-
-
-def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
-    """The engine's format for an export format name, and the prefixes to write; InvalidInput if unknown."""
-    try:
-        rdf_format, _ = EXPORT_FORMATS[fmt]
-    except KeyError:
-        raise InvalidInput(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}") from None
-    return rdf_format, {k: v for k, v in PREFIXES.items() if k not in ("xsd",)}
-
-
-def _bytes(data: bytes | None) -> bytes:
-    assert data is not None  # pyoxigraph returns bytes when no output is given
-    return data
-
-
-def _serialize(items: Any, **options: Any) -> bytes:
-    """Serialise triples or quads to bytes with the engine's serialiser."""
-    return _bytes(ox.serialize(items, **options))
-
-
-class Store:
+class EmbeddedStore(StoreBasics):
     """An embedded Oxigraph store (``path=None``: in memory; else a directory on disk)."""
 
-    #: The most recent writes, oldest first: (version after the write, the graphs it wrote, or None
-    #: when unknown). Empty for a store whose writes this object does not see (a remote store).
-    _changes: Sequence[tuple[int, frozenset[str] | None]] = ()
+    capabilities = frozenset({Capability.JOURNAL, Capability.REPLICAS})
+    max_nesting = MAX_NESTING
     _CHANGES_KEPT = 64
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -215,23 +81,20 @@ class Store:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._write_lock = threading.Lock()
         self._version = 0
-        self._changes = []
-        #: Values derived from the store's content, keyed by name: (version, value); see :meth:`derived`.
-        self.cache = DerivedValues()
+        #: The most recent writes, oldest first: (version after the write, the graphs it wrote, or
+        #: None when unknown).
+        self._changes: Sequence[tuple[int, frozenset[str] | None]] = []
+        #: Values derived from the store's content, kept per version (:mod:`kg.store.derived`).
+        self.derived_values = DerivedValues()
         if self.path is not None:
             self.recover()
 
-    @classmethod
-    def open(cls, spec: str | Path | None, **remote: Any) -> Store:
-        """Open a store from a setting: ``None`` or ``"memory"`` for memory, an ``http(s)://`` URL
-        for a SPARQL server (:class:`kg.store.remote.RemoteStore`, given the ``remote`` options), else a path."""
-        if spec is not None and str(spec).startswith(("http://", "https://")):
-            from kg.store.remote import RemoteStore
+    @staticmethod
+    def open(spec: str | Path | None, **remote: Any) -> Store:
+        """Open a store of either kind from a setting (:func:`kg.store.connect`; kept as ``kg.Store.open``)."""
+        from kg.store import connect
 
-            return RemoteStore(str(spec), **remote)
-        if spec is None or str(spec) == "memory":
-            return cls(None)
-        return cls(spec)
+        return connect(spec, **remote)
 
     # -- reading ---------------------------------------------------------------
 
@@ -239,11 +102,6 @@ class Store:
     def version(self) -> int:
         """Increases with every write made through this object (for caches)."""
         return self._version
-
-    def derived(self, name: str, compute: Callable[[], T]) -> T:
-        """A value derived from the store's content (an index, a table), computed by ``compute()``
-        once per version and shared by the callers that ask together (:mod:`kg.store.derived`)."""
-        return self.cache.value(name, lambda: self.version, compute)
 
     def changed_graphs(self, since: int) -> frozenset[str] | None:
         """The named graphs written since version ``since`` (empty: no write), or None when this
@@ -313,63 +171,9 @@ class Store:
         except OSError as exc:
             raise StoreError(f"store read failed: {exc}") from exc
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Rows of a SELECT query as dicts of Python values (unbound variables omitted)."""
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        try:
-            return [{name: to_python(row[name]) for name in names if row[name] is not None} for row in result]
-        except (RuntimeError, OSError) as exc:
-            raise QueryError(str(exc)) from None
-
-    def select_terms(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        """Rows of a SELECT query as tuples of the engine's terms, in projection order (None: unbound).
-
-        The fast read path: no conversion to Python values, for queries returning many rows or
-        read in bulk (a remote store returns the same shape of terms).
-        """
-        return list(self.iter_terms(query, bindings))
-
-    def iter_terms(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
-        """:meth:`select_terms` one row at a time, for reads too large to hold as a list."""
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        width = range(len(result.variables))
-        try:
-            for row in result:
-                yield tuple(row[i] for i in width)
-        except (RuntimeError, OSError) as exc:
-            raise QueryError(str(exc)) from None
-
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(result)
-
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[ox.Triple]:
-        result = self.raw_query(query, bindings)
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return list(result)
-
     def triples(self, graph: str) -> list[ox.Triple]:
         """Every triple of one named graph."""
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-
-    def _require_graph(self, graph: str) -> None:
-        if not self.contains_graph(graph):
-            raise InvalidInput(f"no graph {graph}")
-
-    def export(self, fmt: str = "trig", graph: str | None = None) -> bytes:
-        """The whole store or one named graph, serialised: a dataset format holds every named graph
-        (the union in the default graph, derived, left out), a graph format the union of the sources."""
-        buffer = io.BytesIO()
-        self.export_to(buffer, fmt, graph)
-        return buffer.getvalue()
 
     def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
         """Write the whole store or one named graph (as :meth:`export`) to ``output`` as it is
@@ -400,10 +204,6 @@ class Store:
 
     # -- writing ---------------------------------------------------------------
 
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Replace a named graph's content with ``triples`` in one transaction."""
-        self.replace_graphs({graph: triples})
-
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         """Replace several named graphs in one transaction, the union of the sources with them.
 
@@ -411,7 +211,7 @@ class Store:
         """
         parts = []
         for graph, triples in graphs.items():
-            body = _serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            body = serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
             name = ox.NamedNode(graph)
             write = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}"
             parts.append(

@@ -1,6 +1,8 @@
-"""A remote SPARQL 1.1 store behind the :class:`~kg.store.embedded.Store` interface.
+"""A remote SPARQL 1.1 store: :class:`RemoteStore`, one implementation of :class:`kg.store.protocol.Store`,
+with the capabilities :attr:`~kg.store.protocol.Capability.SERVER` and
+:attr:`~kg.store.protocol.Capability.SHARED` (not the embedded store's journal nor its replicas).
 
-``Store.open("http://host:port/...")`` returns a :class:`RemoteStore`: queries go to the
+``kg.store.connect("http://host:port/...")`` returns a :class:`RemoteStore`: queries go to the
 server's query endpoint, writes to its update endpoint, single graphs are read through the
 Graph Store Protocol when the server has one. Several API instances can share one server.
 
@@ -15,7 +17,7 @@ How the embedded store's guarantees carry over:
   default graph (Oxigraph's ``--union-default-graph``) counts a triple once per graph that holds
   it, and Virtuoso's default graph also holds its system graphs; so the store keeps the union in a
   graph of its own (:data:`UNION_GRAPH`, each triple once), written by the same update requests
-  as the sources (:func:`~kg.store.embedded.union_delete`, :func:`~kg.store.embedded.union_insert`),
+  as the sources (:func:`~kg.store.common.union_delete`, :func:`~kg.store.common.union_insert`),
   and every query without a dataset of its own names it as the protocol's ``default-graph-uri``,
   with the graphs this store wrote (listed in its marker graph) as ``named-graph-uri`` when the
   text may read named graphs (it holds the word ``GRAPH``; otherwise no list is needed). A query
@@ -40,11 +42,11 @@ How the embedded store's guarantees carry over:
   any write that changed content in between began after its first read (else its mark was there),
   and has either not ended (its mark is there) or ended with a new version. Random versions do not
   come back, so no other sequence passes. The service does this for each request
-  (:class:`api.app.Service`), reading the version before the request's first query (a SPARQL
+  (:class:`api.middleware.OneVersion`), reading the version before the request's first query (a SPARQL
   request, one query, reads it only where its dataset needs the list of graphs): one more query
   per request; an answer that fails the check is computed again, or refused with
   :class:`~kg.errors.StoreBusy`. Values cached under a version
-  (:meth:`Store.derived`) may have been computed from a later state by a request that read the
+  (:mod:`kg.store.derived`) may have been computed from a later state by a request that read the
   version before a write landed; that request fails its check, and the version is never current
   again, so no request that passes its check uses them.
   A mark says until when it holds (the writer's clock: its requests' time limit and
@@ -54,7 +56,7 @@ How the embedded store's guarantees carry over:
   (the command line, warming caches) reads are not checked. The marker graph and the union graph
   are never named in a query's dataset, so SPARQL queries do not see them.
 
-Where servers depart from the standard is written down in :data:`DIALECTS`, nowhere else.
+Where servers depart from the standard is written down in :data:`kg.store.dialects.DIALECTS`, nowhere else.
 """
 
 from __future__ import annotations
@@ -66,7 +68,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -75,21 +76,15 @@ import pyoxigraph as ox
 
 from kg.errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreError
 from kg.namespaces import BASE, PREFIXES
+from kg.sparql.gate import readable, refuse_oversized
 from kg.sparql.text import QueryShape, declares_dataset, pattern_start, subquery_patterns
+from kg.store.common import StoreBasics, export_format, serialize, union_delete, union_insert
 from kg.store.derived import DerivedValues
-from kg.store.embedded import (
-    MAX_NESTING,
-    Store,
-    _serialize,
-    export_format,
-    readable,
-    refuse_oversized,
-    union_delete,
-    union_insert,
-)
+from kg.store.dialects import DIALECTS, INSERT_DATA, Dialect
+from kg.store.protocol import Capability
 from kg.terms import to_term
 
-__all__ = ["DIALECTS", "MARKER_GRAPH", "UNION_GRAPH", "Dialect", "Reading", "RemoteStore", "is_remote", "one_version"]
+__all__ = ["DIALECTS", "MARKER_GRAPH", "UNION_GRAPH", "Dialect", "Reading", "RemoteStore", "one_version"]
 
 
 class Reading:
@@ -170,89 +165,8 @@ _UNION = ox.NamedNode(UNION_GRAPH)
 #: The graphs that count as sources when a triple leaves the union: those on the marker graph's list.
 _LISTED = f"GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} ?h }}"
 
-_INSERT_DATA = "INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
 _SOLUTIONS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """How one kind of server is reached and where it departs from the standard."""
-
-    name: str
-    #: Server header prefix that identifies it (auto-detection).
-    server: str | None
-    #: Paths of the endpoints under the server's root, used when the URL names only the root.
-    query_path: str
-    update_path: str | None  # None: the query URL also takes updates
-    gsp_path: str | None  # None: no Graph Store Protocol; single graphs are read with SPARQL
-    #: Name of the Graph Store Protocol's graph parameter.
-    gsp_graph_param: str = "graph"
-    #: HTTP authentication scheme for credentials.
-    auth: str = "basic"
-    #: The server may be started with a union default graph that replaces a query's own ``FROM``
-    #: (such a server is refused: the store names its union graph as the default graph instead).
-    union_overrides_from: bool = False
-    #: Most triples in one insert operation (a request holds as many operations as needed).
-    insert_chunk: int | None = None
-    #: Largest update request the server takes (bytes, about): a write of several graphs is then
-    #: sent in several requests, each replacing whole graphs. None: one request, however large.
-    max_update_bytes: int | None = None
-    #: The insert operation for triples with blank nodes: ``INSERT DATA``, or where blank nodes are
-    #: not accepted in it, ``INSERT {...} WHERE {}`` (standard too; a blank node label is one new
-    #: node within the operation). Other triples always go in ``INSERT DATA``.
-    insert_blank: str = _INSERT_DATA
-    #: What the server puts before blank node labels in JSON results (removed: not a valid label).
-    blank_node_prefix: str | None = None
-    #: A variable the server adds to ``SELECT *`` answers over no variables (removed).
-    placeholder_variable: str | None = None
-    #: Deepest bracket nesting the server's parser accepts (deeper queries are refused here).
-    max_nesting: int = MAX_NESTING
-    #: How to start the server so that it fits (said in errors).
-    hint: str = ""
-
-
-#: The table of servers. Oxigraph must run without ``--union-default-graph``. Virtuoso: queries at
-#: /sparql, updates at /sparql-auth and the Graph Store Protocol at /sparql-graph-crud-auth, both
-#: with digest credentials; its parser gives up on INSERT DATA blocks of about 5,000 triples;
-#: its default graph includes its own system graphs; blank nodes are refused in INSERT DATA and
-#: come back labelled ``nodeID://…`` in JSON results, and ``SELECT *`` over no variables
-#: answers a made-up one; its parser refuses braces nested about 80 deep; it lower-cases language tags (as RDF 1.1
-#: allows, and as our engine does too); it caps result sets at ``ResultSetMaxRows`` of its
-#: ``virtuoso.ini`` (10,000 by default; raise it above the largest answer you expect); it refuses
-#: an update request of about 10 MB or more (its string concatenation limit).
-DIALECTS: dict[str, Dialect] = {
-    "oxigraph": Dialect(
-        "oxigraph",
-        "Oxigraph",
-        "/query",
-        "/update",
-        "/store",
-        union_overrides_from=True,
-        hint="start it without --union-default-graph (it would replace a query's own FROM by the union of all graphs)",
-    ),
-    "virtuoso": Dialect(
-        "virtuoso",
-        "Virtuoso",
-        "/sparql",
-        "/sparql-auth",
-        "/sparql-graph-crud-auth",
-        gsp_graph_param="graph-uri",
-        auth="digest",
-        insert_chunk=2_000,
-        max_update_bytes=4_000_000,
-        insert_blank="INSERT {{ GRAPH {graph} {{\n{body}}} }} WHERE {{ }}",
-        blank_node_prefix="nodeID://",
-        max_nesting=64,
-        placeholder_variable="_star_fake",
-    ),
-    "generic": Dialect("generic", None, "", None, None),
-}
-
-
-def is_remote(spec: object) -> bool:
-    """Whether a store setting names a remote store (an http or https URL)."""
-    return str(spec).startswith(("http://", "https://"))
 
 
 def _with_path(url: str, path: str) -> str:
@@ -355,7 +269,7 @@ def _values(terms: Mapping[str, str]) -> str:
     return f" VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }} "
 
 
-class RemoteStore(Store):
+class RemoteStore(StoreBasics):
     """A SPARQL 1.1 server used as the store (see the module notes).
 
     Parameters
@@ -373,7 +287,7 @@ class RemoteStore(Store):
         Seconds any request may take before :class:`StoreError` is raised.
     """
 
-    path = None
+    capabilities = frozenset({Capability.SERVER, Capability.SHARED})
 
     def __init__(
         self,
@@ -393,7 +307,7 @@ class RemoteStore(Store):
         password = password or (parts.password or None)
         netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
         self.url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-        self.cache = DerivedValues()
+        self.derived_values = DerivedValues()
         self.timeout = timeout
         self._registry: tuple[int, list[str]] | None = None
         self._union_checked = False
@@ -620,6 +534,11 @@ class RemoteStore(Store):
     def contains_graph(self, graph: str) -> bool:
         return graph in self.named_graphs()
 
+    def changed_graphs(self, since: int) -> frozenset[str] | None:
+        """Empty while the version is still ``since``; else None: other processes write too, and
+        the server keeps no record of which graphs each write touched."""
+        return frozenset() if since == self.version else None
+
     def _graph_values(self, graphs: list[str]) -> str:
         return "VALUES ?g { " + " ".join(str(ox.NamedNode(g)) for g in graphs) + " }"
 
@@ -766,9 +685,9 @@ class RemoteStore(Store):
             ground = [
                 t for t in content if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))
             ]
-            for part, template in ((ground, _INSERT_DATA), (blank, self.dialect.insert_blank)):
+            for part, template in ((ground, INSERT_DATA), (blank, self.dialect.insert_blank)):
                 for chunk in _chunks(part, self.dialect.insert_chunk) if part else ():
-                    body = _serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                    body = serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
                     operations.append(template.format(graph=name, body=body))
             writes.append((str(name), operations, bool(content)))
         requests = []
@@ -798,6 +717,17 @@ class RemoteStore(Store):
             f"{union_delete(name, union=_UNION, holders=_LISTED)} ;\nDROP SILENT GRAPH {name}"
         )
         return True
+
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove named graphs (absent ones are ignored), their listing and their triples that no
+        other listed graph states from the union, in one write: off the list first, so that only
+        the other graphs keep a triple in the union, then out of the union, then dropped."""
+        names = [ox.NamedNode(g) for g in graphs]
+        if names:
+            unlist = f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(map(str, names))} }} }}"
+            unions = [union_delete(name, union=_UNION, holders=_LISTED) for name in names]
+            drops = [f"DROP SILENT GRAPH {name}" for name in names]
+            self._update(" ;\n".join([unlist, *unions, *drops]))
 
     def flush(self) -> None:
         """Nothing to do: the server persists its own writes."""

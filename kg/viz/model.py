@@ -18,11 +18,12 @@ import networkx as nx
 import rdflib
 from rdflib.namespace import RDFS
 
+from kg import kinds as kind_table
 from kg import ontology
+from kg.names import kind_name
 from kg.namespaces import CK
 from kg.network.projection import edge_kinds
 from kg.network.views import ego_network
-from kg.read.lookup import kind_name
 from kg.viz.layout import layout
 
 __all__ = ["EDGE_STYLES", "MAX_NODES", "NODE_STYLES", "PHYSICS_LIMIT", "legend", "view_model"]
@@ -32,23 +33,11 @@ MAX_NODES = 2500
 #: Beyond this many nodes physics is off (positions from the server's layout only).
 PHYSICS_LIMIT = 300
 
-#: Colour and dash pattern of each relation kind: dashes so that kinds read without colour vision.
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "support": {"color": "#2b8a3e", "dashes": False, "width": 2.5},
-    "alliance": {"color": "#1c7ed6", "dashes": [2, 4], "width": 2.5},
-    "hostility": {"color": "#e03131", "dashes": [12, 6], "width": 2.5},
-    "membership": {"color": "#5c940d", "dashes": [12, 4, 2, 4], "width": 1.5},
-    "designation": {"color": "#7048e8", "dashes": [4, 4], "width": 2},
-    "claim": {"color": "#f08c00", "dashes": [1, 6], "width": 2},
-    "affiliation": {"color": "#0c8599", "dashes": [8, 3, 2, 3, 2, 3], "width": 1.5},
-    "part-of": {"color": "#495057", "dashes": [16, 4], "width": 1.5},
-    "leadership": {"color": "#a61e4d", "dashes": [6, 2], "width": 1.5},
-    "office": {"color": "#862e9c", "dashes": [3, 3, 9, 3], "width": 1.5},
-    "participation": {"color": "#74b816", "dashes": [2, 2], "width": 1},
-    "territorial-control": {"color": "#9c6644", "dashes": [10, 2, 2, 2, 2, 2], "width": 1.5},
-    "former-name": {"color": "#343a40", "dashes": [1, 2, 1, 8], "width": 1},
-    "merger": {"color": "#e64980", "dashes": [14, 3, 3, 3], "width": 1.5},
-}
+#: Colour, dash pattern and width of each relation kind (claims included), as the ontology gives
+#: them (``ck:displayColour``, ``ck:displayDashes``, ``ck:displayWidth``; see :mod:`kg.kinds`):
+#: dashes so that kinds read without colour vision.
+EDGE_STYLES: dict[str, dict[str, Any]] = {name: style.options() for name, style in kind_table.styles().items()}
+#: How a kind the ontology gives no style is drawn.
 _OTHER_EDGE = {"color": "#868e96", "dashes": [1, 3], "width": 1}
 
 #: Colour and shape of each actor type, in order of precedence for actors of several types.

@@ -50,6 +50,10 @@
     if (!data.api) { panel.focus({ preventScroll: true }); return; }
     const more = el('p', 'loading details…', 'help'); panel.appendChild(more);
     const f = el('p'); f.appendChild(focusLink(id)); f.firstChild.textContent = 'Focus on this actor'; panel.appendChild(f);
+    // the actor's own page (names, timeline, evidence, claims), served beside the API at /actors/{id}
+    const p = el('p'); const page = el('a', 'Actor page: names, timeline, claims', 'actor-page');
+    page.href = data.api.replace(/\/api\/v1\/?$/, '') + '/actors/' + encodeURIComponent(id) + '?at=' + encodeURIComponent(data.at);
+    p.appendChild(page); panel.appendChild(p);
     fetch(data.api + '/actors/' + encodeURIComponent(id) + '?at=' + encodeURIComponent(data.at), { headers: { Accept: 'application/json' } })
       .then((r) => (r.ok ? r.json() : null))
       .then((actor) => {
