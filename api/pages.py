@@ -123,7 +123,7 @@ def sparql_page() -> str:
 <style>{_STYLE}</style></head>
 <body>
 <h1>SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1. The default graph is the union of all sources; each source is a named graph.
+<p>Read-only SPARQL 1.1. The default graph is the union of all sources, each triple once; each source is a named graph.
 Prefixes {prefixes} are predeclared. See also the <a href="/docs">REST API</a>.</p>
 <form id="form">
 <label for="example">Example queries:</label> <select id="example"></select><br>

@@ -91,7 +91,6 @@ def start_oxigraph(folder: Path) -> Server:
             str(folder / "data"),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
         ],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

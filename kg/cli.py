@@ -289,7 +289,8 @@ def check(
 
     One preferred label per entity and language, no label both preferred and alternative, no end
     before its start, cited paragraphs within the source's paragraph count, no claim that is also
-    a statement and no derived edge without its statement (see kg.load.checks).
+    a statement and no derived edge without its statement; and the default graph every query reads
+    holds the union of the sources, each triple once (see kg.load.checks).
     """
     try:
         opened = _open(store, data)

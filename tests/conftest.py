@@ -143,7 +143,7 @@ def _server(name: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignor
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """An Oxigraph server (``oxigraph serve --union-default-graph``) on a free loopback port."""
+    """An Oxigraph server (``oxigraph serve``, no union default graph) on a free loopback port."""
     yield from _server("oxigraph", tmp_path_factory)
 
 

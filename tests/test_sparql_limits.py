@@ -206,7 +206,7 @@ def test_a_subquerys_limit_is_never_lowered_by_the_cap(capped: TestClient) -> No
 def engine_store(bundled_store: kg.Store) -> ox.Store:
     """The bundled data in a bare engine store, as a worker holds its replica."""
     data = io.BytesIO()
-    bundled_store.export_to(data, "nquads")
+    bundled_store.snapshot_to(data)
     store = ox.Store()
     store.load(data.getvalue(), format=ox.RdfFormat.N_QUADS)
     return store
@@ -236,7 +236,6 @@ def test_the_cap_holds_whatever_the_rewrite_does(
     expected = engine_store.query(
         f"{LABELS} LIMIT {MAX_ROWS}",
         prefixes={"skos": "http://www.w3.org/2004/02/skos/core#"},
-        use_default_graph_as_union=True,
     ).serialize(format=ox.QueryResultsFormat.from_media_type(media))
     assert answer["body"] == expected
 

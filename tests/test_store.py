@@ -171,7 +171,8 @@ def test_each_backend_says_what_it_can_do(any_store):
     assert any_store.supports(Capability.JOURNAL) == any_store.supports(Capability.REPLICAS) == (not server)
     assert (as_journaled(any_store) is None) == server and (as_server(any_store) is None) != server
     assert (as_replicable(any_store) is None) == server
-    for member in ("bulk_load", "open_journal", "journal_loaded", "move_graphs", "finish_journal", "recover"):
+    journal = ("bulk_load", "add_to_union", "open_journal", "journal_loaded", "move_graphs", "finish_journal")
+    for member in (*journal, "recover", "snapshot_to"):
         assert hasattr(any_store, member) != server, member  # nothing inherited that it cannot honour
 
 

@@ -1,8 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql`` (read-only).
 
 GET with ``query``, POST form-encoded, or POST ``application/sparql-query``; ``default-graph-uri``
-and ``named-graph-uri`` set the dataset (otherwise the default graph is the union of all sources
-and each source is a named graph). Results come from the engine's serialisers through the
+and ``named-graph-uri`` set the dataset (otherwise the default graph is the union of all sources,
+each triple once, and each source is a named graph). Results come from the engine's serialisers through the
 query pool (:mod:`kg.sparql.pool`), which enforces the time limit and the row cap.
 
 The hot path is thin: :class:`FastRoute`, the first route of the application's router

@@ -31,6 +31,11 @@ transaction); once every graph is complete the journal is marked loaded; then th
 the load (with nothing to move, the mark does) and the journal is dropped (the steps are
 listed in :mod:`kg.store.embedded`, beside :meth:`~kg.store.embedded.EmbeddedStore.open_journal`).
 
+* The union of the sources (the store's default graph, each triple once: :mod:`kg.store.embedded`)
+  gains the new sources' triples once they are loaded, before the commit
+  (:meth:`~kg.store.embedded.EmbeddedStore.add_to_union`, not atomic), and a replaced source's in
+  the move that commits; dropping a graph takes out of the union what no other source states, so
+  an undo leaves it as it was.
 * If the bulk load or the move fails, every graph the journal names is dropped, which leaves the
   store as it was, and :class:`~kg.errors.StoreError` is raised.
 * If the process dies at any point (``kill -9``), the next open of the on-disk store for writing
@@ -52,7 +57,8 @@ A store without a journal (no :attr:`~kg.store.Capability.JOURNAL`: a SPARQL ser
 updates the engine's bulk loader cannot reach) gets the same reading, validation, derivation,
 spool and checks across sources, so a rejected input still raises before anything is written.
 The spool is then read back, each source's quads under its own graph name, and written in one
-call of the store's own write (:meth:`kg.store.RemoteStore.replace_graphs`), with that write's
+call of the store's own write (:meth:`kg.store.RemoteStore.replace_graphs`), which keeps the
+store's union graph (each triple once) in step in the same requests, with that write's
 guarantees: on Oxigraph one update request, run in one transaction (all or nothing, readers see
 every source old or every one new); on a server that limits a request's size (Virtuoso) several
 requests each replacing whole sources, marked as one write for readers (:mod:`kg.store.remote`), so
@@ -374,6 +380,7 @@ def bulk_load_files(
         try:
             for file in spooled.files:
                 journaled.bulk_load(file)
+            journaled.add_to_union(spooled.new)  # a replaced source's new content joins it at the move
             journaled.journal_loaded(journal)
             journaled.move_graphs(spooled.moves)  # the commit
         except BaseException:  # a failed write, or an interruption: undo now (else the next open does)

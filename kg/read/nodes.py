@@ -1,10 +1,11 @@
 """Reading nodes in bulk: flat (node, property, value) rows grouped in Python.
 
-A node stated by several sources has each of its triples once per source graph, so a query with
-one OPTIONAL per property multiplies rows (a statement cited by three sources with ten optional
-properties can make 3^10 rows before grouping). The per-entity reads therefore fetch flat rows
-(``kg/queries/statement-*.rq``) and group them here; the as-of aggregation rules (latest of the
-earliest days, earliest of the latest days) are applied by the callers.
+A node stated by several sources may have several values of a property (one per source that gives
+another), so a query with one OPTIONAL per property multiplies rows (a statement whose three
+sources differ on ten optional properties can make 3^10 rows before grouping). The per-entity
+reads therefore fetch flat rows (``kg/queries/statement-*.rq``) and group them here; the as-of
+aggregation rules (latest of the earliest days, earliest of the latest days) are applied by the
+callers.
 """
 
 from __future__ import annotations

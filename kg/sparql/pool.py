@@ -331,7 +331,7 @@ class QueryPool:
             assert self._snapshot_dir is not None
             path = Path(self._snapshot_dir.name) / f"snapshot-{version}.nq"
             with path.open("wb") as out:
-                self.store.export_to(out, "nquads")
+                self._local.snapshot_to(out)
             self._snapshot = ("snapshot", str(path), version)
         return self._snapshot
 

@@ -33,7 +33,7 @@ from kg.sparql import channel as channel_mod
 from kg.sparql import results
 from kg.sparql.errors import explain
 from kg.sparql.sandbox import NONE, confine
-from kg.sparql.text import declares_dataset, prefixes_used, relative_iris, with_limit
+from kg.sparql.text import prefixes_used, relative_iris, with_limit
 
 __all__ = ["count_rows", "execute", "serve"]
 
@@ -90,12 +90,11 @@ def _run(store: ox.Store, query: str, job: dict[str, Any], on_parsed: Callable[[
     # the engine takes a tenth longer on a lookup given a base IRI: only when one is needed
     options: dict[str, Any] = {"base_iri": _base(job.get("base_iri"))} if relative_iris(job["query"]) else {}
     default_graphs, named_graphs = job.get("default_graphs"), job.get("named_graphs")
-    if default_graphs is None and named_graphs is None:
-        # the union of all graphs, unless the query names its own dataset (FROM / FROM NAMED:
-        # graphs of the store, or empty graphs; the union option would override them)
-        options["use_default_graph_as_union"] = not declares_dataset(query)
-    else:  # the protocol's dataset replaces the query's own FROM / FROM NAMED
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
+    # without a dataset: the store's default graph (the union of the sources, each triple once:
+    # kg.store.embedded) and every named graph, unless the query names its own (FROM / FROM NAMED)
+    if default_graphs is not None or named_graphs is not None:
+        # the protocol's dataset replaces the query's own FROM / FROM NAMED (no graph: an empty one)
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
     # the service's prefixes are declared for every query, but handing the engine all of them costs
     # more than evaluating a lookup: give it those the query uses; if the scan missed one, all

@@ -1,8 +1,9 @@
 """What every store implementation shares: export formats, the engine's serialiser, reserved graph
-names, and :class:`StoreBasics`, the members of :class:`kg.store.protocol.Store` that are built on
-the others (typed reads on :meth:`raw_query`, a whole export on ``export_to``, one graph's
-replacement on ``replace_graphs``, derived values on ``version``), so that each backend writes
-only what it does its own way."""
+names, the update operations that keep the union of the sources (each triple once) in step with a
+write (:func:`union_delete`, :func:`union_insert`), and :class:`StoreBasics`, the members of
+:class:`kg.store.protocol.Store` that are built on the others (typed reads on :meth:`raw_query`, a
+whole export on ``export_to``, one graph's replacement on ``replace_graphs``, derived values on
+``version``), so that each backend writes only what it does its own way."""
 
 from __future__ import annotations
 
@@ -18,7 +19,16 @@ from kg.store.derived import DerivedValues
 from kg.store.protocol import Capability, Store
 from kg.terms import to_python
 
-__all__ = ["EXPORT_FORMATS", "JOURNAL", "STAGING", "StoreBasics", "export_format", "serialize"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "JOURNAL",
+    "STAGING",
+    "StoreBasics",
+    "export_format",
+    "serialize",
+    "union_delete",
+    "union_insert",
+]
 
 T = TypeVar("T")
 
@@ -36,6 +46,45 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 #: unfinished load created (:class:`kg.store.protocol.JournaledStore`).
 STAGING = "urn:kg:staging:"
 JOURNAL = "urn:kg:journal:"
+
+
+def _others(name: str, graph: str, keep: ox.NamedNode | None = None) -> str:
+    """A filter keeping the graphs ``name`` that may hold a triple of the union other than ``graph``:
+    a source's graph (not the store's own), or ``keep``."""
+    source = f"!STRSTARTS(STR({name}), {ox.Literal(STAGING)}) && !STRSTARTS(STR({name}), {ox.Literal(JOURNAL)})"
+    if keep is not None:
+        source = f"({name} = {keep} || {source})"
+    return f"FILTER({name} != {graph} && {source})"
+
+
+def union_delete(
+    graph: ox.NamedNode,
+    *,
+    union: ox.NamedNode | None = None,
+    holders: str | None = None,
+    keep: ox.NamedNode | None = None,
+) -> str:
+    """The update operation taking out of the union (the default graph, or the graph ``union``)
+    the triples of ``graph`` that no other source states: run before ``graph`` is dropped or replaced.
+
+    ``holders`` is the pattern binding ``?h`` to the graphs that count as sources (default: every
+    named graph but the store's own, and ``keep``: a graph about to replace ``graph``, whose triples
+    then stay rather than go and come back); a triple held by ``graph`` itself never counts.
+    """
+    into = f"GRAPH {union} {{ ?s ?p ?o }}" if union is not None else "?s ?p ?o"
+    others = f"{holders} FILTER(?h != {graph})" if holders is not None else _others("?h", str(graph), keep)
+    return (
+        f"DELETE {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}"
+        f" FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} {others} }} }}"
+    )
+
+
+def union_insert(graph: ox.NamedNode, *, union: ox.NamedNode | None = None) -> str:
+    """The update operation adding the triples of ``graph`` to the union (the default graph, or the
+    graph ``union``): run once ``graph`` holds its new content. Only the triples the union lacks
+    are written (an insert of one it holds would still take a write lock on it in the engine)."""
+    into = f"GRAPH {union} {{ ?s ?p ?o }}" if union is not None else "?s ?p ?o"
+    return f"INSERT {{ {into} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ {into} }} }}"
 
 
 def export_format(fmt: str) -> tuple[ox.RdfFormat, dict[str, str]]:
@@ -139,7 +188,8 @@ class StoreBasics:
             raise InvalidInput(f"no graph {graph}")
 
     def export(self: _Primitives, fmt: str = "trig", graph: str | None = None) -> bytes:
-        """The whole store (union of sources) or one named graph, serialised."""
+        """The whole store or one named graph, serialised: a dataset format holds the sources' named
+        graphs (the union, derived, left out), a graph format the union of the sources."""
         buffer = io.BytesIO()
         self.export_to(buffer, fmt, graph)
         return buffer.getvalue()

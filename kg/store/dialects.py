@@ -31,8 +31,9 @@ class Dialect:
     gsp_graph_param: str = "graph"
     #: HTTP authentication scheme for credentials.
     auth: str = "basic"
-    #: The server's default graph is the union of the named graphs (else queries name the dataset).
-    union_default_graph: bool = False
+    #: The server may be started with a union default graph that replaces a query's own ``FROM``
+    #: (such a server is refused: the store names its union graph as the default graph instead).
+    union_overrides_from: bool = False
     #: Most triples in one insert operation (a request holds as many operations as needed).
     insert_chunk: int | None = None
     #: Largest update request the server takes (bytes, about): a write of several graphs is then
@@ -52,7 +53,7 @@ class Dialect:
     hint: str = ""
 
 
-#: The table of servers. Oxigraph must run with ``--union-default-graph``. Virtuoso: queries at
+#: The table of servers. Oxigraph must run without ``--union-default-graph``. Virtuoso: queries at
 #: /sparql, updates at /sparql-auth and the Graph Store Protocol at /sparql-graph-crud-auth, both
 #: with digest credentials; its parser gives up on INSERT DATA blocks of about 5,000 triples;
 #: its default graph includes its own system graphs; blank nodes are refused in INSERT DATA and
@@ -68,8 +69,8 @@ DIALECTS: dict[str, Dialect] = {
         "/query",
         "/update",
         "/store",
-        union_default_graph=True,
-        hint="start it with `oxigraph serve --union-default-graph`",
+        union_overrides_from=True,
+        hint="start it without --union-default-graph (it would replace a query's own FROM by the union of all graphs)",
     ),
     "virtuoso": Dialect(
         "virtuoso",

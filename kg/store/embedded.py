@@ -2,8 +2,19 @@
 one implementation of :class:`kg.store.protocol.Store`, with the capabilities
 :attr:`~kg.store.protocol.Capability.JOURNAL` and :attr:`~kg.store.protocol.Capability.REPLICAS`.
 
-Every read sees the union of all named graphs as its default graph (one named graph per
-source). Writes replace a whole graph in one transaction, so a reader sees a source either
+Each source is a named graph. The default graph every read sees is the set union of the sources:
+each triple once, however many sources state it (a graph is a set, so ``COUNT``, ``SUM`` and
+``GROUP BY`` count each fact once), while ``GRAPH ?g { ... }`` still sees each source's own graph.
+The engine's own union default graph counts a triple once per graph that holds it (a bag), so the
+union is kept as derived data instead: the store's real default graph holds every triple of the
+sources once, and every write that changes a source changes it in the same transaction (the
+triples of a replaced or removed graph that no other source states go, the new ones come;
+:func:`kg.store.common.union_delete`, :func:`~kg.store.common.union_insert`). Graphs of the
+store's own (a bulk load's staging and journal graphs, :data:`~kg.store.common.STAGING`,
+:data:`~kg.store.common.JOURNAL`) are not sources and never in the union.
+:func:`kg.load.checks.union_defects` checks the invariant (``kg check``).
+
+Writes replace a whole graph in one transaction, so a reader sees a source either
 entirely before or entirely after a load, and a failed load leaves the store as it was.
 
 A bulk load (:mod:`kg.load.bulk`) is not one transaction: it keeps a journal in the store (a graph
@@ -17,6 +28,7 @@ query's projection (an engine rule), which the named queries respect.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,7 +40,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.sparql.gate import MAX_NESTING, check_size
-from kg.store.common import JOURNAL, STAGING, StoreBasics, export_format, serialize
+from kg.store.common import JOURNAL, STAGING, StoreBasics, export_format, serialize, union_delete, union_insert
 from kg.store.derived import DerivedValues
 from kg.store.protocol import Capability, Store
 from kg.terms import to_term
@@ -41,6 +53,15 @@ _CREATES = ox.NamedNode("urn:kg:journal#creates")
 _LOADED = ox.NamedNode("urn:kg:journal#loaded")
 #: Graphs dropped per transaction when a load is undone (each transaction holds its deletions in memory).
 _DROP_BATCH = 64
+#: A graph that never holds anything: the default graph of a query whose dataset names no default graph.
+EMPTY_GRAPH = "urn:kg:empty"
+#: A named graph's triples in the default graph (the union of the sources), by batches of graphs.
+_UNION_FILL = "INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"
+
+
+def is_source_graph(graph: str) -> bool:
+    """Whether a named graph is in the union of the sources (not one of the store's own)."""
+    return not graph.startswith((STAGING, JOURNAL)) and graph != EMPTY_GRAPH
 
 
 class EmbeddedStore(StoreBasics):
@@ -107,7 +128,13 @@ class EmbeddedStore(StoreBasics):
         self._changes = changes
 
     def __len__(self) -> int:
-        return len(self._store)
+        """The number of quads in the named graphs (the union in the default graph, derived, not counted)."""
+        return len(self._store) - self._union_size()
+
+    def _union_size(self) -> int:
+        result = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))[0].value)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -125,15 +152,14 @@ class EmbeddedStore(StoreBasics):
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query and return the engine's own result object.
 
-        The default graph is the union of all graphs unless ``default_graph`` lists graphs.
+        The default graph is the union of the sources, each triple once (or the query's own
+        ``FROM``), unless ``default_graph`` lists graphs.
         """
         check_size(query)
         substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
         options: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
         if default_graph is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
-            options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
@@ -150,7 +176,7 @@ class EmbeddedStore(StoreBasics):
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
     def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
-        """Write the whole store (union of sources) or one named graph to ``output`` as it is
+        """Write the whole store or one named graph (as :meth:`export`) to ``output`` as it is
         serialised, without holding the serialisation in memory (1.3 GB at 100k actors)."""
         rdf_format, prefixes = export_format(fmt)
         if graph is not None:
@@ -160,17 +186,26 @@ class EmbeddedStore(StoreBasics):
                 ox.serialize(quads, output, format=rdf_format, prefixes=prefixes)
             else:
                 ox.serialize(self.triples(graph), output, format=rdf_format, prefixes=prefixes)
-        elif rdf_format.supports_datasets:
-            self._store.dump(output, format=rdf_format, prefixes=prefixes)
-        else:
-            union = self.raw_query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-            assert isinstance(union, ox.QueryTriples)
-            ox.serialize(union, output, format=rdf_format, prefixes=prefixes)
+        elif rdf_format.supports_datasets:  # the named graphs (the union in the default graph is derived)
+            quads = itertools.chain.from_iterable(
+                self._store.quads_for_pattern(None, None, None, g)
+                for g in self._store.named_graphs()
+                if isinstance(g, ox.NamedNode)
+            )
+            ox.serialize(quads, output, format=rdf_format, prefixes=prefixes)
+        else:  # the union of the sources, each triple once
+            union = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            ox.serialize((q.triple for q in union), output, format=rdf_format, prefixes=prefixes)
+
+    def snapshot_to(self, output: BinaryIO) -> None:
+        """Write every quad of the store as N-Quads, the union in the default graph included: what
+        a read-only replica of the store needs to answer as the store does (not an export)."""
+        self._store.dump(output, format=ox.RdfFormat.N_QUADS)
 
     # -- writing ---------------------------------------------------------------
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
-        """Replace several named graphs in one transaction.
+        """Replace several named graphs in one transaction, the union of the sources with them.
 
         Either all the new content is visible afterwards or, on any error, all the old one.
         """
@@ -178,7 +213,10 @@ class EmbeddedStore(StoreBasics):
         for graph, triples in graphs.items():
             body = serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
             name = ox.NamedNode(graph)
-            parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
+            write = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}}} }}"
+            parts.append(
+                f"{union_delete(name)} ;\n{write} ;\n{union_insert(name)}" if is_source_graph(graph) else write
+            )
         if parts:
             self._update(" ;\n".join(parts), graphs)
 
@@ -186,7 +224,8 @@ class EmbeddedStore(StoreBasics):
         """Remove a named graph; False when there was none."""
         if not self.contains_graph(graph):
             return False
-        self._update(f"DROP GRAPH {ox.NamedNode(graph)}", [graph])
+        name = ox.NamedNode(graph)
+        self._update(f"{union_delete(name)} ;\nDROP GRAPH {name}", [graph])
         return True
 
     def bulk_load(self, path: str | Path) -> None:
@@ -194,7 +233,8 @@ class EmbeddedStore(StoreBasics):
 
         Much faster than a transaction for millions of quads, but NOT atomic: after a failure
         or a crash part of the file may be in the store. :func:`kg.load.bulk.bulk_load_files` restores
-        the all-or-nothing guarantee around it, with a journal (:meth:`open_journal`).
+        the all-or-nothing guarantee around it, with a journal (:meth:`open_journal`). The union
+        of the sources is left as it was: :meth:`add_to_union` adds the loaded graphs to it.
         """
         with self._write_lock:
             try:
@@ -205,16 +245,47 @@ class EmbeddedStore(StoreBasics):
                 self._version += 1
                 self._note_change(None)
 
+    def add_to_union(self, graphs: Iterable[str]) -> None:
+        """Add the triples of named graphs (written by :meth:`bulk_load`) to the union of the sources,
+        with the engine's bulk writer: fast, NOT atomic. The union only ever gains triples of those
+        graphs, so removing them (:meth:`remove_graphs`, as :meth:`finish_journal` undoes a load)
+        takes out again whatever of it no other source states, however far this went."""
+        graphs = [g for g in graphs if is_source_graph(g)]
+        with self._write_lock:
+            try:
+                for i in range(0, len(graphs), _DROP_BATCH):
+                    quads = [
+                        ox.Quad(q.subject, q.predicate, q.object)
+                        for g in graphs[i : i + _DROP_BATCH]
+                        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+                    ]
+                    self._store.bulk_extend(quads)
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise StoreError(f"bulk load failed: {exc}") from exc
+            finally:
+                self._version += 1
+                self._note_change(None)
+
     def remove_graphs(self, graphs: Iterable[str]) -> None:
-        """Remove named graphs (absent ones are ignored) in one transaction."""
+        """Remove named graphs (absent ones are ignored) in one transaction, the union with them."""
         graphs = list(graphs)
-        parts = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
+        parts = [
+            f"{union_delete(ox.NamedNode(g))} ;\nDROP SILENT GRAPH {ox.NamedNode(g)}"
+            if is_source_graph(g)
+            else f"DROP SILENT GRAPH {ox.NamedNode(g)}"
+            for g in graphs
+        ]
         if parts:
             self._update(" ;\n".join(parts), graphs)
 
     def move_graphs(self, moves: Mapping[str, str]) -> None:
-        """Replace each target graph by its staging graph (``{staging: target}``) in one transaction."""
-        parts = [f"MOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)}" for s, t in moves.items()]
+        """Replace each target graph by its staging graph (``{staging: target}``) in one transaction,
+        the union of the sources with them."""
+        parts = [  # what the old and the new content share stays in the union (no delete and insert again)
+            f"{union_delete(ox.NamedNode(t), keep=ox.NamedNode(s))} ;\n"
+            f"MOVE SILENT GRAPH {ox.NamedNode(s)} TO {ox.NamedNode(t)} ;\n{union_insert(ox.NamedNode(t))}"
+            for s, t in moves.items()
+        ]
         if parts:
             self._update(" ;\n".join(parts), [*moves, *moves.values()])
 
@@ -280,7 +351,18 @@ class EmbeddedStore(StoreBasics):
         orphans = [g for g in self.named_graphs() if g.startswith(STAGING)]
         for i in range(0, len(orphans), _DROP_BATCH):
             self.remove_graphs(orphans[i : i + _DROP_BATCH])
+        self._fill_union()
         return done
+
+    def _fill_union(self) -> None:
+        """Put the sources' triples in the union (the default graph) when it is empty while
+        sources are not: a store written before the union was kept (once; a few seconds at 10k actors)."""
+        if next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+            return
+        sources = [g for g in self.named_graphs() if is_source_graph(g)]
+        for i in range(0, len(sources), _DROP_BATCH):
+            graphs = " ".join(str(ox.NamedNode(g)) for g in sources[i : i + _DROP_BATCH])
+            self._update(_UNION_FILL.format(graphs=graphs), [])
 
     def _update(self, update: str, graphs: Iterable[str] | None = None) -> None:
         """Run an update that writes ``graphs`` (None: unknown)."""

@@ -12,8 +12,10 @@ is; where it needs more, it asks for a capability and gets the store typed for i
     if store.supports(Capability.SHARED):
         ...  # other processes write it too: check what a request read (kg.store.one_version)
 
-Every store: reads see the union of its named graphs as the default graph (one named graph per
-source); parameters are bound by the store, never pasted into query text; every query text passes
+Every store: reads see the union of its sources' graphs as the default graph, as a set (one named
+graph per source; a triple several sources state is one triple of the union, which the store keeps
+as derived data with every write: the embedded store in its real default graph, a server store in
+a graph of its own); parameters are bound by the store, never pasted into query text; every query text passes
 the gate of :mod:`kg.sparql.gate`; ``replace_graphs`` and ``remove_graphs`` replace or remove whole
 graphs (each backend says how atomically: the embedded store in one transaction, a server store
 in its own write, see :mod:`kg.store.remote`); ``version`` changes with every write it can see;
@@ -115,7 +117,7 @@ class Store(Protocol):
         named_graphs: list[str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """A SPARQL query's result as the engine's own object (the default graph: the union of
-        the named graphs, unless ``default_graph`` lists graphs)."""
+        the sources, each triple once, unless ``default_graph`` lists graphs)."""
         ...
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
@@ -135,7 +137,8 @@ class Store(Protocol):
     def export(self, fmt: str = "trig", graph: str | None = None) -> bytes: ...
 
     def export_to(self, output: BinaryIO, fmt: str = "trig", graph: str | None = None) -> None:
-        """Write the whole store (union of sources) or one named graph to ``output``, serialised."""
+        """Write the whole store or one named graph to ``output``, serialised: a dataset format holds
+        the sources' named graphs, a graph format the union of the sources (each triple once)."""
         ...
 
     # -- writing
@@ -164,11 +167,16 @@ class Store(Protocol):
 
 class ReplicableStore(Store, Protocol):
     """A store with :attr:`Capability.REPLICAS`: its directory (``path``) or, in memory, a
-    snapshot written with ``export_to`` is what the query workers open read-only."""
+    snapshot written with ``snapshot_to`` is what the query workers open read-only."""
 
     @property
     def path(self) -> Path | None:
         """The store's directory; None in memory."""
+        ...
+
+    def snapshot_to(self, output: BinaryIO) -> None:
+        """Write every quad of the store as N-Quads, derived ones included (the union of the sources
+        in the default graph): what a read-only replica needs to answer as the store does."""
         ...
 
 
@@ -184,8 +192,14 @@ class JournaledStore(Store, Protocol):
 
     def journal_loaded(self, journal: str) -> None: ...
 
+    def add_to_union(self, graphs: Iterable[str]) -> None:
+        """Add the triples of bulk-loaded graphs to the union of the sources (NOT atomic; removing
+        the graphs takes out of the union again what no other source states)."""
+        ...
+
     def move_graphs(self, moves: Mapping[str, str]) -> None:
-        """Replace each target graph by its staging graph (``{staging: target}``) in one transaction."""
+        """Replace each target graph by its staging graph (``{staging: target}``) in one transaction,
+        the union of the sources with them."""
         ...
 
     def finish_journal(self, journal: str) -> bool: ...

@@ -13,13 +13,21 @@ How the embedded store's guarantees carry over:
   put in a ``VALUES`` block at the start of the query's top-level pattern, and of each
   subquery's pattern for the variables it projects (Virtuoso evaluates a subquery unbound
   otherwise, and answered nothing for a statement's properties).
-* **The default graph is the union of our graphs.** Where the server's own default graph is
-  that union (Oxigraph started with ``--union-default-graph``) queries go as they are; elsewhere
-  (Virtuoso, whose default graph also holds its system graphs, and unknown servers) every query
-  names its dataset with the protocol's ``default-graph-uri``/``named-graph-uri``: the graphs
-  this store wrote, listed in its marker graph.
-* **Writes are one update request**: the graphs to replace are dropped and inserted and the
-  marker graph's list of graphs updated, in that order (on a server that limits a request's size,
+* **The default graph is the union of our graphs, each triple once.** A server's own union
+  default graph (Oxigraph's ``--union-default-graph``) counts a triple once per graph that holds
+  it, and Virtuoso's default graph also holds its system graphs; so the store keeps the union in a
+  graph of its own (:data:`UNION_GRAPH`, each triple once), written by the same update requests
+  as the sources (:func:`~kg.store.common.union_delete`, :func:`~kg.store.common.union_insert`),
+  and every query without a dataset of its own names it as the protocol's ``default-graph-uri``,
+  with the graphs this store wrote (listed in its marker graph) as ``named-graph-uri`` when the
+  text may read named graphs (it holds the word ``GRAPH``; otherwise no list is needed). A query
+  with its own ``FROM``/``FROM NAMED`` goes as it is: so the server must not replace a query's
+  dataset by a union default graph of its own (Oxigraph's ``--union-default-graph`` does: such a
+  server is refused, with the hint to start it without).
+* **Writes are one update request**: the graphs to replace are taken off the marker graph's list,
+  their triples that no other listed graph states taken out of the union, then they are dropped
+  and inserted, their triples added to the union and the list updated, in that order (on a
+  server that limits a request's size,
   Virtuoso, a write of many graphs goes in several such requests, each replacing whole graphs). The
   request is parsed whole before anything runs, so a malformed or oversized one changes nothing;
   Oxigraph also runs it in one transaction. Virtuoso commits operation by operation, so a failure
@@ -45,8 +53,8 @@ How the embedded store's guarantees carry over:
   :data:`WRITE_MARK_MARGIN`), so a writer that dies mid-write stops readers for that long only;
   the next write removes it. A request that fails once the server ran part of the write closes
   the write (new version, mark removed) before the error is raised. Outside :func:`one_version`
-  (the command line, warming caches) reads are not checked. On servers with their own union
-  default graph, the marker graph's few triples are visible to SPARQL queries over the union.
+  (the command line, warming caches) reads are not checked. The marker graph and the union graph
+  are never named in a query's dataset, so SPARQL queries do not see them.
 
 Where servers depart from the standard is written down in :data:`kg.store.dialects.DIALECTS`, nowhere else.
 """
@@ -70,13 +78,13 @@ from kg.errors import InvalidInput, QueryError, QueryRefused, StoreBusy, StoreEr
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.gate import readable, refuse_oversized
 from kg.sparql.text import QueryShape, declares_dataset, pattern_start, subquery_patterns
-from kg.store.common import StoreBasics, export_format, serialize
+from kg.store.common import StoreBasics, export_format, serialize, union_delete, union_insert
 from kg.store.derived import DerivedValues
 from kg.store.dialects import DIALECTS, INSERT_DATA, Dialect
 from kg.store.protocol import Capability
 from kg.terms import to_term
 
-__all__ = ["DIALECTS", "MARKER_GRAPH", "Dialect", "Reading", "RemoteStore", "one_version"]
+__all__ = ["DIALECTS", "MARKER_GRAPH", "UNION_GRAPH", "Dialect", "Reading", "RemoteStore", "one_version"]
 
 
 class Reading:
@@ -151,6 +159,11 @@ _STATE = (
 WRITE_MARK_MARGIN = 60.0
 #: A graph that never holds anything: the dataset of a query when the store has no graph yet.
 _EMPTY_GRAPH = MARKER_GRAPH + "#empty"
+#: The union of our graphs, each triple once: the default graph of every query (module notes).
+UNION_GRAPH = MARKER_GRAPH + "#union"
+_UNION = ox.NamedNode(UNION_GRAPH)
+#: The graphs that count as sources when a triple leaves the union: those on the marker graph's list.
+_LISTED = f"GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} ?h }}"
 
 _SOLUTIONS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
@@ -454,15 +467,26 @@ class RemoteStore(StoreBasics):
         )
 
     def _check_union(self) -> None:
-        """On a server said to have a union default graph, check it does (once the store holds data)."""
-        if self._union_checked or not self.dialect.union_default_graph:
+        """Refuse a server whose default graph is the union of all graphs (it would override a
+        query's own ``FROM``), and fill the union graph when the store holds graphs but the union
+        none of their triples: a store written before the union was kept (once the store holds data;
+        two small queries at every open)."""
+        if self._union_checked:
             return
         if not self._select(f"SELECT ?v WHERE {{ GRAPH {_MARKER} {{ {_MARKER} {_VERSION} ?v }} }}"):
             return  # nothing written yet: checked after the first write
-        if not self._select(f"SELECT ?v WHERE {{ {_MARKER} {_VERSION} ?v }}"):
+        if self.dialect.union_overrides_from and self._select(f"SELECT ?v WHERE {{ {_MARKER} {_VERSION} ?v }}"):
             raise StoreError(
-                f"the store at {self.url} does not query the union of its graphs by default; {self.dialect.hint}"
+                f"the store at {self.url} reads the union of all its graphs as the default graph, which "
+                f"overrides a query's own FROM; {self.dialect.hint or 'start it without a union default graph'}"
             )
+        found = self._select(
+            f"SELECT ?h ?u WHERE {{ {{ SELECT ?h WHERE {{ {_LISTED} GRAPH ?h {{ ?s ?p ?o }} }} LIMIT 1 }}"
+            f" OPTIONAL {{ SELECT ?u WHERE {{ GRAPH {_UNION} {{ ?u ?p2 ?o2 }} }} LIMIT 1 }} }}"
+        )
+        if found and "u" not in found[0]:
+            fill = f"INSERT {{ GRAPH {_UNION} {{ ?s ?p ?o }} }} WHERE {{ {_LISTED} GRAPH ?h {{ ?s ?p ?o }} }}"
+            self._write([fill])
         self._union_checked = True
 
     # -- reading ------------------------------------------------------------------------------
@@ -534,13 +558,17 @@ class RemoteStore(StoreBasics):
             return [g.value if isinstance(g, ox.NamedNode) else str(g) for g in graphs]
 
         if default_graph is not None or named_graphs is not None:
-            default = [_EMPTY_GRAPH] if isinstance(default_graph, ox.DefaultGraph) else names(default_graph or [])
+            default = [UNION_GRAPH] if isinstance(default_graph, ox.DefaultGraph) else names(default_graph or [])
             named = names(named_graphs) if named_graphs is not None else self.named_graphs()
             return {"default-graph-uri": default or [_EMPTY_GRAPH], "named-graph-uri": named or [_EMPTY_GRAPH]}
-        if not union or declares_dataset(query) or self.dialect.union_default_graph:
-            return None
-        ours = self.named_graphs() or [_EMPTY_GRAPH]
-        return {"default-graph-uri": ours, "named-graph-uri": ours}
+        if declares_dataset(query):
+            return None  # its own FROM / FROM NAMED, over the server's graphs
+        if union:  # the engine's option: every graph of ours, a triple once per graph that holds it
+            ours = self.named_graphs() or [_EMPTY_GRAPH]
+            return {"default-graph-uri": ours, "named-graph-uri": ours}
+        if "GRAPH" not in query.upper():  # no named graph read (the word anywhere: errs towards naming them)
+            return {"default-graph-uri": [UNION_GRAPH]}
+        return {"default-graph-uri": [UNION_GRAPH], "named-graph-uri": self.named_graphs() or [_EMPTY_GRAPH]}
 
     def query(
         self,
@@ -599,7 +627,6 @@ class RemoteStore(StoreBasics):
             query,
             prefixes=PREFIXES,
             substitutions=substitutions,
-            use_default_graph_as_union=default_graph is None,
             default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
             named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
         )
@@ -650,7 +677,7 @@ class RemoteStore(StoreBasics):
         writes: list[tuple[str, list[str], bool]] = []
         for graph, triples in graphs.items():
             name = ox.NamedNode(graph)
-            if name.value in (MARKER_GRAPH, _EMPTY_GRAPH):
+            if name.value in (MARKER_GRAPH, _EMPTY_GRAPH, UNION_GRAPH):
                 raise InvalidInput(f"the graph {graph} is reserved for the store's own use")
             content = list(triples)
             operations = [f"DROP SILENT GRAPH {name}"]
@@ -665,14 +692,18 @@ class RemoteStore(StoreBasics):
             writes.append((str(name), operations, bool(content)))
         requests = []
         for batch in _batches(writes, self.dialect.max_update_bytes):
+            names = [ox.NamedNode(name[1:-1]) for name, _, _ in batch]
             listed = [name for name, _, filled in batch if filled]
-            unlisted = [name for name, _, filled in batch if not filled]
-            registry = []
-            if unlisted:
-                registry.append(f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(unlisted)} }} }}")
+            # off the list first, so that only the other graphs keep a triple in the union
+            operations = [f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(map(str, names))} }} }}"]
+            operations += [union_delete(n, union=_UNION, holders=_LISTED) for n in names]
+            operations += [op for _, ops, _ in batch for op in ops]
+            operations += [
+                union_insert(n, union=_UNION) for n, (_, _, filled) in zip(names, batch, strict=True) if filled
+            ]
             if listed:
-                registry.append(f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(listed)} }} }}")
-            requests.append(" ;\n".join([*(op for _, operations, _ in batch for op in operations), *registry]))
+                operations.append(f"INSERT DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(listed)} }} }}")
+            requests.append(" ;\n".join(operations))
         if requests:
             self._write(requests)
             self._check_union()
@@ -681,16 +712,22 @@ class RemoteStore(StoreBasics):
         if not self.contains_graph(graph):
             return False
         name = ox.NamedNode(graph)
-        self._update(f"DROP SILENT GRAPH {name} ;\nDELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {name} }} }}")
+        self._update(
+            f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {name} }} }} ;\n"
+            f"{union_delete(name, union=_UNION, holders=_LISTED)} ;\nDROP SILENT GRAPH {name}"
+        )
         return True
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
-        """Remove named graphs (absent ones are ignored) and their listing, in one write."""
-        names = [str(ox.NamedNode(g)) for g in graphs]
+        """Remove named graphs (absent ones are ignored), their listing and their triples that no
+        other listed graph states from the union, in one write: off the list first, so that only
+        the other graphs keep a triple in the union, then out of the union, then dropped."""
+        names = [ox.NamedNode(g) for g in graphs]
         if names:
+            unlist = f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(map(str, names))} }} }}"
+            unions = [union_delete(name, union=_UNION, holders=_LISTED) for name in names]
             drops = [f"DROP SILENT GRAPH {name}" for name in names]
-            unlist = f"DELETE DATA {{ GRAPH {_MARKER} {{ {_MARKER} {_HOLDS} {', '.join(names)} }} }}"
-            self._update(" ;\n".join([*drops, unlist]))
+            self._update(" ;\n".join([unlist, *unions, *drops]))
 
     def flush(self) -> None:
         """Nothing to do: the server persists its own writes."""
