@@ -14,6 +14,7 @@ import html
 from collections.abc import Iterable
 from urllib.parse import quote, urlencode
 
+from api.pages import page_head
 from kg.models import Citation, Claim, Designation, Entity, Ref, Relation
 from kg.viz.timeline import Span, actor_timeline, spans_of
 
@@ -189,17 +190,7 @@ def _claims(page: Entity, group: str, section: str, who: str) -> str:
 
 
 def _head(title: str) -> str:
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/front.css">
-<link rel="stylesheet" href="/static/actor.css">
-</head>
-"""
+    return page_head(title, "/static/actor.css")
 
 
 def _capped(page: Entity) -> str:

@@ -10,9 +10,24 @@ from typing import Any
 
 from kg.namespaces import PREFIXES
 
-__all__ = ["example_queries", "sparql_page"]
+__all__ = ["example_queries", "page_head", "sparql_page"]
 
 _EXAMPLES = Path(__file__).resolve().parent.parent / "kg" / "queries" / "examples"
+
+
+def page_head(title: str, *stylesheets: str) -> str:
+    """The start of a page styled by the service's own sheets (``/static/front.css`` first, then
+    ``stylesheets``), up to ``<body>``: the title escaped, no outside request (not even a favicon)."""
+    links = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">\n' for s in ("/static/front.css", *stylesheets))
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<link rel="icon" href="data:,">
+{links}</head>
+"""
 
 
 @functools.cache

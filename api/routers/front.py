@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import StoreDep
 from api.errors import page
+from api.pages import page_head
 from api.routing import JSONRoute
 from kg.errors import NotFound
 from kg.read.overview import Overview, overview
@@ -228,16 +229,7 @@ def front_page(view: Overview, title: str) -> str:
         )
     else:
         span = '<p id="dates">No fact in the graph has a date yet.</p>'
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/front.css">
-</head>
-<body>
+    return f"""{page_head(title)}<body>
 <header>
 <h1>{_e(title)}</h1>
 <p>Who backs whom in armed conflicts, who is allied with or fights whom, who is designated a
