@@ -8,11 +8,10 @@ aborted and recorded, and the test fails if there was any. Screenshots go to ``t
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
@@ -20,12 +19,10 @@ import kg
 from api.settings import Settings
 from kg.read.entities import entity
 from tests import live_server as live_server_module
-from tests.browser_support import CHROMIUM, chromium
+from tests.browser_support import OfflinePage, chromium, playwright_or_skip
 from tests.explorer_support import EVIL_ID, EVIL_LABEL
 
-if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-    pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+sync_api = playwright_or_skip()
 
 # the slow group of browser tests (registered by the markers branch; make test-fast leaves it out)
 pytestmark = pytest.mark.browser
@@ -46,28 +43,8 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-class Offline:
-    """A page whose requests to any host but the server are aborted and recorded."""
-
-    def __init__(self, browser: Any, base: str) -> None:
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1200, "height": 1000})
-        self.page = self.context.new_page()
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        host = urlsplit(base).netloc
-        self.page.route("**/*", lambda route: self._route(route, host))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def _route(self, route: Any, host: str) -> None:
-        url = route.request.url
-        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != host:
-            self.outside.append(url)
-            route.abort()
-        else:
-            route.continue_()
+class Offline(OfflinePage):
+    """An actor page opened offline."""
 
     def open(self, path: str) -> Any:
         response = self.page.goto(self.base + path)

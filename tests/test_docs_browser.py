@@ -7,7 +7,6 @@ aborted and recorded, and the test fails if there was any. Needs ``/usr/bin/chro
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,9 @@ from api.app import create_app
 from api.settings import Settings
 from kg.read.overview import overview
 from tests import live_server as live_server_module
-from tests.browser_support import CHROMIUM, chromium
+from tests.browser_support import OfflinePage, chromium, playwright_or_skip
 
-if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-    pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+sync_api = playwright_or_skip()
 
 pytestmark = pytest.mark.browser
 
@@ -43,25 +40,11 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-class Offline:
-    """A page whose requests to any host but the server are aborted and recorded."""
+class Offline(OfflinePage):
+    """The documentation pages' offline page (a wider window: Swagger UI's columns)."""
 
     def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1300, "height": 1000})
-        self.page = self.context.new_page()
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        host = urlsplit(base).netloc
-        self.page.route("**/*", lambda route: self._route(route, host))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route: Any, host: str) -> None:
-        url = route.request.url
-        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != host:
-            self.outside.append(url)
-            route.abort()
-        else:
-            route.continue_()
+        super().__init__(browser, base, width=1300)
 
 
 @pytest.fixture
