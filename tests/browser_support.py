@@ -47,9 +47,9 @@ class OfflinePage:
     """A page of its own browser context whose requests to any host but the server's are aborted and
     recorded (``outside``), with the page's script errors (``errors``) and dialogs (``dialogs``)."""
 
-    def __init__(self, browser: Any, base: str, width: int = 1200, height: int = 1000) -> None:
+    def __init__(self, browser: Any, base: str, width: int = 1200, height: int = 1000, **options: Any) -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.page = self.context.new_page()
         self.outside: list[str] = []
         self.errors: list[str] = []

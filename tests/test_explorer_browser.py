@@ -7,7 +7,6 @@ browser is downloaded. Every request to a host other than the server is aborted 
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,12 +20,10 @@ from api.settings import Settings
 from kg import viz
 from kg.network import project
 from tests import live_server as live_server_module
-from tests.browser_support import CHROMIUM, chromium
+from tests.browser_support import OfflinePage, chromium, playwright_or_skip
 from tests.explorer_support import EVIL_ALIAS, EVIL_ID, EVIL_LABEL
 
-if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-    pytest.skip(f"no Debian chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+sync_api = playwright_or_skip()
 
 pytestmark = pytest.mark.browser
 
@@ -53,29 +50,11 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-class Watched:
-    """A page whose requests to other hosts are aborted and recorded, and whose dialogs are counted."""
+class Watched(OfflinePage):
+    """An explorer page opened offline (requests to other hosts aborted and recorded, dialogs counted)."""
 
     def __init__(self, browser: Any, base: str, viewport: tuple[int, int] = (1400, 1000)) -> None:
-        self.base = base
-        width, height = viewport
-        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-        self.page = self.context.new_page()
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        host = urlsplit(base).netloc
-        self.page.route("**/*", lambda route: self._route(route, host))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route: Any, host: str) -> None:
-        url = route.request.url
-        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != host:
-            self.outside.append(url)
-            route.abort()
-        else:
-            route.continue_()
+        super().__init__(browser, base, *viewport, accept_downloads=True)
 
     def open(self, query: str = "") -> Any:
         self.page.goto(f"{self.base}/explorer{query}")
